@@ -1,0 +1,94 @@
+# autodidact: the README's two commands, and a few more.
+#
+#   make demo         a virtual environment in .venv, autodidact in it, the tour
+#   make test         the test suite (ORACLE=0 skips installing PyTorch, the oracle)
+#   make bench        speed against raw NumPy, PyTorch and micrograd
+#   make clean        remove .venv and everything built
+#
+# Stamp files in .venv remember what is installed, so a second run is quick;
+# editing setup.cfg (or setup.py, pyproject.toml) reinstalls.
+
+PY ?= python3
+VENV = .venv
+ORACLE ?= 1
+# How to get a Graphviz renderer when `dot` is missing: auto, apt or pip.
+GRAPHVIZ ?= auto
+
+BIN = $(VENV)/bin
+PIP = $(BIN)/python -m pip install -qq
+META = setup.cfg setup.py pyproject.toml
+THREADS = OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
+
+# The benchmarks also race micrograd (torch comes pinned from setup.cfg's extra).
+MICROGRAD = micrograd==0.1.0
+
+TEST_STAMPS = $(VENV)/.stamp-dev $(VENV)/.stamp-graphviz
+ifeq ($(ORACLE),1)
+TEST_STAMPS += $(VENV)/.stamp-torch
+endif
+
+.PHONY: demo test bench clean
+
+demo: $(VENV)/.stamp-base $(VENV)/.stamp-graphviz
+	$(BIN)/autodidact demo
+
+test: $(TEST_STAMPS)
+	$(THREADS) $(BIN)/python -m pytest
+
+bench: $(VENV)/.stamp-bench
+	@if [ -f benchmarks/run_all.py ]; then \
+	    $(BIN)/python -m benchmarks.run_all; \
+	else \
+	    for f in benchmarks/*.py; do \
+	        m=$$(basename $$f .py); [ "$$m" = __init__ ] && continue; \
+	        echo "== benchmarks.$$m"; $(BIN)/python -m benchmarks.$$m || exit 1; \
+	    done; \
+	fi
+
+clean:
+	rm -rf $(VENV) build dist wheelhouse *.egg-info autodidact-out .pytest_cache .hypothesis
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+
+$(VENV)/.stamp-venv:
+	@$(PY) -m venv $(VENV) || { rm -rf $(VENV); \
+	    echo "Could not create a virtual environment with $(PY)." >&2; \
+	    echo "On Debian or Ubuntu: apt-get install make python3-venv" >&2; exit 1; }
+	@echo "==> Created $(VENV); upgrading pip"
+	$(PIP) --upgrade pip
+	@touch $@
+
+$(VENV)/.stamp-base: $(VENV)/.stamp-venv $(META)
+	@echo "==> Installing autodidact (editable) and numpy, graphviz, matplotlib"
+	$(PIP) -e .
+	@touch $@
+
+$(VENV)/.stamp-dev: $(VENV)/.stamp-venv $(META)
+	@echo "==> Installing autodidact (editable) with the test tools"
+	$(PIP) -e '.[dev]'
+	@touch $@ $(VENV)/.stamp-base
+
+$(VENV)/.stamp-torch: $(VENV)/.stamp-dev $(META)
+	@echo "==> Installing the test oracle, torch==2.13.0 (ORACLE=0 skips it)"
+	$(PIP) -e '.[torch]'
+	@touch $@
+
+$(VENV)/.stamp-bench: $(VENV)/.stamp-base $(META)
+	@echo "==> Installing what the benchmarks race: torch==2.13.0, $(MICROGRAD)"
+	$(PIP) -e '.[torch]' $(MICROGRAD)
+	@touch $@
+
+# viz renders with Graphviz's `dot`; where it is missing, Debian's package
+# when we are root, else graphviz-pure, a static renderer from PyPI.
+$(VENV)/.stamp-graphviz: $(VENV)/.stamp-venv
+	@if [ "$(GRAPHVIZ)" = auto ] && command -v dot >/dev/null 2>&1; then \
+	    echo "Graphviz: $$(command -v dot)"; \
+	elif [ "$(GRAPHVIZ)" != pip ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+	        && echo "Graphviz: installing Debian's graphviz package" \
+	        && apt-get update -qq \
+	        && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null; then \
+	    echo "Graphviz: $$(command -v dot)"; \
+	else \
+	    echo "Graphviz: installing graphviz-pure into $(VENV)"; \
+	    $(PIP) graphviz-pure || exit 1; \
+	fi
+	@touch $@

@@ -1,0 +1,52 @@
+"""autodidact: a define-by-run autograd engine to learn from, shaped like PyTorch.
+
+    import autodidact as torch               # PyTorch code of this subset runs unchanged
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    y = (x * x).sum()
+    y.backward()
+    print(x.grad)                            # tensor([2., 4.])
+
+Where things are: ``graph.py`` is the engine, ``tensor.py`` the Tensor,
+``function.py`` how an op declares forward and backward, ``ops/`` the
+derivative rules, ``scalar.py`` lesson 1's Scalar.
+"""
+
+from . import dtypes
+from .backend import device
+from .dtypes import (bool, double, dtype, float, float16, float32, float64, get_default_dtype,
+                     half, int, int8, int16, int32, int64, long, promote_types, result_type,
+                     set_default_dtype, short, uint8, can_cast)
+from .graph import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .tensor import Size, Tensor
+from . import ops  # attaches the ops to Tensor as methods
+from .ops import *  # noqa: F401,F403
+from .ops.elementwise import cast
+from .creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like,
+                       initial_seed, linspace, manual_seed, ones, ones_like, rand, rand_like,
+                       randint, randn, randn_like, randperm, seed, tensor, zeros, zeros_like)
+from .legacy import (BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor, HalfTensor,
+                     IntTensor, LongTensor, ShortTensor)
+from . import autograd, cuda
+
+__version__ = "0.1.0"
+
+
+def numel(input):
+    return input.numel()
+
+
+def is_tensor(obj):
+    return isinstance(obj, Tensor)
+
+
+def is_floating_point(input):
+    return input.is_floating_point()
+
+
+def _attach_random_fills():
+    from .creation import normal_, uniform_
+    Tensor.uniform_ = uniform_
+    Tensor.normal_ = normal_
+
+
+_attach_random_fills()

@@ -1,0 +1,81 @@
+"""gradcheck: compare backward's gradients with finite differences.
+
+For each input element x_i, the central difference
+
+    (f(x + eps e_i) - f(x - eps e_i)) / (2 eps)
+
+approximates d(sum of f * v)/dx_i; backward must agree within
+``atol + rtol * |numeric|``. Use float64 inputs: in float32 the rounding
+error of the difference swamps the comparison.
+
+    >>> x = autodidact.randn(3, dtype=autodidact.float64, requires_grad=True)
+    >>> gradcheck(lambda x: (x * x).sum(), (x,))
+    True
+"""
+
+import numpy as np
+
+from .. import graph
+from ..tensor import Tensor
+
+
+class GradcheckError(AssertionError):
+    """Backward and finite differences disagree; the message names input and element."""
+
+
+def _outputs(fn, inputs):
+    out = fn(*inputs)
+    return out if isinstance(out, (tuple, list)) else (out,)
+
+
+def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, seed=0):
+    """True when ``fn``'s backward matches central differences for every input element."""
+    inputs = tuple(inputs) if isinstance(inputs, (tuple, list)) else (inputs,)
+    tensors = [(i, x) for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad]
+    for i, x in tensors:
+        if x.dtype.name != "float64":
+            raise ValueError(
+                f"gradcheck needs float64 inputs for precision; input {i} is {x.dtype}. "
+                "Create it with dtype=autodidact.float64 or call .double().")
+    outputs = [o for o in _outputs(fn, inputs) if isinstance(o, Tensor) and o.requires_grad]
+    rng = np.random.default_rng(seed)
+    # A random projection v turns many outputs into one number, sum(out * v).
+    weights = [rng.standard_normal(o.shape) for o in outputs]
+
+    def projected():
+        with graph.no_grad():
+            outs = [o for o in _outputs(fn, inputs) if isinstance(o, Tensor) and o.dtype.is_floating_point]
+            return sum(float((o._data.astype(np.float64) * w).sum()) for o, w in zip(outs, weights))
+
+    if not outputs:
+        return True
+    from .engine import grad
+    total = None
+    for o, w in zip(outputs, weights):
+        term = (o * Tensor._wrap(w.astype(o._data.dtype))).sum()
+        total = term if total is None else total + term
+    analytic = grad(total, [x for _, x in tensors], allow_unused=True)
+    for (i, x), g in zip(tensors, analytic):
+        numeric = np.zeros(x.shape, dtype=np.float64)
+        flat = x._data.reshape(-1) if x._data.flags.c_contiguous else None
+        if flat is None:
+            raise ValueError(f"gradcheck input {i} must be contiguous (call .contiguous())")
+        for j in range(flat.size):
+            old = flat[j]
+            flat[j] = old + eps
+            plus = projected()
+            flat[j] = old - eps
+            minus = projected()
+            flat[j] = old
+            numeric.reshape(-1)[j] = (plus - minus) / (2 * eps)
+        got = np.zeros(x.shape) if g is None else np.asarray(g._data, dtype=np.float64)
+        bad = ~np.isclose(got, numeric, atol=atol, rtol=rtol, equal_nan=True)
+        if bad.any():
+            where = tuple(int(k) for k in np.argwhere(bad)[0])
+            message = (f"Jacobian mismatch for input {i} at element {where}: backward gives "
+                       f"{got[where]!r}, finite differences give {numeric[where]!r} "
+                       f"(eps={eps}, atol={atol}, rtol={rtol})")
+            if raise_exception:
+                raise GradcheckError(message)
+            return False
+    return True

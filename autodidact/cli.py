@@ -1,0 +1,53 @@
+"""The `autodidact` command: a thin dispatch table.
+
+Each command names a module and a function taking the remaining
+arguments (a list of strings) and returning an exit code. The module is
+imported only when its command runs, so `autodidact --help` stays fast
+and the library itself never imports viz or lessons.
+
+    $ autodidact demo            # a short tour of tensors and autograd
+    $ python -m autodidact demo  # the same, without the console script
+"""
+
+import importlib
+import sys
+
+# name -> (module, function, one-line help)
+COMMANDS = {
+    "demo": ("autodidact.tour", "main", "a short tour of tensors and autograd"),
+}
+
+
+def usage():
+    """Return the help text listing every command."""
+    width = max(len(name) for name in COMMANDS)
+    lines = [
+        "usage: autodidact COMMAND [ARGS...]",
+        "",
+        "commands:",
+    ]
+    for name, (_, _, help_text) in COMMANDS.items():
+        lines.append(f"  {name:<{width}}  {help_text}")
+    lines += ["", "Run 'autodidact COMMAND --help' for a command's options."]
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    """Run the command named by argv[0] with the rest of argv; return its exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv:
+        print(usage())
+        return 2
+    name, rest = argv[0], argv[1:]
+    if name in ("-h", "--help", "help"):
+        print(usage())
+        return 0
+    if name not in COMMANDS:
+        known = ", ".join(sorted(COMMANDS))
+        print(f"autodidact: unknown command {name!r}. Known commands: {known}.\n"
+              f"Run 'autodidact --help' for what each one does.", file=sys.stderr)
+        return 2
+    module_name, function_name, _ = COMMANDS[name]
+    function = getattr(importlib.import_module(module_name), function_name)
+    code = function(rest)
+    return 0 if code is None else code

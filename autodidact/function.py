@@ -1,0 +1,321 @@
+"""Function: how an operation declares its forward and its backward.
+
+Every operation of autodidact is a ``Function`` subclass in ``ops/``, a
+forward and a backward side by side::
+
+    class Mul(Function):
+        def forward(ctx, a, b):              # arrays in, array out
+            ctx.save_for_backward(a, b)
+            return a * b
+
+        def backward(ctx, grad):             # Tensors in, Tensors out
+            a, b = ctx.saved_tensors
+            return grad * b, grad * a
+
+and every call goes through one ``apply()``, which runs the forward on
+the inputs' arrays and, when an input requires grad and grad mode is on,
+records a node for backward: ``MulBackward0``, named as PyTorch names it.
+
+Backward rules are written with Tensor operations. Normally they run
+under ``no_grad`` and cost what the arithmetic costs; with
+``create_graph=True`` they are recorded like any forward computation, so
+the gradient can itself be differentiated (second derivatives).
+
+Arrays passed to ``save_for_backward`` come back in backward as the
+Tensors they belong to: the inputs themselves (so a second derivative
+reaches them), the output (rebuilt from its array, never kept as a
+Tensor, which would be a reference cycle), or a constant.
+
+A user-defined op (``autograd.Function``, as in PyTorch) is the same
+thing with ``forward`` taking Tensors; see ``autograd/function.py``.
+"""
+
+import weakref
+
+from . import graph
+
+__all__ = ["Function", "BackwardNode", "AccumulateGrad", "swap_backward", "MissingBackwardError"]
+
+# Filled by tensor.py: the function-level imports would otherwise be circular.
+Tensor = None
+
+_SAVED_INPUT, _SAVED_OUTPUT, _SAVED_CONSTANT = 0, 1, 2
+
+_FREED_MESSAGE = (
+    "Trying to backward through the graph a second time (or directly access saved "
+    "tensors after they have already been freed). Saved intermediate values of the graph "
+    "are freed when you call .backward() or autograd.grad(). Specify retain_graph=True if "
+    "you need to backward through the graph a second time or if you need to access saved "
+    "tensors after calling backward.")
+
+
+class MissingBackwardError(NotImplementedError):
+    """An op was differentiated but has no backward rule."""
+
+
+class BackwardNode(graph.Node):
+    """The node an op leaves in the graph; it is also the op's ``ctx``.
+
+    It holds what backward needs and nothing more: edges to the inputs'
+    nodes, the inputs' shapes (to undo broadcasting), what forward saved,
+    and the output's shape and dtype (for drawing the graph).
+    """
+
+    __slots__ = ("_saved", "_released", "_input_shapes", "_forward_inputs",
+                 "_forward_arrays", "_forward_output", "output_shape", "output_dtype",
+                 "_output_ref", "__dict__")
+
+    function = None   # the Function subclass; set on each generated node class
+
+    def __init__(self):
+        self._hooks = None
+        self._saved = None
+        self._released = False
+
+    # -- what forward calls
+    def save_for_backward(self, *values):
+        """Keep ``values`` (arrays, Tensors or numbers) for backward."""
+        self._saved = values
+
+    # -- what backward calls
+    @property
+    def saved_tensors(self):
+        """What forward saved, as Tensors (checked for in-place changes since)."""
+        if self._released:
+            raise RuntimeError(_FREED_MESSAGE)
+        return tuple(self._unpack(entry) for entry in self._saved or ())
+
+    def _unpack(self, entry):
+        kind, value, counter, version = entry
+        if counter is not None and counter.value != version:
+            raise RuntimeError(_modified_message(self, kind, value, counter.value, version))
+        if kind == _SAVED_OUTPUT:
+            # Rebuilt for this backward only: a Tensor held by its own
+            # grad_fn would be a reference cycle.
+            out = Tensor._wrap(value)
+            if graph.is_grad_enabled():
+                out.grad_fn, out._requires_grad = self, True
+            return out
+        return value
+
+    def apply(self, grad):
+        grads = self.function.backward(self, grad)
+        if type(grads) is not tuple:
+            grads = (grads,)
+        # Undo broadcasting: an input of shape (3,) that was broadcast to
+        # (2, 3) receives the sum of the (2, 3) gradient over the new axis.
+        shapes = self._input_shapes
+        if len(grads) != len(shapes):
+            raise RuntimeError(
+                f"function {self.name()} returned {len(grads)} gradients, expected {len(shapes)}"
+                " (one per input, None for inputs that need none)")
+        grads = tuple(g if g is None or s is None or g._data.shape == s else g.sum_to_size(s)
+                      for g, s in zip(grads, shapes))
+        if len(grads) == 2 and grads[0] is grads[1] and grads[0] is not None:
+            # add(a, b) hands one gradient object to both inputs; each leaf
+            # may later change its .grad in place, so they must not share it.
+            grads = (grads[0], grads[1].clone())
+        return grads
+
+    @property
+    def needs_input_grad(self):
+        """One bool per input: does a gradient for it go anywhere?"""
+        return tuple(node is not None for node, _ in self.next_functions)
+
+    def release(self):
+        self._released = True
+        self._saved = None
+
+    @property
+    def metadata(self):
+        return self.__dict__
+
+
+def _legacy_name(tensor_like, shape):
+    dims = ", ".join(str(d) for d in shape)
+    return f"[autodidact.{tensor_like.legacy_name} [{dims}]]"
+
+
+def _modified_message(node, kind, value, now, then):
+    if kind == _SAVED_OUTPUT:
+        what = _legacy_name(node.output_dtype, value.shape)
+        producer = f", which is output 0 of {node.function.__name__},"
+    else:
+        what = _legacy_name(value.dtype, value.shape)
+        producer = (f", which is output 0 of {value.grad_fn.function.__name__},"
+                    if isinstance(value.grad_fn, BackwardNode) else "")
+    return ("one of the variables needed for gradient computation has been modified by an "
+            f"inplace operation: {what}{producer} is at version {now}; expected version "
+            f"{then} instead. Hint: the tensor was changed in place (an operation ending in "
+            "'_', +=, or an index assignment) after it was used; use the out-of-place form "
+            "(x = x + 1) or call .clone() before changing it.")
+
+
+class AccumulateGrad(graph.Node):
+    """The node of a leaf tensor that requires grad: it adds gradients into ``.grad``.
+
+    One per leaf (cached weakly on the tensor), so a leaf used twice in a
+    graph still receives one summed gradient per backward pass.
+    """
+
+    __slots__ = ("variable",)
+    accumulates = True
+
+    def __init__(self, variable):
+        super().__init__(())
+        self.variable = variable
+
+    def apply(self, grad):
+        self.variable._accumulate_grad(grad)
+        return ()
+
+
+class _NoGradContext:
+    """The ``ctx`` forward gets when nothing is recorded: saving is a no-op."""
+
+    __slots__ = ()
+
+    def save_for_backward(self, *values):
+        pass
+
+    def __setattr__(self, name, value):
+        pass   # rules may set ctx.dim = ...; nothing needs it without a graph
+
+
+_NO_GRAD_CONTEXT = _NoGradContext()
+
+
+class Function:
+    """Base class of every op: ``forward(ctx, *arrays, **params)`` and ``backward(ctx, grad)``.
+
+    ``backward`` returns one gradient per positional input (``None`` for
+    inputs that need none, such as a Python number or an index).
+
+        >>> Mul.apply(x, y)          # what x * y calls
+    """
+
+    node_type = None
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # A node class per op, named as PyTorch names it: Mul -> MulBackward0.
+        name = cls.__dict__.get("node_name", cls.__name__ + "Backward0")
+        cls.node_type = type(name, (BackwardNode,), {"__slots__": (), "function": cls})
+
+    @staticmethod
+    def forward(ctx, *args, **params):
+        raise NotImplementedError
+
+    @staticmethod
+    def backward(ctx, grad):
+        raise MissingBackwardError(
+            f"autodidact has no backward for '{ctx.function.__name__.lower()}': "
+            "define backward(ctx, grad) on it to differentiate through it")
+
+    @classmethod
+    def apply(cls, *inputs, **params):
+        record = False
+        device = None
+        arrays = []
+        for x in inputs:
+            if isinstance(x, Tensor):
+                arrays.append(x._data)
+                if x._requires_grad:
+                    record = True
+                if device is None:
+                    device = x._device
+                elif x._device != device:
+                    _raise_device_mismatch(device, x._device)
+            else:
+                arrays.append(x)
+        if not (record and graph._grad_enabled):
+            out = cls.forward(_NO_GRAD_CONTEXT, *arrays, **params)
+            return _wrap_outputs(out, device)
+        node = cls.node_type()
+        out = cls.forward(node, *arrays, **params)
+        result = _wrap_outputs(out, device)
+        differentiable = result[0] if type(result) is tuple else result
+        if not differentiable.dtype.is_floating_point:
+            return result   # comparisons, argmax: nothing to differentiate
+        node.next_functions = tuple(_edge(x) for x in inputs)
+        node._input_shapes = tuple(x._data.shape if isinstance(x, Tensor) else None for x in inputs)
+        node.output_shape = differentiable._data.shape
+        node.output_dtype = differentiable.dtype
+        node._output_ref = weakref.ref(differentiable)
+        if node._saved:
+            node._saved = tuple(_pack(value, inputs, arrays, differentiable) for value in node._saved)
+        differentiable.grad_fn = node
+        differentiable._requires_grad = True
+        return result
+
+
+def _wrap_outputs(out, device):
+    if type(out) is tuple:
+        return tuple(Tensor._wrap(o, device) for o in out)
+    return Tensor._wrap(out, device)
+
+
+def _edge(x):
+    """Where the gradient for input ``x`` goes next: its grad_fn, its leaf node, or nowhere."""
+    if not isinstance(x, Tensor) or not x._requires_grad:
+        return (None, 0)
+    if x.grad_fn is not None:
+        return (x.grad_fn, 0)
+    return (x._grad_accumulator(), 0)
+
+
+def _pack(value, inputs, arrays, output):
+    """Turn a value saved in forward into (kind, value, version counter, version)."""
+    for tensor, array in zip(inputs, arrays):
+        if value is array and isinstance(tensor, Tensor):
+            return (_SAVED_INPUT, tensor, tensor._vc, tensor._vc.value)
+    if value is output._data:
+        return (_SAVED_OUTPUT, value, output._vc, output._vc.value)
+    if isinstance(value, Tensor):
+        return (_SAVED_INPUT, value, value._vc, value._vc.value)
+    if hasattr(value, "shape") and hasattr(value, "dtype"):
+        value = Tensor._wrap(value, output._device)   # an intermediate array: a constant
+    return (_SAVED_CONSTANT, value, None, None)
+
+
+def _raise_device_mismatch(a, b):
+    raise RuntimeError(
+        "Expected all tensors to be on the same device, but found at least two devices, "
+        f"{b} and {a}! Move them with .to(device) (or .cpu() / .cuda()) first.")
+
+
+class swap_backward:
+    """Replace one op's backward rule inside a ``with`` block, then restore it.
+
+    For exercises: plug a student's derivative into the real engine.
+
+        >>> with swap_backward("tanh", lambda ctx, grad: ...):
+        ...     loss.backward()
+    """
+
+    def __init__(self, op, backward):
+        self.function = _resolve_function(op)
+        self.backward = backward
+
+    def __enter__(self):
+        self._previous = self.function.__dict__.get("backward")
+        self.function.backward = staticmethod(self.backward)
+        return self.function
+
+    def __exit__(self, *exc_info):
+        if self._previous is None:
+            del self.function.backward
+        else:
+            self.function.backward = self._previous
+        return False
+
+
+def _resolve_function(op):
+    if isinstance(op, type) and issubclass(op, Function):
+        return op
+    from . import ops
+    found = ops.REGISTRY.get(op.lower()) if isinstance(op, str) else None
+    if found is None:
+        raise KeyError(f"no op named {op!r}; known ops: {', '.join(sorted(ops.REGISTRY))}")
+    return found
+

@@ -1,0 +1,196 @@
+"""The engine: grad mode, the graph's nodes, topological order, backward.
+
+A computation is recorded as a graph of *nodes*, one per operation. Each
+node knows two things:
+
+- ``next_functions``: the nodes that produced its inputs, as
+  ``(node, 0)`` pairs (``(None, 0)`` for an input that needs no gradient);
+- ``apply(grad)``: given the gradient of the loss with respect to the
+  node's output, return one gradient per input (the chain rule, one link).
+
+Backward is then three lines of thinking: put the nodes in an order where
+each comes before the nodes that fed it (reverse topological order), walk
+that order, and at each node add up the gradients that arrived before
+passing them on. Leaves end the walk: their node (``AccumulateGrad`` for
+tensors) adds the gradient into ``.grad``.
+
+This file knows nothing of NumPy or of what a tensor is: a ``Scalar``
+holding a Python float and a ``Tensor`` holding an array both run on it.
+
+    >>> from autodidact.scalar import Scalar
+    >>> x = Scalar(3.0); y = x * x + x
+    >>> y.backward(); x.grad          # d(x*x + x)/dx = 2x + 1
+    7.0
+"""
+
+import contextlib
+
+__all__ = [
+    "Node", "topological_order", "run_backward",
+    "is_grad_enabled", "set_grad_enabled", "no_grad", "enable_grad",
+]
+
+
+# ---------------------------------------------------------------- grad mode
+
+_grad_enabled = True
+
+
+def is_grad_enabled():
+    """True when new operations are recorded for backward (the default)."""
+    return _grad_enabled
+
+
+class _GradMode(contextlib.ContextDecorator):
+    """Sets grad mode for a ``with`` block or a decorated function, then restores it."""
+
+    def __init__(self, enabled):
+        self.enabled = bool(enabled)
+
+    def __enter__(self):
+        global _grad_enabled
+        self._previous = _grad_enabled
+        _grad_enabled = self.enabled
+        return self
+
+    def __exit__(self, *exc_info):
+        global _grad_enabled
+        _grad_enabled = self._previous
+        return False
+
+
+class no_grad(_GradMode):
+    """Record nothing inside: results have no ``grad_fn`` and need no memory for backward.
+
+    Use it for evaluation and for updating weights by hand.
+
+        >>> with autodidact.no_grad():
+        ...     w -= lr * w.grad
+    """
+
+    def __init__(self):
+        super().__init__(False)
+
+
+class enable_grad(_GradMode):
+    """Record operations again inside a ``no_grad`` block."""
+
+    def __init__(self):
+        super().__init__(True)
+
+
+class set_grad_enabled(_GradMode):
+    """Switch recording on or off: as a call, a ``with`` block or a decorator.
+
+        >>> autodidact.set_grad_enabled(False)   # off until switched back on
+        >>> with autodidact.set_grad_enabled(True): ...
+    """
+
+    def __init__(self, mode):
+        global _grad_enabled
+        super().__init__(mode)
+        # Called as a plain function it takes effect at once, as in PyTorch;
+        # used as a context manager, __exit__ restores the mode from before.
+        self._previous = _grad_enabled
+        _grad_enabled = self.enabled
+
+    def __enter__(self):
+        return self
+
+
+# --------------------------------------------------------------------- nodes
+
+class Node:
+    """One recorded operation: where its inputs came from and how to go back.
+
+    Subclasses fill ``next_functions`` and implement ``apply``. ``_hooks``
+    are functions run on the gradient that reaches the node before
+    ``apply`` sees it (``Tensor.register_hook`` for non-leaf tensors).
+    """
+
+    __slots__ = ("next_functions", "_hooks", "__weakref__")
+    accumulates = False   # True for a leaf's node, which writes .grad
+
+
+    def __init__(self, next_functions=()):
+        self.next_functions = next_functions
+        self._hooks = None
+
+    def name(self):
+        return type(self).__name__
+
+    def apply(self, grad):
+        raise NotImplementedError(f"{self.name()} does not implement apply(grad)")
+
+    def release(self):
+        """Free what was saved for backward (called unless retain_graph=True)."""
+
+    def __repr__(self):
+        return f"<{self.name()} object at {id(self):#x}>"
+
+
+def topological_order(root):
+    """Every node reachable from ``root``, each before the nodes that fed it.
+
+    An iterative depth-first search with an explicit stack: recursion
+    would stop at Python's recursion limit (about 1,000 nested calls),
+    and a training graph can be a million nodes deep.
+
+        >>> [n.name() for n in topological_order(loss.grad_fn)]
+        ['SumBackward0', 'MulBackward0', 'AccumulateGrad']
+    """
+    order, visited = [], {root}
+    # Each stack entry is a node and an iterator over its children; a node
+    # is finished (appended) once all its children are finished.
+    stack = [(root, iter(root.next_functions))]
+    while stack:
+        node, children = stack[-1]
+        for child, _ in children:
+            if child is not None and child not in visited:
+                visited.add(child)
+                stack.append((child, iter(child.next_functions)))
+                break
+        else:
+            stack.pop()
+            order.append(node)
+    order.reverse()   # finished last = the root; it must come first
+    return order
+
+
+def run_backward(root, grad, retain_graph=False, order_fn=None, capture=None):
+    """Send ``grad`` from ``root`` back through the graph (the chain rule, repeated).
+
+    Gradients that reach a node from several paths are summed before the
+    node passes them on, which is why the nodes must be visited in
+    topological order. ``capture`` maps nodes to the gradient wanted at
+    them (``autograd.grad``); with it, leaves' ``.grad`` is left untouched. ``order_fn`` replaces ``topological_order``
+    (an exercise plugs its own in). Saved values are freed on the way
+    unless ``retain_graph``.
+    """
+    order = (order_fn or topological_order)(root)
+    pending = {root: grad}
+    for node in order:
+        grad = pending.pop(node, None)
+        if grad is None:
+            continue   # no gradient flows here (a branch that needs none)
+        if node._hooks:
+            for hook in node._hooks:
+                result = hook(grad)
+                if result is not None:
+                    grad = result
+        if capture is not None:
+            if node in capture:
+                capture[node] = grad
+            if node.accumulates:
+                continue   # autograd.grad() returns gradients, never writes .grad
+        input_grads = node.apply(grad)
+        if not retain_graph:
+            node.release()
+        for (child, _), child_grad in zip(node.next_functions, input_grads):
+            if child is None or child_grad is None:
+                continue
+            if child in pending:
+                pending[child] = pending[child] + child_grad
+            else:
+                pending[child] = child_grad
+

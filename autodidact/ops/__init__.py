@@ -1,0 +1,132 @@
+"""The derivative rules, grouped by kind, and the Tensor methods made from them.
+
+    elementwise.py   add, mul, exp, tanh, relu, comparisons, casts...
+    reduce.py        sum, mean, max, softmax...
+    shape.py         view, reshape, permute, expand, cat, stack, flip...
+    linalg.py        matmul
+    index.py         x[key] and its scatter-add backward
+    inplace.py       add_, x[key] = v, out=, fill_
+
+Every op is a function here and, by the table at the bottom, a Tensor
+method too: ``x.exp()`` is ``autodidact.exp(x)``.
+"""
+
+from ..function import Function
+from ..tensor import Tensor
+from . import elementwise, index, inplace, linalg, reduce, shape
+from .elementwise import *  # noqa: F401,F403  (the public functions)
+from .linalg import bmm, dot, matmul, mm
+from .reduce import (all, amax, amin, any, argmax, argmin, log_softmax, max, mean, min, prod,
+                     softmax, std, sum, sum_to_size, var)
+from .shape import (broadcast_shapes, broadcast_to, cat, chunk, clone, concat, concatenate,
+                    contiguous, expand, expand_as, flatten, flip, narrow, permute, repeat,
+                    reshape, select, split, squeeze, stack, swapaxes, swapdims, t, transpose,
+                    unbind, unflatten, unsqueeze, view, view_as)
+from .index import index_select
+
+
+def _all_functions():
+    """Every Function subclass defined in ops/, by lower-case name (for swap_backward)."""
+    found, stack = {}, [Function]
+    while stack:
+        cls = stack.pop()
+        for sub in cls.__subclasses__():
+            if sub.__module__.startswith(__name__):
+                found[sub.__name__.lower()] = sub
+            stack.append(sub)
+    return found
+
+
+REGISTRY = _all_functions()
+
+# --------------------------------------------------- Tensor methods
+
+_METHODS = [
+    # elementwise
+    "add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide", "floor_divide",
+    "remainder", "pow", "neg", "negative", "exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid",
+    "relu", "abs", "absolute", "sign", "round", "clamp", "clip", "maximum", "minimum",
+    "eq", "ne", "lt", "le", "gt", "ge", "less", "less_equal", "greater", "greater_equal",
+    "equal", "allclose", "isclose", "logical_not", "bitwise_not", "isnan", "isinf", "isfinite",
+    # reductions
+    "sum", "mean", "max", "min", "amax", "amin", "argmax", "argmin", "prod", "var", "std",
+    "softmax", "log_softmax", "all", "any", "sum_to_size",
+    # shape
+    "view", "view_as", "reshape", "flatten", "unflatten", "squeeze", "unsqueeze", "permute",
+    "transpose", "swapaxes", "swapdims", "t", "expand", "expand_as", "broadcast_to",
+    "contiguous", "clone", "flip", "narrow", "select", "split", "chunk", "unbind", "repeat",
+    "index_select",
+    # linear algebra
+    "matmul", "mm", "dot", "bmm",
+]
+
+for _name in _METHODS:
+    setattr(Tensor, _name, globals()[_name])
+
+Tensor.is_contiguous = shape.is_contiguous
+Tensor.where = lambda self, condition, other: where(condition, self, other)
+Tensor.type_as = lambda self, other: self.to(other.dtype)
+Tensor.__getitem__ = index.getitem
+Tensor.__setitem__ = inplace.setitem
+Tensor.T = property(lambda self: self.permute(*reversed(range(self.dim()))))
+Tensor.mT = property(lambda self: self.transpose(-2, -1))
+Tensor.fill_ = inplace.fill_
+Tensor.zero_ = inplace.zero_
+Tensor.copy_ = inplace.copy_
+
+
+def _inplace_method(op):
+    def method(self, *args, **kwargs):
+        return inplace.apply_inplace(self, op, *args, **kwargs)
+    method.__name__ = op.__name__ + "_"
+    method.__doc__ = f"In-place {op.__name__}: changes this tensor and returns it."
+    return method
+
+
+for _name in ["add", "sub", "mul", "div", "pow", "clamp", "clip", "exp", "log", "sqrt", "sin",
+              "cos", "tanh", "sigmoid", "relu", "abs", "neg", "floor_divide", "remainder",
+              "round", "sign"]:
+    setattr(Tensor, _name + "_", _inplace_method(globals()[_name]))
+
+
+# --------------------------------------------------- operators
+
+def _swap(op):
+    return lambda self, other: op(other, self)
+
+
+Tensor.__add__ = add
+Tensor.__radd__ = add
+Tensor.__sub__ = sub
+Tensor.__rsub__ = _swap(sub)
+Tensor.__mul__ = mul
+Tensor.__rmul__ = mul
+Tensor.__truediv__ = div
+Tensor.__rtruediv__ = _swap(div)
+Tensor.__floordiv__ = floor_divide
+Tensor.__rfloordiv__ = _swap(floor_divide)
+Tensor.__mod__ = remainder
+Tensor.__rmod__ = _swap(remainder)
+Tensor.__pow__ = pow
+Tensor.__rpow__ = _swap(pow)
+Tensor.__matmul__ = matmul
+Tensor.__rmatmul__ = _swap(matmul)
+Tensor.__neg__ = neg
+Tensor.__pos__ = lambda self: self
+Tensor.__abs__ = abs
+Tensor.__eq__ = eq
+Tensor.__ne__ = ne
+Tensor.__lt__ = lt
+Tensor.__le__ = le
+Tensor.__gt__ = gt
+Tensor.__ge__ = ge
+Tensor.__and__ = Tensor.__rand__ = bitwise_and
+Tensor.__or__ = Tensor.__ror__ = bitwise_or
+Tensor.__xor__ = Tensor.__rxor__ = bitwise_xor
+Tensor.__invert__ = bitwise_not
+Tensor.__hash__ = lambda self: id(self)
+
+for _dunder, _op in [("__iadd__", add), ("__isub__", sub), ("__imul__", mul),
+                     ("__itruediv__", div), ("__ipow__", pow), ("__ifloordiv__", floor_divide),
+                     ("__imod__", remainder)]:
+    setattr(Tensor, _dunder, _inplace_method(_op))

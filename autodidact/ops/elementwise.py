@@ -1,0 +1,691 @@
+"""Elementwise ops: arithmetic, math functions, comparisons, casts.
+
+Each op is a forward on arrays and a backward on Tensors, side by side::
+
+    op        forward               backward (grad = dL/d(out))
+    add       a + b                 grad, grad
+    mul       a * b                 grad * b, grad * a
+    div       a / b                 grad / b, -grad * a / b**2
+    exp       exp(a)  (keep out)    grad * out
+    tanh      tanh(a) (keep out)    grad * (1 - out**2)
+    relu      max(a, 0)             grad where a > 0, else 0
+
+Broadcasting is undone for every op in one place (``BackwardNode.apply``
+sums the gradient back to each input's shape), so no rule here does it.
+
+The public functions (``add``, ``mul``, ``exp``...) first bring their
+operands to one dtype with PyTorch's promotion rules, then call the op.
+"""
+
+import operator
+
+import numpy as np
+
+from .. import dtypes as _dt
+from ..backend import array_module, module_of
+from ..function import Function
+from ..tensor import Tensor
+from .shape import broadcast_shapes
+
+# ----------------------------------------------------------------- the rules
+
+
+class Add(Function):
+    def forward(ctx, a, b):
+        return a + b
+
+    def backward(ctx, grad):
+        return grad, grad
+
+
+class Sub(Function):
+    def forward(ctx, a, b):
+        return a - b
+
+    def backward(ctx, grad):
+        return grad, -grad
+
+
+class Mul(Function):
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return a * b
+
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        return (grad * b if need_a else None), (grad * a if need_b else None)
+
+
+class Div(Function):
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return a / b
+
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        return (grad / b if need_a else None), (-grad * a / (b * b) if need_b else None)
+
+
+class Neg(Function):
+    def forward(ctx, a):
+        return -a
+
+    def backward(ctx, grad):
+        return -grad
+
+
+class Pow(Function):
+    """a ** b; d/da = b * a**(b-1), d/db = a**b * log(a)."""
+
+    def forward(ctx, a, b):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            out = a ** b
+        ctx.save_for_backward(a, b, out)
+        return out
+
+    def backward(ctx, grad):
+        a, b, out = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        grad_a = grad * b * a ** (b - 1) if need_a else None
+        # a**b * log(a), taken as 0 where a == 0 (PyTorch's convention).
+        grad_b = grad * where(a == 0, 0.0, out * log(a)) if need_b else None
+        return grad_a, grad_b
+
+
+class Exp(Function):
+    def forward(ctx, a):
+        xp = module_of(a)
+        with np.errstate(over="ignore"):
+            out = xp.exp(a)
+        ctx.save_for_backward(out)
+        return out
+
+    def backward(ctx, grad):
+        out, = ctx.saved_tensors
+        return grad * out
+
+
+class Log(Function):
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return module_of(a).log(a)
+
+    def backward(ctx, grad):
+        a, = ctx.saved_tensors
+        return grad / a
+
+
+class Sqrt(Function):
+    def forward(ctx, a):
+        with np.errstate(invalid="ignore"):
+            out = module_of(a).sqrt(a)
+        ctx.save_for_backward(out)
+        return out
+
+    def backward(ctx, grad):
+        out, = ctx.saved_tensors
+        return grad / (2 * out)
+
+
+class Sin(Function):
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return module_of(a).sin(a)
+
+    def backward(ctx, grad):
+        a, = ctx.saved_tensors
+        return grad * cos(a)
+
+
+class Cos(Function):
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return module_of(a).cos(a)
+
+    def backward(ctx, grad):
+        a, = ctx.saved_tensors
+        return -grad * sin(a)
+
+
+class Tanh(Function):
+    def forward(ctx, a):
+        out = module_of(a).tanh(a)
+        ctx.save_for_backward(out)
+        return out
+
+    def backward(ctx, grad):
+        out, = ctx.saved_tensors
+        return grad * (1 - out * out)
+
+
+class Sigmoid(Function):
+    def forward(ctx, a):
+        xp = module_of(a)
+        # 1 / (1 + exp(-a)) overflows for very negative a; this form does not.
+        e = xp.exp(-xp.abs(a))
+        out = xp.where(a >= 0, 1 / (1 + e), e / (1 + e)).astype(a.dtype, copy=False)
+        ctx.save_for_backward(out)
+        return out
+
+    def backward(ctx, grad):
+        out, = ctx.saved_tensors
+        return grad * out * (1 - out)
+
+
+class Relu(Function):
+    def forward(ctx, a):
+        ctx.save_for_backward((a > 0).astype(a.dtype))   # relu'(0) = 0, as in PyTorch
+        return module_of(a).maximum(a, 0)
+
+    def backward(ctx, grad):
+        positive, = ctx.saved_tensors
+        return grad * positive
+
+
+class Abs(Function):
+    def forward(ctx, a):
+        xp = module_of(a)
+        ctx.save_for_backward(xp.sign(a))   # abs'(0) = 0
+        return xp.abs(a)
+
+    def backward(ctx, grad):
+        sign_a, = ctx.saved_tensors
+        return grad * sign_a
+
+
+class Sign(Function):
+    def forward(ctx, a):
+        return module_of(a).sign(a)
+
+    def backward(ctx, grad):
+        return grad * 0
+
+
+class Clamp(Function):
+    """Clip to [low, high]; the gradient passes where low <= a <= high (bounds included)."""
+
+    def forward(ctx, a, low=None, high=None):
+        ctx.save_for_backward(_mask_between(a, low, high))
+        return module_of(a).clip(a, low, high).astype(a.dtype, copy=False)
+
+    def backward(ctx, grad):
+        inside, = ctx.saved_tensors
+        return grad * inside
+
+
+class Where(Function):
+    def forward(ctx, condition, a, b):
+        ctx.save_for_backward(condition)
+        return module_of(a).where(condition, a, b)
+
+    def backward(ctx, grad):
+        condition, = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad[1:]
+        zero = grad * 0
+        return (None,
+                where(condition, grad, zero) if need_a else None,
+                where(condition, zero, grad) if need_b else None)
+
+
+class Maximum(Function):
+    """Elementwise max; where a == b the gradient is split half and half."""
+
+    def forward(ctx, a, b):
+        ctx.save_for_backward(_tie_share(a > b, a == b, a.dtype))
+        return module_of(a).maximum(a, b)
+
+    def backward(ctx, grad):
+        share, = ctx.saved_tensors
+        return grad * share, grad * (1 - share)
+
+
+class Minimum(Function):
+    def forward(ctx, a, b):
+        ctx.save_for_backward(_tie_share(a < b, a == b, a.dtype))
+        return module_of(a).minimum(a, b)
+
+    def backward(ctx, grad):
+        share, = ctx.saved_tensors
+        return grad * share, grad * (1 - share)
+
+
+class Round(Function):
+    def forward(ctx, a):
+        return module_of(a).round(a)
+
+    def backward(ctx, grad):
+        return grad * 0
+
+
+class FloorDivide(Function):
+    def forward(ctx, a, b):
+        return module_of(a).floor_divide(a, b)
+    # No backward, as in PyTorch: the result is piecewise constant.
+
+
+class Remainder(Function):
+    def forward(ctx, a, b):
+        return module_of(a).remainder(a, b)
+
+    def backward(ctx, grad):
+        return grad, None
+
+
+class Cast(Function):
+    """Change dtype; the gradient is cast back to the input's dtype."""
+
+    def forward(ctx, a, dtype):
+        ctx.input_dtype = _dt._BY_NUMPY[a.dtype]
+        return a.astype(dtype.numpy)
+
+    def backward(ctx, grad):
+        return cast(grad, ctx.input_dtype), None
+
+
+class MoveTo(Function):
+    """Copy to another device; the gradient goes back to where the input was."""
+
+    node_name = "ToCopyBackward0"
+
+    def forward(ctx, a, device):
+        from ..backend import device_of_array, move
+        ctx.source = device_of_array(a)
+        return move(a, device)
+
+    def backward(ctx, grad):
+        return move_to(grad, ctx.source), None
+
+
+class Compare(Function):
+    """==, !=, <, <=, >, >=: boolean results, nothing to differentiate."""
+
+    def forward(ctx, a, b, op):
+        return op(a, b)
+
+
+class Logical(Function):
+    def forward(ctx, a, b, op):
+        return op(a, b)
+
+
+# ------------------------------------------------------------ promotion
+
+
+def _is_tensor(x):
+    return isinstance(x, Tensor)
+
+
+def as_operand(x):
+    """Tensors stay; NumPy arrays become tensors; Python numbers stay numbers."""
+    if isinstance(x, Tensor):
+        return x
+    if isinstance(x, (bool, int, float)):
+        return x
+    if isinstance(x, np.ndarray):
+        return Tensor._wrap(x)
+    if isinstance(x, np.generic):
+        return x.item()
+    raise TypeError(
+        f"unsupported operand type {type(x).__name__}: expected a Tensor or a number")
+
+
+def _to_dtype(x, dtype, device):
+    """Bring one operand to ``dtype``: tensors by a (differentiable) cast, numbers as they fit."""
+    if isinstance(x, Tensor):
+        return x if x.dtype is dtype else cast(x, dtype)
+    if dtype.is_floating_point:
+        return x   # NumPy keeps the array's dtype for a Python number (NEP 50)
+    # Integers wrap around as in PyTorch (int8 + 1000); NumPy 2 would raise.
+    return array_module(device).asarray(x).astype(dtype.numpy)
+
+
+def _device_of(*xs):
+    for x in xs:
+        if isinstance(x, Tensor):
+            return x._device
+    return None
+
+
+def promote(*operands, floating=False):
+    """Operands converted to their common dtype (PyTorch's rules) and that dtype.
+
+    ``floating`` makes an integer result the default float dtype (for ``/``).
+    """
+    operands = [as_operand(x) for x in operands]
+    first = operands[0]
+    # Fast path: tensors of one dtype with Python floats alongside.
+    dtype = _dt.result_type(*operands)
+    if floating and not dtype.is_floating_point:
+        dtype = _dt.get_default_dtype()
+    device = _device_of(*operands)
+    if first is None:
+        raise TypeError("expected a Tensor")
+    return [_to_dtype(x, dtype, device) for x in operands], dtype
+
+
+def _binary(function, a, b, floating=False):
+    if isinstance(a, Tensor) and isinstance(b, Tensor):
+        if a._data.shape != b._data.shape:
+            broadcast_shapes(a._data.shape, b._data.shape)   # PyTorch's message, not NumPy's
+        if a._data.dtype == b._data.dtype and (not floating or a.dtype.is_floating_point):
+            return function.apply(a, b)   # the common case, without promotion
+    (a, b), _ = promote(a, b, floating=floating)
+    if not isinstance(a, Tensor) and not isinstance(b, Tensor):
+        raise TypeError("expected at least one Tensor operand")
+    if not isinstance(a, Tensor):
+        a = _scalar_tensor(a, b)
+    return function.apply(a, b)
+
+
+def _scalar_tensor(value, like):
+    """A number on the left (2 - x) becomes a 0-d tensor of ``like``'s dtype and device."""
+    xp = array_module(like._device)
+    return Tensor._wrap(xp.asarray(value).astype(like._data.dtype), like._device)
+
+
+# ------------------------------------------------------- public functions
+
+
+def add(input, other, *, alpha=1, out=None):
+    """input + alpha * other, broadcasting. ``out=`` writes into a given tensor."""
+    if alpha != 1:
+        other = mul(other, alpha)
+    return _finish(_binary(Add, input, other), out, "add")
+
+
+def sub(input, other, *, alpha=1, out=None):
+    _refuse_bool_subtraction(input, other)
+    if alpha != 1:
+        other = mul(other, alpha)
+    return _finish(_binary(Sub, input, other), out, "sub")
+
+
+subtract = sub
+
+
+def mul(input, other, *, out=None):
+    return _finish(_binary(Mul, input, other), out, "mul")
+
+
+multiply = mul
+
+
+def div(input, other, *, rounding_mode=None, out=None):
+    """True division: integers give the default float dtype (``7 / 2 == 3.5``)."""
+    if rounding_mode == "floor":
+        return floor_divide(input, other, out=out)
+    if rounding_mode == "trunc":
+        return _finish(trunc(_binary(Div, input, other, floating=True)), out, "div")
+    if rounding_mode is not None:
+        raise ValueError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'")
+    return _finish(_binary(Div, input, other, floating=True), out, "div")
+
+
+divide = true_divide = div
+
+
+def floor_divide(input, other, *, out=None):
+    """Floor division like Python's ``//`` (``-7 // 2 == -4``)."""
+    (a, b), dtype = promote(input, other)
+    _check_integer_division(a, b, dtype, "div_floor")
+    if not isinstance(a, Tensor):
+        a = _scalar_tensor(a, b)
+    return _finish(FloorDivide.apply(a, b), out, "floor_divide")
+
+
+def remainder(input, other, *, out=None):
+    """Remainder with the divisor's sign, like Python's ``%``."""
+    (a, b), dtype = promote(input, other)
+    _check_integer_division(a, b, dtype, "remainder")
+    if not isinstance(a, Tensor):
+        a = _scalar_tensor(a, b)
+    return _finish(Remainder.apply(a, b), out, "remainder")
+
+
+def _check_integer_division(a, b, dtype, name):
+    if dtype is _dt.bool:
+        raise NotImplementedError(f'"{name}_cpu" not implemented for \'Bool\'')
+    if not dtype.is_floating_point:
+        divisor = b._data if isinstance(b, Tensor) else b
+        if not (divisor != 0).all():
+            raise RuntimeError("ZeroDivisionError")
+
+
+def pow(input, exponent, *, out=None):
+    """input ** exponent; a number, a tensor, or a number raised to a tensor."""
+    (a, b), dtype = promote(input, exponent)
+    if not dtype.is_floating_point:
+        exps = b._data if isinstance(b, Tensor) else b
+        if (exps < 0).any() if hasattr(exps, "any") else exps < 0:
+            raise RuntimeError("Integers to negative integer powers are not allowed.")
+    if not isinstance(a, Tensor):
+        a = _scalar_tensor(a, b)
+    return _finish(Pow.apply(a, b), out, "pow")
+
+
+def neg(input, *, out=None):
+    if input.dtype is _dt.bool:
+        raise RuntimeError(
+            "Negation, the `-` operator, on a bool tensor is not supported. If you are trying "
+            "to invert a mask, use the `~` or `logical_not()` operator instead.")
+    return _finish(Neg.apply(input), out, "neg")
+
+
+negative = neg
+
+
+def _unary_float(function, name):
+    """A math function that makes integers into the default float dtype first (as PyTorch)."""
+    def op(input, *, out=None):
+        if not input.dtype.is_floating_point:
+            input = cast(input, _dt.get_default_dtype())
+        return _finish(function.apply(input), out, name)
+    op.__name__ = name
+    op.__doc__ = f"Elementwise {name}; integer inputs compute in the default float dtype."
+    return op
+
+
+exp = _unary_float(Exp, "exp")
+log = _unary_float(Log, "log")
+sqrt = _unary_float(Sqrt, "sqrt")
+sin = _unary_float(Sin, "sin")
+cos = _unary_float(Cos, "cos")
+tanh = _unary_float(Tanh, "tanh")
+sigmoid = _unary_float(Sigmoid, "sigmoid")
+
+
+def relu(input):
+    """max(input, 0); its gradient at 0 is 0."""
+    return Relu.apply(input)
+
+
+def abs(input, *, out=None):
+    return _finish(Abs.apply(input), out, "abs")
+
+
+absolute = abs
+
+
+def sign(input):
+    return Sign.apply(input)
+
+
+def round(input):
+    return Round.apply(input)
+
+
+def trunc(input):
+    xp = array_module(input._device)
+    return Tensor._wrap(xp.trunc(input._data), input._device)
+
+
+def clamp(input, min=None, max=None, *, out=None):
+    """Clip to [min, max]; the gradient passes at and between the bounds."""
+    if min is None and max is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    low = min.item() if isinstance(min, Tensor) else min
+    high = max.item() if isinstance(max, Tensor) else max
+    if not input.dtype.is_floating_point and any(isinstance(v, float) for v in (low, high)):
+        input = cast(input, _dt.get_default_dtype())
+    return _finish(Clamp.apply(input, low=low, high=high), out, "clamp")
+
+
+clip = clamp
+
+
+def where(condition, input, other):
+    """Pick ``input`` where ``condition`` holds, ``other`` elsewhere (broadcasting)."""
+    if not isinstance(condition, Tensor):
+        raise TypeError("where(): condition must be a bool Tensor")
+    if condition.dtype is not _dt.bool:
+        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype {_dt_name(condition.dtype)}")
+    (a, b), _ = promote(input, other)
+    if not isinstance(a, Tensor):
+        a = _scalar_tensor(a, b) if isinstance(b, Tensor) else Tensor._wrap(
+            array_module(condition._device).asarray(a).astype(_dt.result_type(a, b).numpy))
+    return Where.apply(condition, a, b)
+
+
+def maximum(input, other):
+    return _binary(Maximum, input, other)
+
+
+def minimum(input, other):
+    return _binary(Minimum, input, other)
+
+
+def cast(input, dtype):
+    """``input`` as ``dtype`` (a new tensor; differentiable between float dtypes)."""
+    return Cast.apply(input, dtype=_dt.to_dtype(dtype))
+
+
+def move_to(input, device):
+    return MoveTo.apply(input, device=device)
+
+
+# ------------------------------------------------------------ comparisons
+
+
+def _compare(op):
+    def compare(input, other):
+        (a, b), _ = promote(input, other)
+        if not isinstance(a, Tensor):
+            a = _scalar_tensor(a, b)
+        return Compare.apply(a, b, op=op)
+    return compare
+
+
+eq = _compare(operator.eq)
+ne = _compare(operator.ne)
+lt = less = _compare(operator.lt)
+le = less_equal = _compare(operator.le)
+gt = greater = _compare(operator.gt)
+ge = greater_equal = _compare(operator.ge)
+
+
+def equal(input, other):
+    """True when both have the same shape and values."""
+    return input.shape == other.shape and bool(eq(input, other).all())
+
+
+def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    if input.dtype is not other.dtype:
+        raise RuntimeError(
+            f"{_dt_name(input.dtype)} did not match {_dt_name(other.dtype)}")
+    xp = array_module(input._device)
+    return bool(xp.allclose(input._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+
+def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    xp = array_module(input._device)
+    return Tensor._wrap(xp.isclose(input._data, other._data, rtol=rtol, atol=atol,
+                                   equal_nan=equal_nan), input._device)
+
+
+def _logical(op, name):
+    def logical(input, other):
+        (a, b), dtype = promote(input, other)
+        if dtype.is_floating_point:
+            raise TypeError(f"{name} is only supported for integer and bool tensors, got {dtype}")
+        if not isinstance(a, Tensor):
+            a = _scalar_tensor(a, b)
+        return Logical.apply(a, b, op=op)
+    return logical
+
+
+bitwise_and = _logical(operator.and_, "&")
+bitwise_or = _logical(operator.or_, "|")
+bitwise_xor = _logical(operator.xor, "^")
+
+
+def logical_not(input):
+    xp = array_module(input._device)
+    return Tensor._wrap(xp.logical_not(input._data), input._device)
+
+
+def bitwise_not(input):
+    if input.dtype.is_floating_point:
+        raise TypeError("~ (bitwise_not) is only supported for integer and bool tensors")
+    xp = array_module(input._device)
+    return Tensor._wrap(xp.invert(input._data), input._device)
+
+
+def isnan(input):
+    return Tensor._wrap(array_module(input._device).isnan(input._data), input._device)
+
+
+def isinf(input):
+    return Tensor._wrap(array_module(input._device).isinf(input._data), input._device)
+
+
+def isfinite(input):
+    return Tensor._wrap(array_module(input._device).isfinite(input._data), input._device)
+
+
+# ------------------------------------------------------------ helpers
+
+
+def _mask_between(a, low, high):
+    """1 where low <= a <= high, 0 elsewhere, in a's dtype."""
+    inside = True
+    if low is not None:
+        inside = inside & (a >= low)
+    if high is not None:
+        inside = inside & (a <= high)
+    return module_of(a).asarray(inside).astype(a.dtype)
+
+
+def _tie_share(wins, ties, dtype):
+    """The first operand's share of the gradient: 1 where it wins, 1/2 on ties."""
+    return wins.astype(dtype) + ties.astype(dtype) * 0.5
+
+
+def _dt_name(dtype):
+    return {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long",
+            "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
+            "bool": "Bool"}[dtype.name]
+
+
+def _refuse_bool_subtraction(a, b):
+    a_bool = isinstance(a, bool) or (isinstance(a, Tensor) and a.dtype is _dt.bool)
+    b_bool = isinstance(b, bool) or (isinstance(b, Tensor) and b.dtype is _dt.bool)
+    if a_bool and b_bool:
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with two bool tensors is not supported. "
+            "Use the `^` or `logical_xor()` operator instead.")
+    if a_bool or b_bool:
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
+            "trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+
+
+def _finish(result, out, name):
+    """Return ``result``, or write it into ``out`` and return ``out``."""
+    if out is None:
+        return result
+    from .inplace import write_out
+    return write_out(result, out, name)

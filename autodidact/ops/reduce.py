@@ -1,0 +1,403 @@
+"""Reductions: sum, mean, max/min, prod, var/std, softmax and log_softmax.
+
+    op            forward                      backward
+    sum           a.sum(dim, keepdim)          grad expanded back to a's shape
+    mean          a.mean(dim, keepdim)         grad expanded, divided by n
+    max (all)     a.max()                      grad shared evenly among the ties
+    max (dim)     a.max(dim) -> values, index  grad sent to the returned index
+    prod          a.prod(dim)                  grad * prod / a
+    softmax       y = exp(a) / sum exp(a)      y * (grad - sum(grad * y))
+    log_softmax   y = a - logsumexp(a)         grad - exp(y) * sum(grad)
+    sum_to_size   sum over broadcast axes      grad expanded back
+
+``sum_to_size`` is the one helper that undoes broadcasting for every op.
+"""
+
+from collections import namedtuple
+
+import numpy as np
+
+from .. import dtypes as _dt
+from ..backend import module_of
+from ..function import Function
+from ..tensor import Tensor, normalize_dim
+
+# ----------------------------------------------------------------- the rules
+
+
+class Sum(Function):
+    def forward(ctx, a, dim=None, keepdim=False):
+        ctx.input_shape, ctx.dim, ctx.keepdim = a.shape, dim, keepdim
+        return a.sum(axis=dim, keepdims=keepdim)
+
+    def backward(ctx, grad):
+        return _expand_back(grad, ctx.input_shape, ctx.dim, ctx.keepdim)
+
+
+class SumToSize(Function):
+    """Sum a broadcast gradient back to an input's shape."""
+
+    node_name = "SumBackward1"
+
+    def forward(ctx, a, shape):
+        ctx.input_shape = a.shape
+        return _sum_to(a, shape)
+
+    def backward(ctx, grad):
+        return grad.expand(ctx.input_shape)
+
+
+class Mean(Function):
+    def forward(ctx, a, dim=None, keepdim=False):
+        ctx.input_shape, ctx.dim, ctx.keepdim = a.shape, dim, keepdim
+        ctx.count = a.size // max(_result_size(a.shape, dim), 1) if a.size else 0
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return a.mean(axis=dim, keepdims=keepdim)
+
+    def backward(ctx, grad):
+        return _expand_back(grad, ctx.input_shape, ctx.dim, ctx.keepdim) / ctx.count
+
+
+class Amax(Function):
+    """Max over all elements (or dims): ties share the gradient evenly."""
+
+    node_name = "MaxBackward1"
+
+    def forward(ctx, a, dim=None, keepdim=False):
+        out = a.max(axis=dim, keepdims=keepdim)
+        ctx.input_shape, ctx.dim, ctx.keepdim = a.shape, dim, keepdim
+        ctx.save_for_backward(_tie_weights(a, out, dim, keepdim))
+        return out
+
+    def backward(ctx, grad):
+        weights, = ctx.saved_tensors
+        return _expand_back(grad, ctx.input_shape, ctx.dim, ctx.keepdim) * weights
+
+
+class Amin(Amax):
+    node_name = "MinBackward1"
+
+    def forward(ctx, a, dim=None, keepdim=False):
+        out = a.min(axis=dim, keepdims=keepdim)
+        ctx.input_shape, ctx.dim, ctx.keepdim = a.shape, dim, keepdim
+        ctx.save_for_backward(_tie_weights(a, out, dim, keepdim))
+        return out
+
+
+class MaxDim(Function):
+    """max(dim): (values, indices); the gradient goes to the returned index only."""
+
+    node_name = "MaxBackward0"
+
+    def forward(ctx, a, dim, keepdim=False, pick="argmax"):
+        xp = module_of(a)
+        indices = getattr(a, pick)(axis=dim, keepdims=True)
+        values = xp.take_along_axis(a, indices, axis=dim)
+        ctx.input_shape, ctx.dim, ctx.keepdim = a.shape, dim, keepdim
+        ctx.save_for_backward(indices)
+        if not keepdim:
+            values, indices = values.squeeze(dim), indices.squeeze(dim)
+        return values, indices.astype(np.int64)
+
+    def backward(ctx, grad):
+        indices, = ctx.saved_tensors
+        xp = module_of(grad._data)
+        if not ctx.keepdim:
+            grad = grad.unsqueeze(ctx.dim)
+        mask = xp.zeros(ctx.input_shape, dtype=grad._data.dtype)
+        xp.put_along_axis(mask, indices._data, 1, axis=ctx.dim)
+        return grad * Tensor._wrap(mask, grad._device)
+
+
+class MinDim(MaxDim):
+    node_name = "MinBackward0"
+
+
+class Argmax(Function):
+    def forward(ctx, a, dim=None, keepdim=False, pick="argmax"):
+        return getattr(a, pick)(axis=dim, keepdims=keepdim).astype(np.int64)
+
+
+class Prod(Function):
+    def forward(ctx, a, dim=None, keepdim=False):
+        out = a.prod(axis=dim, keepdims=keepdim)
+        ctx.input_shape, ctx.dim, ctx.keepdim = a.shape, dim, keepdim
+        ctx.save_for_backward(a, out)
+        return out
+
+    def backward(ctx, grad):
+        a, out = ctx.saved_tensors
+        # d(prod)/d(a_i) = product of the others; computed without dividing
+        # by a_i, which may be zero.
+        others = _product_of_others(a, ctx.dim)
+        return _expand_back(grad, ctx.input_shape, ctx.dim, ctx.keepdim) * others
+
+
+class Var(Function):
+    def forward(ctx, a, dim=None, correction=1, keepdim=False):
+        ctx.save_for_backward(a)
+        ctx.dim, ctx.correction, ctx.keepdim, ctx.input_shape = dim, correction, keepdim, a.shape
+        n = a.size // max(_result_size(a.shape, dim), 1) if a.size else 0
+        ctx.n = n
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return a.var(axis=dim, ddof=correction, keepdims=keepdim)
+
+    def backward(ctx, grad):
+        a, = ctx.saved_tensors
+        centered = a - a.mean(dim=ctx.dim, keepdim=True)
+        scale = 2.0 / max(ctx.n - ctx.correction, 0) if ctx.n > ctx.correction else float("nan")
+        return _expand_back(grad, ctx.input_shape, ctx.dim, ctx.keepdim) * centered * scale
+
+
+class Softmax(Function):
+    def forward(ctx, a, dim):
+        xp = module_of(a)
+        e = xp.exp(a - a.max(axis=dim, keepdims=True))
+        out = e / e.sum(axis=dim, keepdims=True)
+        ctx.dim = dim
+        ctx.save_for_backward(out)
+        return out
+
+    def backward(ctx, grad):
+        out, = ctx.saved_tensors
+        return out * (grad - (grad * out).sum(dim=ctx.dim, keepdim=True))
+
+
+class LogSoftmax(Function):
+    """a - logsumexp(a), computed after subtracting the max (no overflow)."""
+
+    def forward(ctx, a, dim):
+        xp = module_of(a)
+        shifted = a - a.max(axis=dim, keepdims=True)
+        out = shifted - xp.log(xp.exp(shifted).sum(axis=dim, keepdims=True))
+        ctx.dim = dim
+        ctx.save_for_backward(out)
+        return out
+
+    def backward(ctx, grad):
+        out, = ctx.saved_tensors
+        return grad - out.exp() * grad.sum(dim=ctx.dim, keepdim=True)
+
+
+# ------------------------------------------------------------ helpers
+
+
+def _dims(dim, ndim):
+    """None, an int or a sequence of ints, as a tuple of non-negative axes (or None)."""
+    if dim is None:
+        return None
+    if isinstance(dim, (list, tuple)):
+        if len(dim) == 0:
+            return None
+        return tuple(sorted(normalize_dim(d, ndim) for d in dim))
+    return normalize_dim(dim, ndim)
+
+
+def _result_size(shape, dim):
+    """How many outputs a reduction over ``dim`` leaves."""
+    if dim is None:
+        return 1
+    dims = (dim,) if isinstance(dim, int) else dim
+    n = 1
+    for axis, size in enumerate(shape):
+        if axis not in dims:
+            n *= size
+    return n
+
+
+def _expand_back(grad, shape, dim, keepdim):
+    """Undo a reduction: put back the reduced axes (size 1) and expand to ``shape``."""
+    if dim is not None and not keepdim:
+        for axis in sorted((dim,) if isinstance(dim, int) else dim):
+            grad = grad.unsqueeze(axis)
+    elif dim is None and not keepdim:
+        grad = grad.reshape((1,) * len(shape))
+    return grad.expand(shape)
+
+
+def _sum_to(array, shape):
+    """Sum ``array`` over the axes along which ``shape`` was broadcast."""
+    lead = array.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(
+        lead + i for i, size in enumerate(shape) if size == 1 and array.shape[lead + i] != 1)
+    out = array.sum(axis=axes, keepdims=True) if axes else array
+    return out.reshape(shape)
+
+
+def _tie_weights(a, out, dim, keepdim):
+    """1/k at each of the k positions holding the extreme value, 0 elsewhere."""
+    expanded = out if keepdim or dim is None and out.ndim == a.ndim else (
+        out.reshape((1,) * a.ndim) if dim is None else module_of(a).expand_dims(out, dim))
+    hits = (a == expanded).astype(a.dtype)
+    return hits / hits.sum(axis=dim, keepdims=True)
+
+
+def _product_of_others(a, dim):
+    """For each element, the product of the other elements reduced with it."""
+    if dim is None:
+        flat = a.reshape(-1)
+        return _product_of_others(flat, 0).reshape(a.shape)
+    xp_exclusive = cumprod(a, dim, exclusive=True, reverse=False)
+    return xp_exclusive * cumprod(a, dim, exclusive=True, reverse=True)
+
+
+def cumprod(a, dim, exclusive=False, reverse=False):
+    """Cumulative product along ``dim`` (differentiable via Tensor ops)."""
+    n = a.shape[dim]
+    pieces, running = [], None
+    order = range(n - 1, -1, -1) if reverse else range(n)
+    for i in order:
+        item = a.narrow(dim, i, 1)
+        if exclusive:
+            pieces.append(running if running is not None else item * 0 + 1)
+            running = item if running is None else running * item
+        else:
+            running = item if running is None else running * item
+            pieces.append(running)
+    if reverse:
+        pieces.reverse()
+    from .shape import cat
+    return cat(pieces, dim)
+
+
+# ------------------------------------------------------- public functions
+
+
+def sum(input, dim=None, keepdim=False, *, dtype=None):
+    """Sum of all elements, or along ``dim``. Integers and bools sum to int64."""
+    axes = _dims(dim, input.dim())
+    if dtype is not None:
+        input = input.to(_dt.to_dtype(dtype))
+    elif not input.dtype.is_floating_point:
+        input = input.to(_dt.int64)
+    # PyTorch names the two forms' nodes SumBackward0 and SumBackward1.
+    return (Sum if axes is None else SumDim).apply(input, dim=axes, keepdim=keepdim)
+
+
+class SumDim(Sum):
+    node_name = "SumBackward1"
+
+
+def sum_to_size(input, *size):
+    """Sum ``input`` down to ``size``, the inverse of broadcasting (used by backward)."""
+    shape = tuple(size[0]) if len(size) == 1 and isinstance(size[0], (tuple, list)) else size
+    if tuple(input.shape) == tuple(shape):
+        return input
+    return SumToSize.apply(input, shape=tuple(shape))
+
+
+def mean(input, dim=None, keepdim=False, *, dtype=None):
+    """Average of all elements, or along ``dim``. Integer tensors need ``dtype=`` or ``.float()``."""
+    if dtype is not None:
+        input = input.to(_dt.to_dtype(dtype))
+    if not input.dtype.is_floating_point:
+        raise RuntimeError(
+            "mean(): could not infer output dtype. Input dtype must be either a floating point "
+            f"or complex dtype. Got: {_type_word(input.dtype)}")
+    return Mean.apply(input, dim=_dims(dim, input.dim()), keepdim=keepdim)
+
+
+ReturnTypes = {
+    "max": namedtuple("max", ["values", "indices"]),
+    "min": namedtuple("min", ["values", "indices"]),
+}
+
+
+def _extreme(name, input, dim, keepdim, other):
+    if other is not None or isinstance(dim, Tensor):
+        from .elementwise import maximum, minimum
+        return (maximum if name == "max" else minimum)(input, dim if other is None else other)
+    if dim is None:
+        if input.numel() == 0:
+            raise RuntimeError(
+                f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
+                "Specify the reduction dim with the 'dim' argument.")
+        return (Amax if name == "max" else Amin).apply(input)
+    axis = normalize_dim(dim, input.dim())
+    op = MaxDim if name == "max" else MinDim
+    values, indices = op.apply(input, dim=axis, keepdim=keepdim, pick="arg" + name)
+    return ReturnTypes[name](values, indices)
+
+
+def max(input, dim=None, keepdim=False, *, other=None):
+    """The largest value; with ``dim``, (values, indices) along it; with a tensor, elementwise."""
+    return _extreme("max", input, dim, keepdim, other)
+
+
+def min(input, dim=None, keepdim=False, *, other=None):
+    return _extreme("min", input, dim, keepdim, other)
+
+
+def amax(input, dim=(), keepdim=False):
+    return Amax.apply(input, dim=_dims(dim, input.dim()), keepdim=keepdim)
+
+
+def amin(input, dim=(), keepdim=False):
+    return Amin.apply(input, dim=_dims(dim, input.dim()), keepdim=keepdim)
+
+
+def argmax(input, dim=None, keepdim=False):
+    """Index of the (first) largest value; over the flattened tensor without ``dim``."""
+    axis = None if dim is None else normalize_dim(dim, input.dim())
+    return Argmax.apply(input, dim=axis, keepdim=keepdim and axis is not None)
+
+
+def argmin(input, dim=None, keepdim=False):
+    axis = None if dim is None else normalize_dim(dim, input.dim())
+    return Argmax.apply(input, dim=axis, keepdim=keepdim and axis is not None, pick="argmin")
+
+
+def prod(input, dim=None, keepdim=False, *, dtype=None):
+    if dtype is not None:
+        input = input.to(_dt.to_dtype(dtype))
+    elif not input.dtype.is_floating_point:
+        input = input.to(_dt.int64)
+    axis = None if dim is None else normalize_dim(dim, input.dim())
+    return Prod.apply(input, dim=axis, keepdim=keepdim)
+
+
+def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """Variance; by default with Bessel's correction (divides by n - 1), as PyTorch."""
+    if correction is None:
+        correction = 1 if unbiased is None or unbiased else 0
+    if not input.dtype.is_floating_point:
+        raise RuntimeError(
+            f"std and var only support floating point and complex dtypes, got {_type_word(input.dtype)}")
+    return Var.apply(input, dim=_dims(dim, input.dim()), correction=correction, keepdim=keepdim)
+
+
+def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    return var(input, dim, unbiased, keepdim, correction=correction).sqrt()
+
+
+def softmax(input, dim, dtype=None):
+    """exp(x) / sum(exp(x)) along ``dim``, computed without overflow."""
+    if dtype is not None:
+        input = input.to(_dt.to_dtype(dtype))
+    if not input.dtype.is_floating_point:
+        raise RuntimeError(f'"softmax_lastdim_kernel_impl" not implemented for \'{_type_word(input.dtype)}\'')
+    return Softmax.apply(input, dim=normalize_dim(dim, input.dim()))
+
+
+def log_softmax(input, dim, dtype=None):
+    """log(softmax(x)), computed stably as x - logsumexp(x)."""
+    if dtype is not None:
+        input = input.to(_dt.to_dtype(dtype))
+    if not input.dtype.is_floating_point:
+        raise RuntimeError(f'"log_softmax_lastdim_kernel_impl" not implemented for \'{_type_word(input.dtype)}\'')
+    return LogSoftmax.apply(input, dim=normalize_dim(dim, input.dim()))
+
+
+def all(input, dim=None, keepdim=False):
+    xp = module_of(input._data)
+    return Tensor._wrap(xp.asarray(input._data.all(axis=dim, keepdims=keepdim)), input._device)
+
+
+def any(input, dim=None, keepdim=False):
+    xp = module_of(input._data)
+    return Tensor._wrap(xp.asarray(input._data.any(axis=dim, keepdims=keepdim)), input._device)
+
+
+def _type_word(dtype):
+    from .elementwise import _dt_name
+    return _dt_name(dtype)

@@ -1,0 +1,204 @@
+"""Scalar: autograd on plain Python floats (lesson 1, the whole story).
+
+A ``Scalar`` holds one number, ``.data``, and after ``backward()`` one more,
+``.grad``: how much the final result changes when ``.data`` is nudged.
+Every operation on Scalars makes a new Scalar that remembers
+
+- its *parents*, the Scalars it was computed from, and
+- its *local derivatives*, d(result)/d(parent), worked out while the
+  result itself is computed (for ``a * b`` they are ``b`` and ``a``).
+
+That is enough for the chain rule. ``backward()`` visits the Scalars from
+the result back to the leaves; each one adds the gradient it receives to
+its ``.grad`` and hands ``grad * local_derivative`` to each parent.
+
+A Scalar is its own node in the graph (a ``graph.Node``), so it runs on the
+same engine as ``Tensor``: ``graph.run_backward`` orders the nodes and adds
+up the gradients arriving from several paths. Nothing here knows about
+arrays; everything is a Python float.
+
+    >>> x = Scalar(3.0)
+    >>> y = x * x + x            # dy/dx = 2x + 1
+    >>> y.backward(); x.grad
+    7.0
+"""
+
+import math
+
+from .graph import Node, is_grad_enabled, run_backward
+
+__all__ = ["Scalar", "zero_grad"]
+
+
+class Scalar(Node):
+    """One Python float that remembers how it was computed, for backward.
+
+    ``Scalar(2.0)`` makes a *leaf* (an input or a parameter). Operations
+    make new Scalars: ``+ - * /``, ``** number``, ``exp``, ``log``,
+    ``tanh``, ``relu``, ``sigmoid``. Python numbers mix in freely:
+    ``2 * x`` and ``1 - x`` work.
+
+        >>> a = Scalar(2.0, label="a"); b = (a * 3).tanh()
+        >>> b.backward(); a.grad         # 3 * (1 - tanh(6)**2)
+    """
+
+    # Slots instead of a __dict__: a million Scalars fit in a few hundred MB.
+    # The engine's slots (next_functions, _hooks) come from Node.
+    __slots__ = ("data", "grad", "op", "label", "local_grads")
+
+    def __init__(self, data, _parents=(), _local_grads=(), _op="", label=""):
+        """Make a Scalar holding ``float(data)``; the underscored arguments are for operations.
+
+        An operation passes the Scalars it read (``_parents``), the
+        derivative of its result with respect to each (``_local_grads``)
+        and its symbol (``_op``, shown when the graph is drawn).
+        """
+        self.data = float(data)
+        self.grad = 0.0          # d(output)/d(self), filled in by backward()
+        self.label = label       # a name for drawings, e.g. "w1"
+        self._hooks = None       # Node's hook list; Scalars have none
+        if _parents and is_grad_enabled():
+            self.op = _op
+            # The engine's edge format: (node, input number) pairs.
+            self.next_functions = tuple([(parent, 0) for parent in _parents])
+            self.local_grads = _local_grads
+        else:
+            # A leaf, or a result made under no_grad(): no way back.
+            self.op = ""
+            self.next_functions = ()
+            self.local_grads = ()
+
+    # ------------------------------------------------------------- backward
+
+    def apply(self, grad):
+        """The engine calls this with d(output)/d(self); return one gradient per parent.
+
+        The chain rule, one link: d(output)/d(parent) =
+        d(output)/d(self) * d(self)/d(parent).
+        """
+        self.grad += grad      # +=, not =: gradients add up over backward calls
+        return [grad * local for local in self.local_grads]
+
+    def backward(self):
+        """Fill in ``.grad`` of every Scalar this one was computed from.
+
+        Gradients *accumulate*: a second ``backward()`` adds to ``.grad``
+        again. Reset with ``zero_grad(params)`` (or ``p.grad = 0.0``)
+        before each training step. The graph stays usable (its saved
+        values are just floats), so calling backward twice is allowed.
+
+            >>> x = Scalar(3.0); y = x * x
+            >>> y.backward(); y.backward(); x.grad     # 6 + 6
+            12.0
+        """
+        run_backward(self, 1.0, retain_graph=True)
+
+    # ------------------------------------------------------------ arithmetic
+    # Each operation: compute the value, and the derivative of the value
+    # with respect to each input, at the same time.
+
+    def __add__(self, other):
+        other = _as_scalar(other)
+        return Scalar(self.data + other.data, (self, other), (1.0, 1.0), "+")
+
+    def __sub__(self, other):
+        other = _as_scalar(other)
+        return Scalar(self.data - other.data, (self, other), (1.0, -1.0), "-")
+
+    def __mul__(self, other):
+        other = _as_scalar(other)
+        return Scalar(self.data * other.data, (self, other), (other.data, self.data), "*")
+
+    def __truediv__(self, other):
+        other = _as_scalar(other)
+        a, b = self.data, other.data
+        # d(a/b)/da = 1/b,  d(a/b)/db = -a/b**2
+        return Scalar(a / b, (self, other), (1.0 / b, -a / (b * b)), "/")
+
+    def __pow__(self, exponent):
+        if not isinstance(exponent, (int, float)):
+            raise TypeError(
+                f"Scalar ** {type(exponent).__name__} is not supported: the exponent "
+                f"must be a Python int or float. For a Scalar exponent b, "
+                f"write (b * a.log()).exp().")
+        a = self.data
+        if a < 0 and not float(exponent).is_integer():
+            raise ValueError(
+                f"{a} ** {exponent} is not a real number (a negative base needs "
+                f"a whole-number exponent)")
+        # d(a**n)/da = n * a**(n-1)
+        return Scalar(a ** exponent, (self,), (exponent * a ** (exponent - 1),), f"**{exponent}")
+
+    def __neg__(self):
+        return Scalar(-self.data, (self,), (-1.0,), "neg")
+
+    # Reflected forms: Python calls these for `2 + x`, `1 - x`, `2 * x`, `2 / x`.
+    def __radd__(self, other):
+        return _as_scalar(other) + self
+
+    def __rsub__(self, other):
+        return _as_scalar(other) - self
+
+    def __rmul__(self, other):
+        return _as_scalar(other) * self
+
+    def __rtruediv__(self, other):
+        return _as_scalar(other) / self
+
+    # ------------------------------------------------------------- functions
+
+    def exp(self):
+        out = math.exp(self.data)
+        return Scalar(out, (self,), (out,), "exp")             # d(e^a)/da = e^a
+
+    def log(self):
+        a = self.data
+        if a <= 0:
+            raise ValueError(f"log() needs a positive number, got {a}")
+        return Scalar(math.log(a), (self,), (1.0 / a,), "log")  # d(ln a)/da = 1/a
+
+    def tanh(self):
+        t = math.tanh(self.data)
+        return Scalar(t, (self,), (1.0 - t * t,), "tanh")       # 1 - tanh(a)**2
+
+    def relu(self):
+        if self.data > 0:
+            return Scalar(self.data, (self,), (1.0,), "relu")
+        return Scalar(0.0, (self,), (0.0,), "relu")              # flat: no gradient
+
+    def sigmoid(self):
+        a = self.data
+        # Two forms of 1 / (1 + e^-a), so that exp never overflows.
+        if a >= 0:
+            s = 1.0 / (1.0 + math.exp(-a))
+        else:
+            e = math.exp(a)
+            s = e / (1.0 + e)
+        return Scalar(s, (self,), (s * (1.0 - s),), "sigmoid")  # s * (1 - s)
+
+    # ------------------------------------------------------------- display
+    # No __eq__ on purpose: the engine keeps Scalars in sets and dicts, by
+    # identity. Two Scalars holding 3.0 are still two different nodes.
+
+    def __repr__(self):
+        return f"Scalar(data={self.data:.4f}, grad={self.grad:.4f})"
+
+
+def _as_scalar(value):
+    """Wrap a Python number as a leaf Scalar, so that ``x * 2`` and ``2 * x`` work."""
+    if isinstance(value, Scalar):
+        return value
+    if isinstance(value, (int, float)):
+        return Scalar(value)
+    raise TypeError(
+        f"a Scalar can only be combined with a Scalar or a Python number, "
+        f"not with {type(value).__name__}")
+
+
+def zero_grad(scalars):
+    """Set ``.grad`` of each Scalar back to 0.0 (gradients accumulate otherwise).
+
+        >>> zero_grad(model.parameters())   # once per training step, before backward
+    """
+    for s in scalars:
+        s.grad = 0.0

@@ -1,0 +1,223 @@
+"""Scalar against micrograd 0.1.0 and PyTorch: side by side, in one run.
+
+Two measurements, printed as a table (medians, seconds):
+
+1. micrograd's own demo: an MLP 2-16-16-1 with ReLU on 100 two-moons
+   points, hinge loss + L2, plain SGD; every number a scalar node. Time
+   per training step (forward, backward, update) for micrograd with the
+   garbage collector on, with it off, and for autodidact's Scalar (gc on).
+   micrograd's closures make reference cycles, so its graphs wait for the
+   collector; Scalar's graphs are freed as soon as the loss is.
+2. A chain of 100,000 ops on one value, forward then backward, Scalar
+   against a PyTorch 0-d float64 tensor on one CPU thread.
+
+    python benchmarks/bench_scalar.py [--steps 10] [--chain 100000]
+
+micrograd and torch are optional: a missing one is reported, not fatal.
+"""
+
+import argparse
+import gc
+import math
+import os
+import random
+import statistics
+import sys
+import time
+
+import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+
+from autodidact.scalar import Scalar  # noqa: E402
+
+
+def two_moons(n=100, noise=0.1, seed=1337):
+    """Two interleaving half circles, labels -1/+1 (sklearn's make_moons, without sklearn)."""
+    rng = np.random.default_rng(seed)
+    n_out = n // 2
+    n_in = n - n_out
+    t_out = np.linspace(0, math.pi, n_out)
+    t_in = np.linspace(0, math.pi, n_in)
+    X = np.vstack([
+        np.column_stack([np.cos(t_out), np.sin(t_out)]),
+        np.column_stack([1 - np.cos(t_in), 1 - np.sin(t_in) - 0.5]),
+    ])
+    X += rng.normal(scale=noise, size=X.shape)
+    y = np.hstack([-np.ones(n_out), np.ones(n_in)])
+    order = rng.permutation(n)
+    return X[order].tolist(), y[order].tolist()
+
+
+# ------------------------------------------------- a tiny MLP of Scalars
+# The same shape as micrograd.nn, so both frameworks build the same graph.
+
+class Neuron:
+    def __init__(self, nin, nonlin=True):
+        self.w = [Scalar(random.uniform(-1, 1)) for _ in range(nin)]
+        self.b = Scalar(0.0)
+        self.nonlin = nonlin
+
+    def __call__(self, x):
+        act = sum((wi * xi for wi, xi in zip(self.w, x)), self.b)
+        return act.relu() if self.nonlin else act
+
+    def parameters(self):
+        return self.w + [self.b]
+
+
+class Layer:
+    def __init__(self, nin, nout, **kwargs):
+        self.neurons = [Neuron(nin, **kwargs) for _ in range(nout)]
+
+    def __call__(self, x):
+        out = [n(x) for n in self.neurons]
+        return out[0] if len(out) == 1 else out
+
+    def parameters(self):
+        return [p for n in self.neurons for p in n.parameters()]
+
+
+class MLP:
+    def __init__(self, nin, nouts):
+        sizes = [nin] + nouts
+        self.layers = [Layer(sizes[i], sizes[i + 1], nonlin=i != len(nouts) - 1)
+                       for i in range(len(nouts))]
+
+    def __call__(self, x):
+        for layer in self.layers:
+            x = layer(x)
+        return x
+
+    def parameters(self):
+        return [p for layer in self.layers for p in layer.parameters()]
+
+
+def demo_steps(value_cls, model, X, y, steps):
+    """micrograd's demo loop; returns the seconds each step took and the last loss."""
+    params = model.parameters()
+    times = []
+    for k in range(steps):
+        t0 = time.perf_counter()
+        inputs = [list(map(value_cls, row)) for row in X]
+        scores = list(map(model, inputs))
+        losses = [(1 + -yi * si).relu() for yi, si in zip(y, scores)]
+        data_loss = sum(losses) * (1.0 / len(losses))
+        reg_loss = 1e-4 * sum(p * p for p in params)
+        total = data_loss + reg_loss
+        for p in params:
+            p.grad = 0
+        total.backward()
+        lr = 1.0 - 0.9 * k / 100
+        for p in params:
+            p.data -= lr * p.grad
+        loss = total.data
+        # Drop the graph inside the timed region: freeing it is part of the cost.
+        del inputs, scores, losses, data_loss, reg_loss, total
+        times.append(time.perf_counter() - t0)
+    return times, loss
+
+
+def bench_mlp(steps):
+    X, y = two_moons()
+    rows = []
+
+    def run(name, value_cls, mlp_cls, gc_on):
+        random.seed(1337)
+        model = mlp_cls(2, [16, 16, 1])
+        gc.collect()
+        (gc.enable if gc_on else gc.disable)()
+        try:
+            times, loss = demo_steps(value_cls, model, X, y, steps)
+        finally:
+            gc.enable()
+            gc.collect()
+        rows.append((name, statistics.median(times), loss))
+        time.sleep(1.0)   # let the machine settle between frameworks
+
+    try:
+        from micrograd.engine import Value
+        from micrograd.nn import MLP as MicroMLP
+    except ImportError:
+        print("micrograd is not installed (pip install micrograd==0.1.0): skipping it")
+    else:
+        run("micrograd 0.1.0, gc on", Value, MicroMLP, True)
+        run("micrograd 0.1.0, gc off", Value, MicroMLP, False)
+    run("autodidact Scalar, gc on", Scalar, MLP, True)
+    return rows
+
+
+# ------------------------------------------------- a long chain on one value
+
+def chain_scalar(n):
+    x = x0 = Scalar(0.5)
+    t0 = time.perf_counter()
+    for _ in range(n // 2):          # two ops per turn
+        x = x * 1.0001 + 0.0001
+    t1 = time.perf_counter()
+    x.backward()
+    t2 = time.perf_counter()
+    del x
+    return t1 - t0, t2 - t1, x0.grad
+
+
+def chain_torch(n):
+    import torch
+    x = x0 = torch.tensor(0.5, dtype=torch.float64, requires_grad=True)
+    t0 = time.perf_counter()
+    for _ in range(n // 2):
+        x = x * 1.0001 + 0.0001
+    t1 = time.perf_counter()
+    x.backward()
+    t2 = time.perf_counter()
+    del x
+    return t1 - t0, t2 - t1, x0.grad.item()
+
+
+def bench_chain(n, repeats):
+    rows = []
+    runners = [("autodidact Scalar", chain_scalar)]
+    try:
+        import torch
+        torch.set_num_threads(1)
+        runners.append((f"PyTorch {torch.__version__} 0-d float64, CPU, 1 thread", chain_torch))
+    except ImportError:
+        print("torch is not installed: skipping it")
+    for name, fn in runners:
+        results = [fn(n) for _ in range(repeats)]
+        fwd = statistics.median(r[0] for r in results)
+        bwd = statistics.median(r[1] for r in results)
+        total = statistics.median(r[0] + r[1] for r in results)
+        rows.append((name, fwd, bwd, total, results[-1][2]))
+        gc.collect()
+        time.sleep(1.0)
+    return rows
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--steps", type=int, default=10, help="SGD steps per framework")
+    parser.add_argument("--chain", type=int, default=100_000, help="ops in the chain")
+    parser.add_argument("--repeats", type=int, default=5, help="runs of the chain")
+    args = parser.parse_args()
+
+    print(f"Python {sys.version.split()[0]}, {args.steps} steps, medians\n")
+    print("1. micrograd's demo: MLP 2-16-16-1, 100 two-moons points, seconds per step")
+    rows = bench_mlp(args.steps)
+    ours = rows[-1][1]
+    print(f"   {'':30} {'s/step':>9} {'vs Scalar':>10} {'last loss':>10}")
+    for name, t, loss in rows:
+        print(f"   {name:30} {t:9.4f} {t / ours:9.1f}x {loss:10.4f}")
+
+    print(f"\n2. a chain of {args.chain:,} ops (x = x * 1.0001 + 0.0001), "
+          f"median of {args.repeats}, seconds")
+    rows = bench_chain(args.chain, args.repeats)
+    base = rows[-1][3]
+    print(f"   {'':48} {'forward':>8} {'backward':>9} {'total':>8} {'vs torch':>9}")
+    for name, fwd, bwd, total, grad in rows:
+        print(f"   {name:48} {fwd:8.3f} {bwd:9.3f} {total:8.3f} {total / base:8.2f}x")
+    print(f"   (d out / d x0 = {rows[0][4]:.6f} in both: the same computation)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,4 @@
+"""Packaging lives in setup.cfg; this file is for tools that still call setup.py."""
+from setuptools import setup
+
+setup()
