@@ -42,31 +42,40 @@ class Scalar(Node):
         >>> b.backward(); a.grad         # 3 * (1 - tanh(6)**2)
     """
 
-    # Slots instead of a __dict__: a million Scalars fit in a few hundred MB.
-    # The engine's slots (next_functions, _hooks) come from Node.
-    __slots__ = ("data", "grad", "op", "label", "local_grads")
+    # Slots instead of a __dict__: smaller and faster, and a million
+    # Scalars fit in memory. Node adds the engine's slot for _hooks.
+    __slots__ = ("data", "grad", "op", "label", "parents", "local_grads")
 
-    def __init__(self, data, _parents=(), _local_grads=(), _op="", label=""):
-        """Make a Scalar holding ``float(data)``; the underscored arguments are for operations.
+    def __init__(self, data, parents=(), local_grads=(), op="", label=""):
+        """Make a Scalar holding ``float(data)``; operations also pass how they made it.
 
-        An operation passes the Scalars it read (``_parents``), the
-        derivative of its result with respect to each (``_local_grads``)
-        and its symbol (``_op``, shown when the graph is drawn).
+        ``parents`` are the Scalars an operation read, ``local_grads`` the
+        derivative of its result with respect to each, and ``op`` its
+        symbol, shown when the graph is drawn. A leaf has none of them.
         """
         self.data = float(data)
         self.grad = 0.0          # d(output)/d(self), filled in by backward()
         self.label = label       # a name for drawings, e.g. "w1"
-        self._hooks = None       # Node's hook list; Scalars have none
-        if _parents and is_grad_enabled():
-            self.op = _op
-            # The engine's edge format: (node, input number) pairs.
-            self.next_functions = tuple([(parent, 0) for parent in _parents])
-            self.local_grads = _local_grads
+        self._hooks = None       # the engine's hook list; Scalars use none
+        if parents and is_grad_enabled():
+            self.op = op
+            self.parents = parents
+            self.local_grads = local_grads
         else:
             # A leaf, or a result made under no_grad(): no way back.
             self.op = ""
-            self.next_functions = ()
+            self.parents = ()
             self.local_grads = ()
+
+    @property
+    def next_functions(self):
+        """The parents in the engine's format: ``((parent, 0), ...)``, as in PyTorch.
+
+        Made when the engine asks rather than stored: each stored pair
+        would be one more object for Python's garbage collector to scan,
+        and on a big graph that scanning costs more than making the pairs.
+        """
+        return tuple([(parent, 0) for parent in self.parents])
 
     # ------------------------------------------------------------- backward
 

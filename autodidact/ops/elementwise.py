@@ -283,7 +283,7 @@ class Cast(Function):
         return a.astype(dtype.numpy)
 
     def backward(ctx, grad):
-        return cast(grad, ctx.input_dtype), None
+        return cast(grad, ctx.input_dtype)
 
 
 class MoveTo(Function):
@@ -297,7 +297,7 @@ class MoveTo(Function):
         return move(a, device)
 
     def backward(ctx, grad):
-        return move_to(grad, ctx.source), None
+        return move_to(grad, ctx.source)
 
 
 class Compare(Function):

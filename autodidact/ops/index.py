@@ -24,7 +24,7 @@ class Index(Function):
         return a[key]
 
     def backward(ctx, grad):
-        return IndexBackwardScatter.apply(grad, key=ctx.key, shape=ctx.input_shape), None
+        return IndexBackwardScatter.apply(grad, key=ctx.key, shape=ctx.input_shape)
 
 
 class IndexBackwardScatter(Function):

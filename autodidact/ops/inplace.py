@@ -150,7 +150,7 @@ class IndexPut(Function):
             grad_a._data[ctx.key] = 0
         if need_value:
             grad_value = grad[ctx.key].sum_to_size(ctx.value_shape) if ctx.value_shape else grad[ctx.key].sum()
-        return grad_a, grad_value, None
+        return grad_a, grad_value
 
 
 def setitem(target, key, value):

@@ -50,7 +50,7 @@ class SumToSize(Function):
 class Mean(Function):
     def forward(ctx, a, dim=None, keepdim=False):
         ctx.input_shape, ctx.dim, ctx.keepdim = a.shape, dim, keepdim
-        ctx.count = a.size // max(_result_size(a.shape, dim), 1) if a.size else 0
+        ctx.count = _reduced_count(a.shape, dim)
         with np.errstate(invalid="ignore", divide="ignore"):
             return a.mean(axis=dim, keepdims=keepdim)
 
@@ -137,15 +137,14 @@ class Var(Function):
     def forward(ctx, a, dim=None, correction=1, keepdim=False):
         ctx.save_for_backward(a)
         ctx.dim, ctx.correction, ctx.keepdim, ctx.input_shape = dim, correction, keepdim, a.shape
-        n = a.size // max(_result_size(a.shape, dim), 1) if a.size else 0
-        ctx.n = n
+        ctx.n = _reduced_count(a.shape, dim)
         with np.errstate(invalid="ignore", divide="ignore"):
             return a.var(axis=dim, ddof=correction, keepdims=keepdim)
 
     def backward(ctx, grad):
         a, = ctx.saved_tensors
         centered = a - a.mean(dim=ctx.dim, keepdim=True)
-        scale = 2.0 / max(ctx.n - ctx.correction, 0) if ctx.n > ctx.correction else float("nan")
+        scale = 2.0 / (ctx.n - ctx.correction) if ctx.n > ctx.correction else float("nan")
         return _expand_back(grad, ctx.input_shape, ctx.dim, ctx.keepdim) * centered * scale
 
 
@@ -193,15 +192,12 @@ def _dims(dim, ndim):
     return normalize_dim(dim, ndim)
 
 
-def _result_size(shape, dim):
-    """How many outputs a reduction over ``dim`` leaves."""
-    if dim is None:
-        return 1
-    dims = (dim,) if isinstance(dim, int) else dim
+def _reduced_count(shape, dim):
+    """How many elements each output of a reduction over ``dim`` combines."""
+    dims = range(len(shape)) if dim is None else (dim,) if isinstance(dim, int) else dim
     n = 1
-    for axis, size in enumerate(shape):
-        if axis not in dims:
-            n *= size
+    for axis in dims:
+        n *= shape[axis]
     return n
 
 
