@@ -27,6 +27,8 @@ from .creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, fu
 from .legacy import (BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor, HalfTensor,
                      IntTensor, LongTensor, ShortTensor)
 from . import autograd, cuda
+from . import datasets, nn, optim
+from .serialization import load, save
 
 __version__ = "0.1.0"
 

@@ -5,7 +5,7 @@ arguments (a list of strings) and returning an exit code. The module is
 imported only when its command runs, so `autodidact --help` stays fast
 and the library itself never imports viz or lessons.
 
-    $ autodidact demo            # a short tour of tensors and autograd
+    $ autodidact demo            # the seed's graph and the zero-grad pitfall, drawn
     $ python -m autodidact demo  # the same, without the console script
 """
 
@@ -14,7 +14,10 @@ import sys
 
 # name -> (module, function, one-line help)
 COMMANDS = {
-    "demo": ("autodidact.tour", "main", "a short tour of tensors and autograd"),
+    "demo": ("viz.commands", "demo",
+             "draw the seed's graph and the zero-grad pitfall into autodidact-out/"),
+    "graph": ("viz.commands", "graph_command",
+              "run a script and draw the graph of its last expression (--var NAME)"),
 }
 
 

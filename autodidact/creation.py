@@ -19,55 +19,117 @@ from . import dtypes as _dt
 from .tensor import Tensor
 
 # ----------------------------------------------------------- from data
+#
+# torch.tensor(data) reads nested sequences the way PyTorch does: the
+# shape comes from the first element at each depth, every other element
+# must match it, and the dtype is the promotion of every leaf's own dtype
+# (Python int -> int64, float -> the default dtype, bool -> bool, a NumPy
+# scalar or a one-element tensor -> its dtype).
 
 
-def _infer_dtype(data):
-    """PyTorch's inference: bools -> bool, ints -> int64, any float -> default float."""
-    kinds = set()
-    stack = [data]
+def _leaf_dtype(item):
+    """The dtype one scalar of the data brings to inference."""
+    if isinstance(item, Tensor):
+        return item.dtype
+    if isinstance(item, (bool, np.bool_)):
+        return _dt.bool
+    if isinstance(item, np.generic):
+        return _numpy_dtype(item.dtype)
+    if isinstance(item, int):
+        return _dt.int64
+    if isinstance(item, float):
+        return _dt.get_default_dtype()
+    if isinstance(item, str):
+        raise TypeError(f"new(): invalid data type '{type(item).__name__}'")
+    raise RuntimeError(f"Could not infer dtype of {type(item).__name__}")
+
+
+def _is_sequence(item):
+    return isinstance(item, (list, tuple, range)) or (
+        isinstance(item, np.ndarray) and item.ndim > 0)
+
+
+def _flatten(data):
+    """The shape of nested sequences and their leaves in order, or PyTorch's error."""
+    shape = []
+    probe = data
+    while _is_sequence(probe):
+        shape.append(len(probe))
+        if len(probe) == 0:
+            break
+        probe = probe[0]
+    leaves = []
+    stack = [(data, 0)]
     while stack:
-        item = stack.pop()
-        if isinstance(item, (list, tuple)):
-            stack.extend(item)
-        elif isinstance(item, Tensor):
-            kinds.add(item.dtype.category)
-        elif isinstance(item, (bool, np.bool_)):
-            kinds.add(0)
-        elif isinstance(item, (int, np.integer)):
-            kinds.add(1)
-        elif isinstance(item, (float, np.floating)):
-            kinds.add(2)
-        elif item is None:
-            raise RuntimeError("Could not infer dtype of NoneType")
-        else:
-            raise TypeError(f"new(): invalid data type '{type(item).__name__}'")
-    category = builtins.max(kinds) if kinds else 2
-    return (_dt.bool, _dt.int64, _dt.get_default_dtype())[category]
-
-
-def _check_ragged(data, depth=0):
-    """PyTorch's message for lists whose rows differ in length."""
-    if not isinstance(data, (list, tuple)) or not data:
-        return
-    first = data[0]
-    length = len(first) if isinstance(first, (list, tuple)) else None
-    for item in data:
-        item_length = len(item) if isinstance(item, (list, tuple)) else None
-        if item_length != length:
+        item, depth = stack.pop()
+        if depth == len(shape):
+            if _is_sequence(item):
+                raise TypeError(f"'{type(item).__name__}' object cannot be interpreted as an "
+                                "integer: the data is ragged (a number and a sequence at the "
+                                f"same depth {depth})")
+            leaves.append(item)
+            continue
+        if not _is_sequence(item):
+            raise TypeError(f"not a sequence: found {type(item).__name__} at depth {depth} "
+                            "where the first element was a sequence")
+        if len(item) != shape[depth]:
             raise ValueError(
-                f"expected sequence of length {length} at dim {depth + 1} (got {item_length})")
-        _check_ragged(item, depth + 1)
+                f"expected sequence of length {shape[depth]} at dim {depth} (got {len(item)})")
+        stack.extend((sub, depth + 1) for sub in reversed(list(item)))
+    return tuple(shape), leaves
 
 
-def _to_plain(data):
-    """Nested lists with one-element tensors replaced by their numbers."""
-    if isinstance(data, (list, tuple)):
-        return [_to_plain(d) for d in data]
-    if isinstance(data, Tensor):
-        if data.numel() != 1:
+def _numpy_dtype(np_dtype):
+    found = _dt.from_numpy_dtype(np_dtype)
+    if found is None:
+        _check_numpy(np.empty(0, dtype=np_dtype))   # raises PyTorch's message
+    return found
+
+
+_INT64_MIN, _INT64_MAX = -2 ** 63, 2 ** 63 - 1
+
+
+def _scalar_value(item):
+    """A leaf as a Python number (a one-element tensor or NumPy scalar unwrapped)."""
+    if isinstance(item, Tensor):
+        if item.numel() != 1:
             raise ValueError("only one element tensors can be converted to Python scalars")
-        return data.item()
-    return data
+        return item.item()
+    if isinstance(item, np.generic):
+        return item.item()
+    return item
+
+
+def _convert_leaves(values, dtype):
+    """Leaves as a 1-D array of ``dtype``, with PyTorch's range checks for integers."""
+    if dtype is _dt.bool:
+        return np.array([builtins.bool(v) for v in values], dtype=np.bool_)
+    if dtype.is_floating_point:
+        try:
+            return np.array(values, dtype=np.float64).astype(dtype.numpy)
+        except OverflowError:
+            raise ValueError("Overflow when unpacking long long") from None
+    info = np.iinfo(dtype.numpy)
+    ints = []
+    for v in values:
+        if isinstance(v, builtins.bool):
+            ints.append(int(v))
+        elif isinstance(v, int):
+            if not _INT64_MIN <= v <= _INT64_MAX:
+                raise ValueError("Overflow when unpacking long long")
+            # PyTorch lets a negative Python int wrap into uint8 (-1 -> 255)
+            # down to -255, and refuses values beyond the dtype otherwise.
+            low = -int(info.max) if info.min == 0 else int(info.min)
+            if not low <= v <= int(info.max):
+                raise RuntimeError(
+                    f"value cannot be converted to type {dtype.name} without overflow")
+            ints.append(v)
+        else:
+            if v != v or not int(info.min) <= v <= int(info.max):
+                raise RuntimeError(
+                    f"value cannot be converted to type {dtype.name} without overflow")
+            ints.append(int(v))   # truncates toward zero, as a C cast does
+    return np.array(ints, dtype=np.int64).astype(dtype.numpy)
 
 
 def _array_from_data(data, dtype):
@@ -77,38 +139,27 @@ def _array_from_data(data, dtype):
         if dtype is None:
             dtype = _dt.from_numpy_dtype(data.dtype)
         return np.array(data, dtype=dtype.numpy), dtype
-    if isinstance(data, np.generic):
-        data = data.item() if dtype else data
     if isinstance(data, str):
         raise TypeError("new(): invalid data type 'str'")
-    _check_ragged(data)
+    shape, leaves = _flatten(data)
     if dtype is None:
-        dtype = _infer_dtype(data)
-    plain = _to_plain(data)
-    if not dtype.is_floating_point and dtype is not _dt.bool:
-        _check_integer_range(plain, dtype)
-    try:
-        array = np.array(plain, dtype=np.float64 if dtype.is_floating_point else None)
-    except OverflowError:
-        raise ValueError("Overflow when unpacking long long") from None
-    if array.dtype == object:
-        raise ValueError("Overflow when unpacking long long")
-    return array.astype(dtype.numpy), dtype
+        dtype = None
+        for leaf in leaves:
+            d = _leaf_dtype(leaf)
+            dtype = d if dtype is None else _dt.promote_types(dtype, d)
+        if dtype is None:
+            dtype = _dt.get_default_dtype()   # an empty list
+    else:
+        for leaf in leaves:
+            _leaf_dtype(leaf)   # the same errors for strings and None
+    values = [_scalar_value(leaf) for leaf in leaves]
+    return _convert_leaves(values, dtype).reshape(shape), dtype
 
 
-def _check_integer_range(plain, dtype):
-    info = np.iinfo(dtype.numpy)
-    stack = [plain]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, list):
-            stack.extend(item)
-        elif isinstance(item, int) and not isinstance(item, bool):
-            if item > info.max or (item < info.min and dtype is not _dt.uint8):
-                raise RuntimeError(f"value cannot be converted to type {dtype.name} without overflow")
+_NO_DATA = object()
 
 
-def tensor(data=None, *, dtype=None, device=None, requires_grad=False):
+def tensor(data=_NO_DATA, *, dtype=None, device=None, requires_grad=False):
     """A new tensor holding a copy of ``data`` (a number, nested lists, an array).
 
     The dtype is inferred as PyTorch does: Python ints give int64, any
@@ -117,7 +168,7 @@ def tensor(data=None, *, dtype=None, device=None, requires_grad=False):
         >>> autodidact.tensor([1, 2]).dtype, autodidact.tensor([1., 2]).dtype
         (autodidact.int64, autodidact.float32)
     """
-    if data is None:
+    if data is _NO_DATA:
         raise TypeError('tensor() missing 1 required positional arguments: "data"')
     if isinstance(data, Tensor):
         warnings.warn(
@@ -190,7 +241,7 @@ def legacy_storage(args, device):
         return _uninitialised(args)
     if len(args) == 1 and isinstance(args[0], tuple) and type(args[0]).__name__ == "Size":
         return _uninitialised(args[0])
-    if len(args) == 1 and isinstance(args[0], (list, tuple, np.ndarray)):
+    if len(args) == 1 and isinstance(args[0], (list, tuple, range, np.ndarray)):
         data = args[0]
         if isinstance(data, np.ndarray) and data.dtype == _dt.get_default_dtype().numpy:
             _check_numpy(data)
@@ -216,43 +267,75 @@ def _uninitialised(shape):
 # ----------------------------------------------------------- filled
 
 
-def _shape(size):
+def _shape(size, name):
+    """The shape given as ``f(2, 3)`` or ``f((2, 3))``, with PyTorch's errors for bad sizes."""
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = tuple(size[0])
-    for s in size:
+    elif len(size) == 1 and (isinstance(size[0], bool)
+                             or not isinstance(size[0], (int, np.integer))):
+        raise TypeError(f"{name}(): argument 'size' (position 1) must be tuple of ints, "
+                        f"not {type(size[0]).__name__}")
+    for position, s in enumerate(size, 1):
         if not isinstance(s, (int, np.integer)) or isinstance(s, bool):
-            raise TypeError(f"size must be a tuple of ints, but got {type(s).__name__}")
+            raise TypeError(
+                f"{name}(): argument 'size' failed to unpack the object at pos {position} "
+                f"with error \"type must be tuple of ints,but got {type(s).__name__}\"")
+    for s in size:
         if s < 0:
+            if name == "zeros":
+                raise RuntimeError("zeros: Dimension size must be non-negative.")
             raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(size)}")
     return tuple(int(s) for s in size)
 
 
-def _make(fill, size, dtype, device, requires_grad):
+def _make(fill, size, dtype, device, requires_grad, name):
     dev = backend.as_device(device)
     xp = backend.array_module(dev)
     dtype = _dt.get_default_dtype() if dtype is None else _dt.to_dtype(dtype)
-    return _finish(Tensor._wrap(fill(xp, _shape(size), dtype.numpy), dev), None, requires_grad)
+    shape = _shape(size, name)
+    return _finish(Tensor._wrap(fill(xp, shape, dtype.numpy), dev), None, requires_grad)
 
 
 def empty(*size, dtype=None, device=None, requires_grad=False):
     """An uninitialised tensor: whatever bytes were in memory (fast; fill it before use)."""
-    return _make(lambda xp, s, d: xp.empty(s, dtype=d), size, dtype, device, requires_grad)
+    return _make(lambda xp, s, d: xp.empty(s, dtype=d), size, dtype, device, requires_grad,
+                 "empty")
 
 
 def zeros(*size, dtype=None, device=None, requires_grad=False):
-    return _make(lambda xp, s, d: xp.zeros(s, dtype=d), size, dtype, device, requires_grad)
+    return _make(lambda xp, s, d: xp.zeros(s, dtype=d), size, dtype, device, requires_grad,
+                 "zeros")
 
 
 def ones(*size, dtype=None, device=None, requires_grad=False):
-    return _make(lambda xp, s, d: xp.ones(s, dtype=d), size, dtype, device, requires_grad)
+    return _make(lambda xp, s, d: xp.ones(s, dtype=d), size, dtype, device, requires_grad,
+                 "ones")
 
 
 def full(size, fill_value, *, dtype=None, device=None, requires_grad=False):
-    """A tensor of ``size`` filled with ``fill_value`` (dtype inferred from the value)."""
-    if dtype is None:
-        dtype = _dt.result_type(fill_value) if not isinstance(fill_value, Tensor) else fill_value.dtype
-    size = tuple(size) if isinstance(size, (tuple, list)) else (size,)
-    return _make(lambda xp, s, d: xp.full(s, fill_value, dtype=d), size, dtype, device, requires_grad)
+    """A tensor of ``size`` filled with ``fill_value`` (dtype inferred from the value).
+
+        >>> autodidact.full((2,), 3), autodidact.full((2,), 3.)
+        (tensor([3, 3]), tensor([3., 3.]))
+    """
+    if not isinstance(size, (tuple, list)):
+        raise TypeError(f"full(): argument 'size' (position 1) must be tuple of ints, not "
+                        f"{type(size).__name__}")
+    if isinstance(fill_value, Tensor):
+        if fill_value.dim() != 0:
+            raise RuntimeError(
+                "fill_ only supports 0-dimension value tensor but got tensor with "
+                f"{fill_value.dim()} dimensions.")
+        if dtype is None:
+            dtype = fill_value.dtype
+        fill_value = fill_value.item()
+    elif isinstance(fill_value, np.generic):
+        fill_value = fill_value.item()
+    if dtype is None and isinstance(fill_value, (bool, int, float)):
+        dtype = _dt.result_type(fill_value)
+    value = _dt.fill_scalar(fill_value, dtype or _dt.get_default_dtype(), "full")
+    return _make(lambda xp, s, d: xp.full(s, value, dtype=d), size, dtype, device,
+                 requires_grad, "full")
 
 
 def _like(maker, input, dtype, device, requires_grad, *extra):
@@ -297,7 +380,7 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
     if step == 0:
         raise RuntimeError("step must be nonzero")
     if (values[1] - values[0]) * values[2] < 0:
-        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     if dtype is None:
         dtype = _dt.result_type(*values)
     dtype = _dt.to_dtype(dtype)
@@ -312,6 +395,8 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
 
 def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False):
     """``steps`` evenly spaced values from ``start`` to ``end`` inclusive."""
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
     dtype = _dt.get_default_dtype() if dtype is None else _dt.to_dtype(dtype)
     dev = backend.as_device(device)
     array = backend.array_module(dev).linspace(start, end, steps).astype(dtype.numpy)
@@ -319,13 +404,18 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False)
 
 
 def eye(n, m=None, *, dtype=None, device=None, requires_grad=False):
-    return _make(lambda xp, s, d: xp.eye(n, m, dtype=d), (), dtype, device, requires_grad)
+    """The ``n`` x ``m`` identity matrix (square when ``m`` is omitted)."""
+    for name, value in (("n", n), ("m", m)):
+        if value is not None and value < 0:
+            raise RuntimeError(f"{name} must be greater or equal to 0, got {value}")
+    return _make(lambda xp, s, d: xp.eye(n, m, dtype=d), (), dtype, device, requires_grad, "eye")
 
 
 # ----------------------------------------------------------- random
 
 _generators = {}
-_seed = None
+_DEFAULT_SEED = 67280421310721   # PyTorch's: a fresh process draws the same numbers each run
+_seed = _DEFAULT_SEED
 
 
 def _generator(dev):
@@ -367,33 +457,70 @@ def initial_seed():
     return _seed
 
 
-def _random(draw, size, dtype, device, requires_grad):
+def _below(array, bound):
+    """Clip values that rounding pushed up to ``bound`` back inside [.., bound).
+
+    A float64 sample just under 1 can round to 1.0 in float32 or float16;
+    PyTorch's ranges are half-open, so such values become the largest
+    number of the dtype below ``bound``.
+    """
+    xp = backend.module_of(array)
+    top = xp.asarray(bound, dtype=array.dtype)
+    if top >= bound:
+        top = xp.nextafter(top, xp.asarray(-xp.inf, dtype=array.dtype))
+    return xp.minimum(array, top)
+
+
+def _float_only(dtype, kernel):
+    if not dtype.is_floating_point:
+        from .ops.elementwise import _dt_name
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{_dt_name(dtype)}\'')
+
+
+def _random(draw, size, dtype, device, requires_grad, name):
     dev = backend.as_device(device)
     dtype = _dt.get_default_dtype() if dtype is None else _dt.to_dtype(dtype)
-    array = draw(_generator(dev), _shape(size)).astype(dtype.numpy)
+    shape = _shape(size, name)
+    array = draw(_generator(dev), shape, dtype).astype(dtype.numpy, copy=False)
     return _finish(Tensor._wrap(array, dev), None, requires_grad)
 
 
+def _uniform(g, shape, dtype):
+    _float_only(dtype, "check_uniform_bounds")
+    return _below(g.random(shape).astype(dtype.numpy), 1.0)
+
+
+def _normal(g, shape, dtype):
+    _float_only(dtype, "normal_kernel_cpu")
+    return g.standard_normal(shape)
+
+
 def rand(*size, dtype=None, device=None, requires_grad=False):
-    """Uniform samples from [0, 1)."""
-    return _random(lambda g, s: g.random(s), size, dtype, device, requires_grad)
+    """Uniform samples from [0, 1): float32 unless ``dtype`` says otherwise."""
+    return _random(_uniform, size, dtype, device, requires_grad, "rand")
 
 
 def randn(*size, dtype=None, device=None, requires_grad=False):
     """Samples from the standard normal distribution."""
-    return _random(lambda g, s: g.standard_normal(s), size, dtype, device, requires_grad)
+    return _random(_normal, size, dtype, device, requires_grad, "randn")
 
 
 def randint(low=0, high=None, size=None, *, dtype=None, device=None, requires_grad=False):
-    """Integers from [low, high); int64 unless ``dtype`` says otherwise."""
+    """Integers from [low, high); int64 unless ``dtype`` says otherwise.
+
+        >>> autodidact.randint(10, (3,)), autodidact.randint(5, 10, (2, 2))
+    """
     if size is None:
         low, high, size = 0, low, high
     if high is None or size is None:
         raise TypeError("randint() needs high and size: randint(high, size) or randint(low, high, size)")
+    if not isinstance(size, (tuple, list)):
+        raise TypeError(f"randint(): argument 'size' must be tuple of ints, not "
+                        f"{type(size).__name__} (write randint(low, high, (n,)))")
     if low >= high:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
-    size = tuple(size)
-    return _random(lambda g, s: g.integers(low, high, s), size, dtype or _dt.int64, device, requires_grad)
+    return _random(lambda g, s, d: g.integers(low, high, s), (tuple(size),), dtype or _dt.int64,
+                   device, requires_grad, "randint")
 
 
 def randperm(n, *, dtype=None, device=None):
@@ -412,7 +539,8 @@ def uniform_(target, a=0.0, b=1.0):
         raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={a} > to={b}")
     check_can_modify(target)
     g = _generator(target.device)
-    target._data[...] = (a + (b - a) * g.random(target._data.shape)).astype(target._data.dtype)
+    sample = (a + (b - a) * g.random(target._data.shape)).astype(target._data.dtype)
+    target._data[...] = _below(sample, b) if a < b else sample
     target._bump_version()
     return target
 
@@ -420,6 +548,7 @@ def uniform_(target, a=0.0, b=1.0):
 def normal_(target, mean=0.0, std=1.0):
     """Fill in place with samples from N(mean, std**2); returns the tensor."""
     from .ops.inplace import check_can_modify
+    _float_only(target.dtype, "normal_kernel_cpu")
     if std < 0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
     check_can_modify(target)

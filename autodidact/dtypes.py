@@ -187,3 +187,55 @@ def can_cast(from_, to):
     """True when casting ``from_`` to ``to`` keeps the category or raises it
     (PyTorch's same-kind rule: float to int is refused, int to float allowed)."""
     return to_dtype(from_).category <= to_dtype(to).category
+
+
+_C_NAMES = {"float16": "c10::Half", "float32": "float", "float64": "double", "int8": "int8_t",
+            "uint8": "uint8_t", "int16": "int16_t", "int32": "int", "int64": "int64_t",
+            "bool": "bool"}
+
+
+def check_scalar_fits(value, dtype):
+    """Raise PyTorch's error when the number ``value`` cannot be stored as ``dtype``.
+
+    Used where one number fills a tensor (``full``, ``fill_``). Integers
+    must lie in the dtype's range, except that a negative int wraps into
+    ``uint8`` (``-1`` becomes 255) as in PyTorch; NaN and infinities fit
+    only floating dtypes; anything fits ``bool``.
+
+        >>> check_scalar_fits(300, uint8)
+        Traceback (most recent call last):
+        RuntimeError: value cannot be converted to type uint8_t without overflow
+    """
+    dtype = to_dtype(dtype)
+    if isinstance(value, builtins.bool) or dtype is bool:
+        return
+    if isinstance(value, builtins.int) and not -2 ** 63 <= value < 2 ** 64:
+        raise OverflowError("int too big to convert")
+    if dtype.is_floating_point:
+        info = np.finfo(dtype.numpy)
+        fits = value != value or abs(value) == builtins.float("inf") or abs(value) <= info.max
+    else:
+        info = np.iinfo(dtype.numpy)
+        low = -builtins.int(info.max) if info.min == 0 and isinstance(value, builtins.int) \
+            else builtins.int(info.min)
+        fits = value == value and low <= value <= builtins.int(info.max)
+    if not fits:
+        raise RuntimeError(
+            f"value cannot be converted to type {_C_NAMES[dtype.name]} without overflow")
+
+
+def fill_scalar(value, dtype, name):
+    """``value`` (a Python or NumPy number) as a NumPy scalar of ``dtype``, for filling.
+
+    Checked with ``check_scalar_fits``; a negative int wraps into ``uint8``
+    (``-1`` -> 255) and a float is truncated toward zero for integer dtypes.
+    ``name`` is the function to name in the TypeError for a non-number.
+    """
+    if isinstance(value, np.generic):
+        value = value.item()
+    if not isinstance(value, (builtins.bool, builtins.int, builtins.float)):
+        raise TypeError(f"{name}(): argument 'value' must be a Number or a 0-d Tensor, not "
+                        f"{type(value).__name__}")
+    dtype = to_dtype(dtype)
+    check_scalar_fits(value, dtype)
+    return np.array(value).astype(dtype.numpy)[()]

@@ -214,8 +214,12 @@ class Function:
 
     @classmethod
     def apply(cls, *inputs, **params):
-        record = False
+        # This runs for every operation, so it is written for speed: one
+        # pass over the inputs collects their arrays, their device and
+        # where their gradients would go.
+        wrap = Tensor._wrap
         device = None
+        record = False
         arrays = []
         for x in inputs:
             if isinstance(x, Tensor):
@@ -224,44 +228,47 @@ class Function:
                     record = True
                 if device is None:
                     device = x._device
-                elif x._device != device:
+                elif x._device is not device and x._device != device:
                     _raise_device_mismatch(device, x._device)
             else:
                 arrays.append(x)
         if not (record and graph._grad_enabled):
             out = cls.forward(_NO_GRAD_CONTEXT, *arrays, **params)
-            return _wrap_outputs(out, device)
+            if type(out) is tuple:
+                return tuple(wrap(o, device) for o in out)
+            return wrap(out, device)
+
         node = cls.node_type()
         out = cls.forward(node, *arrays, **params)
-        result = _wrap_outputs(out, device)
-        differentiable = result[0] if type(result) is tuple else result
-        if not differentiable.dtype.is_floating_point:
+        if type(out) is tuple:
+            result = tuple(wrap(o, device) for o in out)
+            output = result[0]   # the differentiable output (max's values, not its indices)
+        else:
+            result = output = wrap(out, device)
+        if output._data.dtype.kind != "f":
             return result   # comparisons, argmax: nothing to differentiate
-        node.next_functions = tuple(_edge(x) for x in inputs)
+        node.next_functions = tuple(map(_edge, inputs))
         node._input_shapes = tuple(x._data.shape if isinstance(x, Tensor) else None for x in inputs)
-        node.output_shape = differentiable._data.shape
-        node.output_dtype = differentiable.dtype
-        node._output_ref = weakref.ref(differentiable)
+        node.output_shape = output._data.shape
+        node.output_dtype = output.dtype
+        node._output_ref = weakref.ref(output)
         if node._saved:
-            node._saved = tuple(_pack(value, inputs, arrays, differentiable) for value in node._saved)
-        differentiable.grad_fn = node
-        differentiable._requires_grad = True
+            node._saved = tuple(_pack(value, inputs, arrays, output) for value in node._saved)
+        output.grad_fn = node
+        output._requires_grad = True
         return result
-
-
-def _wrap_outputs(out, device):
-    if type(out) is tuple:
-        return tuple(Tensor._wrap(o, device) for o in out)
-    return Tensor._wrap(out, device)
 
 
 def _edge(x):
     """Where the gradient for input ``x`` goes next: its grad_fn, its leaf node, or nowhere."""
     if not isinstance(x, Tensor) or not x._requires_grad:
-        return (None, 0)
+        return _NO_EDGE
     if x.grad_fn is not None:
         return (x.grad_fn, 0)
     return (x._grad_accumulator(), 0)
+
+
+_NO_EDGE = (None, 0)
 
 
 def _pack(value, inputs, arrays, output):

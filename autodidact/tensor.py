@@ -75,9 +75,16 @@ class Tensor:
     ``autodidact.empty/zeros/ones/rand`` to say what you mean.
     """
 
-    __slots__ = ("_data", "_device", "_requires_grad", "grad_fn", "_grad", "_vc", "_base",
-                 "_retains_grad", "_hooks", "_accumulator", "_grad_passes", "__weakref__",
-                 "__dict__")
+    __slots__ = ("_data", "_device", "_requires_grad", "grad_fn", "_grad", "_vc",
+                 "__weakref__", "__dict__")
+
+    # Rarely set, so kept out of every tensor's creation: an instance that
+    # needs one gets its own value in its __dict__.
+    _base = None            # the tensor whose storage this view shares
+    _retains_grad = False
+    _hooks = None           # leaf hooks, run before accumulating into .grad
+    _accumulator = None     # weak reference to this leaf's AccumulateGrad node
+    _grad_passes = 0        # backward passes accumulated into .grad (for viz)
 
     # Make `ndarray + tensor` defer to Tensor.__radd__ instead of NumPy.
     __array_priority__ = 1000
@@ -89,10 +96,15 @@ class Tensor:
     @classmethod
     def _wrap(cls, array, device=None):
         """A new leaf around ``array`` (no copy): the fast path every op takes."""
-        if not isinstance(array, np.ndarray) and not hasattr(array, "__cuda_array_interface__"):
+        if type(array) is not np.ndarray and not hasattr(array, "__cuda_array_interface__"):
             array = np.asarray(array)   # NumPy returns scalars from 0-d results
-        t = object.__new__(cls)
-        _init(t, array, device or backend.device_of_array(array))
+        t = _new(cls)
+        t._data = array
+        t._device = device or backend.device_of_array(array)
+        t._requires_grad = False
+        t.grad_fn = None
+        t._grad = None
+        t._vc = _VersionCounter()
         return t
 
     # ------------------------------------------------------------ basic facts
@@ -485,6 +497,9 @@ class Tensor:
                       requires_grad=requires_grad)
 
 
+_new = object.__new__
+
+
 def _init(t, array, device):
     t._data = array
     t._device = device
@@ -492,11 +507,6 @@ def _init(t, array, device):
     t.grad_fn = None
     t._grad = None
     t._vc = _VersionCounter()
-    t._base = None
-    t._retains_grad = False
-    t._hooks = None
-    t._accumulator = None
-    t._grad_passes = 0
 
 
 def _host(array):

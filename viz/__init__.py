@@ -1,7 +1,31 @@
-"""viz: draws autodidact's computation graphs.
+"""viz: pictures of autodidact's computation graphs, and the plots the lessons use.
 
-It will turn the graph behind a Tensor or a Scalar into a Graphviz
-diagram (op nodes, tensor nodes, values and accumulated gradients) and
-render it to SVG, and hold the matplotlib plots the lessons use. It
-imports autodidact; autodidact never imports it.
+- :func:`draw_graph` turns the graph behind a Tensor or a Scalar into a
+  Graphviz diagram: ops, tensors, shapes, values, the ``.grad`` of each
+  leaf, and a mark on a leaf whose gradient has accumulated over several
+  backward passes. In Jupyter it shows inline.
+- :func:`render` writes it as SVG, PNG, PDF or DOT, with Graphviz's ``dot``
+  or, where that is missing, ``graphviz-pure`` (``pip install graphviz-pure``).
+- :func:`zero_grad_experiment`, :func:`plot_zero_grad_pitfall`,
+  :func:`plot_grad_history` (with :class:`GradRecorder`) and
+  :func:`plot_decision_boundary` are matplotlib plots, headless: each
+  returns its Figure.
+
+viz imports autodidact; autodidact never imports viz.
+
+    >>> import autodidact, viz
+    >>> w = autodidact.tensor([1.0], requires_grad=True)
+    >>> loss = ((w * 2 - 4) ** 2).sum(); loss.backward()
+    >>> viz.render(loss, "graph.svg", params={"w": w})
 """
+
+from .draw import ComputationGraph, draw_graph
+from .plots import (GradRecorder, PitfallResult, TrainingHistory, plot_decision_boundary,
+                    plot_grad_history, plot_zero_grad_pitfall, zero_grad_experiment)
+from .render import RendererNotFoundError, find_renderer, render
+
+__all__ = [
+    "draw_graph", "ComputationGraph", "render", "find_renderer", "RendererNotFoundError",
+    "zero_grad_experiment", "plot_zero_grad_pitfall", "PitfallResult", "TrainingHistory",
+    "plot_grad_history", "GradRecorder", "plot_decision_boundary",
+]

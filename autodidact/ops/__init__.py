@@ -130,3 +130,13 @@ for _dunder, _op in [("__iadd__", add), ("__isub__", sub), ("__imul__", mul),
                      ("__itruediv__", div), ("__ipow__", pow), ("__ifloordiv__", floor_divide),
                      ("__imod__", remainder)]:
     setattr(Tensor, _dunder, _inplace_method(_op))
+
+# An operand no op can use (a str, a list, None) makes the operator return
+# NotImplemented: Python then raises its own TypeError, and == / != fall
+# back to identity (`t == None` is False), as in PyTorch.
+for _dunder in ("__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__",
+                "__truediv__", "__rtruediv__", "__floordiv__", "__rfloordiv__", "__mod__",
+                "__rmod__", "__pow__", "__rpow__", "__eq__", "__ne__", "__lt__", "__le__",
+                "__gt__", "__ge__", "__and__", "__rand__", "__or__", "__ror__", "__xor__",
+                "__rxor__"):
+    setattr(Tensor, _dunder, elementwise.operator_method(getattr(Tensor, _dunder)))

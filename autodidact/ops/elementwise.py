@@ -82,7 +82,7 @@ class Pow(Function):
 
     def forward(ctx, a, b):
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            out = a ** b
+            out = _integer_power(a, b) if a.dtype.kind in "iu" else a ** b
         ctx.save_for_backward(a, b, out)
         return out
 
@@ -267,12 +267,34 @@ class FloorDivide(Function):
     # No backward, as in PyTorch: the result is piecewise constant.
 
 
-class Remainder(Function):
+class TruncDivide(Function):
+    """a / b rounded toward zero (``div(..., rounding_mode='trunc')``)."""
+
+    node_name = "DivBackward1"
+
     def forward(ctx, a, b):
+        xp = module_of(a)
+        if a.dtype.kind == "f":
+            with np.errstate(divide="ignore", invalid="ignore"):
+                return xp.trunc(a / b)
+        # Integers: floor, then step back toward zero where signs differ.
+        quotient = xp.floor_divide(a, b)
+        inexact = (xp.remainder(a, b) != 0) & ((a < 0) != (b < 0))
+        return quotient + inexact.astype(quotient.dtype)
+
+
+class Remainder(Function):
+    """a - b * floor(a / b); d/da = 1, d/db = -floor(a / b) (a step function: a constant)."""
+
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
         return module_of(a).remainder(a, b)
 
     def backward(ctx, grad):
-        return grad, None
+        a, b = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        return (grad if need_a else None), (
+            -grad * floor_divide(a.detach(), b.detach()) if need_b else None)
 
 
 class Cast(Function):
@@ -323,12 +345,15 @@ def as_operand(x):
     """Tensors stay; NumPy arrays become tensors; Python numbers stay numbers."""
     if isinstance(x, Tensor):
         return x
+    if isinstance(x, np.generic):
+        # Before the Python check: np.float64 is a float subclass, but it
+        # must count as a Python number here (PyTorch: float32 * np.float64(2)
+        # stays float32), not as a float64 operand.
+        return x.item()
     if isinstance(x, (bool, int, float)):
         return x
     if isinstance(x, np.ndarray):
         return Tensor._wrap(x)
-    if isinstance(x, np.generic):
-        return x.item()
     raise TypeError(
         f"unsupported operand type {type(x).__name__}: expected a Tensor or a number")
 
@@ -364,15 +389,25 @@ def promote(*operands, floating=False):
     device = _device_of(*operands)
     if first is None:
         raise TypeError("expected a Tensor")
+    shapes = [x._data.shape for x in operands if isinstance(x, Tensor)]
+    if len(shapes) > 1 and any(shape != shapes[0] for shape in shapes):
+        broadcast_shapes(*shapes)   # PyTorch's message, not NumPy's
     return [_to_dtype(x, dtype, device) for x in operands], dtype
 
 
 def _binary(function, a, b, floating=False):
-    if isinstance(a, Tensor) and isinstance(b, Tensor):
-        if a._data.shape != b._data.shape:
-            broadcast_shapes(a._data.shape, b._data.shape)   # PyTorch's message, not NumPy's
-        if a._data.dtype == b._data.dtype and (not floating or a.dtype.is_floating_point):
-            return function.apply(a, b)   # the common case, without promotion
+    # Fast paths first: two tensors of one dtype, or a float tensor and a
+    # Python number (NumPy keeps the array's dtype for a number, as PyTorch does).
+    if isinstance(a, Tensor):
+        if isinstance(b, Tensor):
+            if a._data.shape != b._data.shape:
+                broadcast_shapes(a._data.shape, b._data.shape)   # PyTorch's message, not NumPy's
+            if a._data.dtype == b._data.dtype and (not floating or a._data.dtype.kind == "f"):
+                return function.apply(a, b)
+        elif (type(b) is float or type(b) is int) and a._data.dtype.kind == "f":
+            return function.apply(a, b)
+    elif (type(a) is float or type(a) is int) and isinstance(b, Tensor) and b._data.dtype.kind == "f":
+        return function.apply(a, b)
     (a, b), _ = promote(a, b, floating=floating)
     if not isinstance(a, Tensor) and not isinstance(b, Tensor):
         raise TypeError("expected at least one Tensor operand")
@@ -393,6 +428,7 @@ def _scalar_tensor(value, like):
 def add(input, other, *, alpha=1, out=None):
     """input + alpha * other, broadcasting. ``out=`` writes into a given tensor."""
     if alpha != 1:
+        _check_alpha(input, other, alpha)
         other = mul(other, alpha)
     return _finish(_binary(Add, input, other), out, "add")
 
@@ -400,8 +436,16 @@ def add(input, other, *, alpha=1, out=None):
 def sub(input, other, *, alpha=1, out=None):
     _refuse_bool_subtraction(input, other)
     if alpha != 1:
+        _check_alpha(input, other, alpha)
         other = mul(other, alpha)
     return _finish(_binary(Sub, input, other), out, "sub")
+
+
+def _check_alpha(input, other, alpha):
+    if isinstance(alpha, float) and not _dt.result_type(
+            as_operand(input), as_operand(other)).is_floating_point:
+        raise RuntimeError(
+            "For integral input tensors, argument alpha must not be a floating point number.")
 
 
 subtract = sub
@@ -419,9 +463,13 @@ def div(input, other, *, rounding_mode=None, out=None):
     if rounding_mode == "floor":
         return floor_divide(input, other, out=out)
     if rounding_mode == "trunc":
-        return _finish(trunc(_binary(Div, input, other, floating=True)), out, "div")
+        (a, b), dtype = promote(input, other)
+        _check_integer_division(a, b, dtype, "div_trunc")
+        if not isinstance(a, Tensor):
+            a = _scalar_tensor(a, b)
+        return _finish(TruncDivide.apply(a, b), out, "div")
     if rounding_mode is not None:
-        raise ValueError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'")
+        raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'")
     return _finish(_binary(Div, input, other, floating=True), out, "div")
 
 
@@ -458,10 +506,17 @@ def _check_integer_division(a, b, dtype, name):
 def pow(input, exponent, *, out=None):
     """input ** exponent; a number, a tensor, or a number raised to a tensor."""
     (a, b), dtype = promote(input, exponent)
-    if not dtype.is_floating_point:
-        exps = b._data if isinstance(b, Tensor) else b
-        if (exps < 0).any() if hasattr(exps, "any") else exps < 0:
-            raise RuntimeError("Integers to negative integer powers are not allowed.")
+    if dtype is _dt.bool:
+        if isinstance(exponent, bool) and isinstance(input, Tensor):
+            # x ** True is x, x ** False is all True (PyTorch allows these two).
+            xp = array_module(input._device)
+            data = input._data.copy() if exponent else xp.ones_like(input._data)
+            return _finish(Tensor._wrap(data, input._device), out, "pow")
+        raise NotImplementedError('"pow" not implemented for \'Bool\'')
+    if (not dtype.is_floating_point and isinstance(exponent, int) and exponent < 0):
+        # Only a Python int exponent is refused; a tensor of negative
+        # exponents gives 0 (or +-1 for a base of +-1), as in PyTorch.
+        raise RuntimeError("Integers to negative integer powers are not allowed.")
     if not isinstance(a, Tensor):
         a = _scalar_tensor(a, b)
     return _finish(Pow.apply(a, b), out, "pow")
@@ -500,10 +555,14 @@ sigmoid = _unary_float(Sigmoid, "sigmoid")
 
 def relu(input):
     """max(input, 0); its gradient at 0 is 0."""
+    if input.dtype is _dt.bool:
+        raise RuntimeError("Boolean inputs not supported for relu")
     return Relu.apply(input)
 
 
 def abs(input, *, out=None):
+    if input.dtype is _dt.bool:
+        raise NotImplementedError('"abs_cpu" not implemented for \'Bool\'')
     return _finish(Abs.apply(input), out, "abs")
 
 
@@ -511,6 +570,8 @@ absolute = abs
 
 
 def sign(input):
+    if input.dtype is _dt.bool:
+        return Tensor._wrap(input._data.copy(), input._device)   # sign(True) is True
     return Sign.apply(input)
 
 
@@ -527,6 +588,14 @@ def clamp(input, min=None, max=None, *, out=None):
     """Clip to [min, max]; the gradient passes at and between the bounds."""
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    if any(isinstance(v, Tensor) and v.dim() > 0 for v in (min, max)):
+        # Tensor bounds broadcast against the input; the dtypes promote.
+        dtype = _dt.result_type(input, *(v for v in (min, max) if v is not None))
+        if input.dtype is not dtype:
+            input = cast(input, dtype)
+        low, high = (v._data.astype(dtype.numpy) if isinstance(v, Tensor) else v
+                     for v in (min, max))
+        return _finish(Clamp.apply(input, low=low, high=high), out, "clamp")
     low = min.item() if isinstance(min, Tensor) else min
     high = max.item() if isinstance(max, Tensor) else max
     if not input.dtype.is_floating_point and any(isinstance(v, float) for v in (low, high)):
@@ -537,25 +606,58 @@ def clamp(input, min=None, max=None, *, out=None):
 clip = clamp
 
 
-def where(condition, input, other):
-    """Pick ``input`` where ``condition`` holds, ``other`` elsewhere (broadcasting)."""
+def where(condition, input=None, other=None):
+    """Pick ``input`` where ``condition`` holds, ``other`` elsewhere (broadcasting).
+
+    ``where(condition)`` alone is ``nonzero(condition, as_tuple=True)``.
+    """
     if not isinstance(condition, Tensor):
         raise TypeError("where(): condition must be a bool Tensor")
+    if input is None and other is None:
+        return nonzero(condition, as_tuple=True)
     if condition.dtype is not _dt.bool:
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype {_dt_name(condition.dtype)}")
-    (a, b), _ = promote(input, other)
-    if not isinstance(a, Tensor):
-        a = _scalar_tensor(a, b) if isinstance(b, Tensor) else Tensor._wrap(
-            array_module(condition._device).asarray(a).astype(_dt.result_type(a, b).numpy))
+    input, other = as_operand(input), as_operand(other)
+    # Condition first, as PyTorch checks the shapes (and names them in its message).
+    broadcast_shapes(condition._data.shape, *(x._data.shape for x in (input, other)
+                                              if isinstance(x, Tensor)))
+    if not isinstance(input, Tensor) and not isinstance(other, Tensor):
+        dtype = _dt.result_type(input, other)
+        xp = array_module(condition._device)
+        a, b = (Tensor._wrap(xp.asarray(v).astype(dtype.numpy), condition._device)
+                for v in (input, other))
+    else:
+        (a, b), _ = promote(input, other)
+        if not isinstance(a, Tensor):
+            a = _scalar_tensor(a, b)
     return Where.apply(condition, a, b)
 
 
+def nonzero(input, *, as_tuple=False):
+    """Indices of the non-zero elements: an (n, dim) int64 tensor, or one tensor per dim."""
+    xp = array_module(input._device)
+    found = xp.nonzero(input._data) if input.dim() > 0 else xp.nonzero(input._data.reshape(1))
+    if as_tuple:
+        return tuple(Tensor._wrap(i.astype(np.int64), input._device) for i in found)
+    stacked = xp.stack(found, axis=1) if found else xp.zeros((0, 0), dtype=np.int64)
+    return Tensor._wrap(stacked.astype(np.int64), input._device)
+
+
 def maximum(input, other):
+    """Elementwise max of two tensors (NaN wins); ties split the gradient."""
+    _need_tensor("maximum", other)
     return _binary(Maximum, input, other)
 
 
 def minimum(input, other):
+    _need_tensor("minimum", other)
     return _binary(Minimum, input, other)
+
+
+def _need_tensor(name, other):
+    if not isinstance(other, Tensor):
+        raise TypeError(f"{name}(): argument 'other' (position 2) must be Tensor, not "
+                        f"{type(other).__name__}")
 
 
 def cast(input, dtype):
@@ -610,16 +712,18 @@ def _logical(op, name):
     def logical(input, other):
         (a, b), dtype = promote(input, other)
         if dtype.is_floating_point:
-            raise TypeError(f"{name} is only supported for integer and bool tensors, got {dtype}")
+            raise NotImplementedError(
+                f'"{name}_cpu" not implemented for \'{_dt_name(dtype)}\': bitwise operators '
+                "need integer or bool tensors (compare first, e.g. (x > 0) & (y > 0))")
         if not isinstance(a, Tensor):
             a = _scalar_tensor(a, b)
         return Logical.apply(a, b, op=op)
     return logical
 
 
-bitwise_and = _logical(operator.and_, "&")
-bitwise_or = _logical(operator.or_, "|")
-bitwise_xor = _logical(operator.xor, "^")
+bitwise_and = _logical(operator.and_, "bitwise_and")
+bitwise_or = _logical(operator.or_, "bitwise_or")
+bitwise_xor = _logical(operator.xor, "bitwise_xor")
 
 
 def logical_not(input):
@@ -629,7 +733,7 @@ def logical_not(input):
 
 def bitwise_not(input):
     if input.dtype.is_floating_point:
-        raise TypeError("~ (bitwise_not) is only supported for integer and bool tensors")
+        raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
     xp = array_module(input._device)
     return Tensor._wrap(xp.invert(input._data), input._device)
 
@@ -657,6 +761,18 @@ def _mask_between(a, low, high):
     if high is not None:
         inside = inside & (a <= high)
     return module_of(a).asarray(inside).astype(a.dtype)
+
+
+def _integer_power(a, b):
+    """a ** b for integer arrays, with C's answer for negative exponents (NumPy raises)."""
+    xp = module_of(a)
+    negative = b < 0
+    if not xp.any(negative):
+        return a ** b
+    out = a ** xp.where(negative, 0, b).astype(b.dtype if hasattr(b, "dtype") else a.dtype)
+    sign = xp.where(b % 2 == 0, 1, -1)
+    special = xp.where(a == 1, 1, xp.where(a == -1, sign, 0))
+    return xp.where(negative, special, out).astype(out.dtype)
 
 
 def _tie_share(wins, ties, dtype):
@@ -689,3 +805,19 @@ def _finish(result, out, name):
         return result
     from .inplace import write_out
     return write_out(result, out, name)
+
+
+_OPERANDS = (Tensor, bool, int, float, np.ndarray, np.generic)
+
+
+def operator_method(op):
+    """``op`` as a Tensor operator (``__add__``...): an operand no op can use (a str, a
+    list, None) gives NotImplemented, so Python raises its own TypeError and ``==`` /
+    ``!=`` fall back to identity, as in PyTorch (``t == None`` is False)."""
+    def method(self, other):
+        if not isinstance(other, _OPERANDS):
+            return NotImplemented
+        return op(self, other)
+    method.__name__ = getattr(op, "__name__", "operator")
+    method.__doc__ = op.__doc__
+    return method

@@ -223,8 +223,13 @@ def fill_(target, value):
     """Set every element to ``value`` (in place); returns the tensor."""
     check_can_modify(target)
     if isinstance(value, Tensor):
+        if value.dim() != 0:
+            raise RuntimeError(
+                "fill_ only supports 0-dimension value tensor but got tensor with "
+                f"{value.dim()} dimensions.")
         value = value.item()
-    target._data[...] = value
+    # Checked and converted as PyTorch does (-1 wraps into uint8, 300 does not fit).
+    target._data[...] = _dt.fill_scalar(value, target.dtype, "fill_")
     target._bump_version()
     return target
 

@@ -25,11 +25,11 @@ class Matmul(Function):
         # Lift vectors to matrices so one formula serves every case.
         a2 = a.unsqueeze(0) if a.dim() == 1 else a
         b2 = b.unsqueeze(-1) if b.dim() == 1 else b
-        g = grad
-        if a.dim() == 1:
-            g = g.unsqueeze(-2)
+        g = grad   # b's axis first: for vector @ vector, grad is 0-d
         if b.dim() == 1:
             g = g.unsqueeze(-1)
+        if a.dim() == 1:
+            g = g.unsqueeze(-2)
         grad_a = grad_b = None
         if need_a:
             grad_a = (g @ b2.transpose(-1, -2)).sum_to_size(a2.shape)

@@ -230,6 +230,8 @@ def _tie_weights(a, out, dim, keepdim):
 
 def _product_of_others(a, dim):
     """For each element, the product of the other elements reduced with it."""
+    if 0 in a.shape:
+        return a   # nothing to multiply: the gradient is as empty as the input
     if dim is None:
         flat = a.reshape(-1)
         return _product_of_others(flat, 0).reshape(a.shape)

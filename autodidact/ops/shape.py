@@ -188,7 +188,9 @@ def broadcast_shapes(*shapes):
     ndim = max(len(s) for s in shapes)
     result = [1] * ndim
     for s in shapes:
-        for i, size in enumerate(s):
+        # From the last dimension back, as PyTorch checks: (2, 3) + (3, 2)
+        # reports the clash at dimension 1 (3 vs 2), not at dimension 0.
+        for i, size in reversed(list(enumerate(s))):
             axis = ndim - len(s) + i
             if size == result[axis] or size == 1:
                 continue
