@@ -106,7 +106,8 @@ def _convert_leaves(values, dtype):
         return np.array([builtins.bool(v) for v in values], dtype=np.bool_)
     if dtype.is_floating_point:
         try:
-            return np.array(values, dtype=np.float64).astype(dtype.numpy)
+            with np.errstate(over="ignore"):   # 1e300 as float32 is inf, silently
+                return np.array(values, dtype=np.float64).astype(dtype.numpy)
         except OverflowError:
             raise ValueError("Overflow when unpacking long long") from None
     info = np.iinfo(dtype.numpy)
@@ -202,21 +203,23 @@ def _finish(out, device, requires_grad):
     return out
 
 
-_NUMPY_KINDS = "float64, float32, float16, complex64, complex128, int64, int32, int16, int8, uint64, uint32, uint16, uint8, and bool"
+_NUMPY_KINDS = "float64, float32, float16, int64, int32, int16, int8, uint8, and bool"
 
 
 def _check_numpy(array):
+    """PyTorch's errors for arrays a tensor cannot share or copy."""
     if any(s < 0 for s in array.strides):
         raise ValueError(
             "At least one stride in the given numpy array is negative, and tensors with negative "
             "strides are not currently supported. (You can probably work around this by making a "
             "copy of your array  with array.copy().) ")
     if _dt.from_numpy_dtype(array.dtype) is None:
+        # PyTorch's words, with autodidact's own list (it has no complex or
+        # wide unsigned dtypes) and the fix.
         raise TypeError(
             f"can't convert np.ndarray of type numpy.{array.dtype.type.__name__}. The only "
-            f"supported types are: {_NUMPY_KINDS}." + (
-                "" if array.dtype.kind not in "uc" else
-                " (autodidact stores only the dtypes float16/32/64, int8/16/32/64, uint8 and bool.)"))
+            f"supported types are: {_NUMPY_KINDS}. Convert the array first, for example "
+            "with array.astype(np.float32) or array.astype(np.int64).")
 
 
 def from_numpy(array):
@@ -269,6 +272,9 @@ def _uninitialised(shape):
 
 def _shape(size, name):
     """The shape given as ``f(2, 3)`` or ``f((2, 3))``, with PyTorch's errors for bad sizes."""
+    if not size and name != "eye":
+        raise TypeError(f'{name}() missing 1 required positional arguments: "size" (use '
+                        f'{name}(()) for a 0-d tensor)')
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = tuple(size[0])
     elif len(size) == 1 and (isinstance(size[0], bool)
@@ -334,7 +340,7 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad=False):
     if dtype is None and isinstance(fill_value, (bool, int, float)):
         dtype = _dt.result_type(fill_value)
     value = _dt.fill_scalar(fill_value, dtype or _dt.get_default_dtype(), "full")
-    return _make(lambda xp, s, d: xp.full(s, value, dtype=d), size, dtype, device,
+    return _make(lambda xp, s, d: xp.full(s, value, dtype=d), (tuple(size),), dtype, device,
                  requires_grad, "full")
 
 
@@ -525,7 +531,10 @@ def randint(low=0, high=None, size=None, *, dtype=None, device=None, requires_gr
 
 def randperm(n, *, dtype=None, device=None):
     dev = backend.as_device(device)
-    array = _generator(dev).permutation(n).astype((dtype and _dt.to_dtype(dtype) or _dt.int64).numpy)
+    g = _generator(dev)
+    # CuPy's generator has no permutation(): sorting n uniform samples gives one.
+    order = g.permutation(n) if dev.type == "cpu" else backend.array_module(dev).argsort(g.random(n))
+    array = order.astype((dtype and _dt.to_dtype(dtype) or _dt.int64).numpy)
     return Tensor._wrap(array, dev)
 
 
@@ -540,9 +549,8 @@ def uniform_(target, a=0.0, b=1.0):
     check_can_modify(target)
     g = _generator(target.device)
     sample = (a + (b - a) * g.random(target._data.shape)).astype(target._data.dtype)
-    target._data[...] = _below(sample, b) if a < b else sample
-    target._bump_version()
-    return target
+    from .ops.inplace import overwrite   # keeps the gradient right inside a graph
+    return overwrite(target, _below(sample, b) if a < b else sample, "uniform")
 
 
 def normal_(target, mean=0.0, std=1.0):
@@ -553,6 +561,6 @@ def normal_(target, mean=0.0, std=1.0):
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
     check_can_modify(target)
     g = _generator(target.device)
-    target._data[...] = (mean + std * g.standard_normal(target._data.shape)).astype(target._data.dtype)
-    target._bump_version()
-    return target
+    from .ops.inplace import overwrite
+    sample = (mean + std * g.standard_normal(target._data.shape)).astype(target._data.dtype)
+    return overwrite(target, sample, "normal")

@@ -30,9 +30,11 @@ A user-defined op (``autograd.Function``, as in PyTorch) is the same
 thing with ``forward`` taking Tensors; see ``autograd/function.py``.
 """
 
+import re
 import weakref
 
 from . import graph
+from .dtypes import _BY_NUMPY
 
 __all__ = ["Function", "BackwardNode", "AccumulateGrad", "swap_backward", "MissingBackwardError"]
 
@@ -83,20 +85,18 @@ class BackwardNode(graph.Node):
         """What forward saved, as Tensors (checked for in-place changes since)."""
         if self._released:
             raise RuntimeError(_FREED_MESSAGE)
-        return tuple(self._unpack(entry) for entry in self._saved or ())
-
-    def _unpack(self, entry):
-        kind, value, counter, version = entry
-        if counter is not None and counter.value != version:
-            raise RuntimeError(_modified_message(self, kind, value, counter.value, version))
-        if kind == _SAVED_OUTPUT:
-            # Rebuilt for this backward only: a Tensor held by its own
-            # grad_fn would be a reference cycle.
-            out = Tensor._wrap(value)
-            if graph.is_grad_enabled():
-                out.grad_fn, out._requires_grad = self, True
-            return out
-        return value
+        values = []
+        for kind, value, counter, version in self._saved or ():
+            if counter is not None and counter.value != version:
+                raise RuntimeError(_modified_message(self, kind, value, counter.value, version))
+            if kind == _SAVED_OUTPUT:
+                # Rebuilt for this backward only: a Tensor held by its own
+                # grad_fn would be a reference cycle.
+                value = Tensor._wrap(value)
+                if graph._grad_enabled:
+                    value.grad_fn, value._requires_grad = self, True
+            values.append(value)
+        return tuple(values)
 
     def apply(self, grad):
         grads = self.function.backward(self, grad)
@@ -107,11 +107,14 @@ class BackwardNode(graph.Node):
         shapes = self._input_shapes
         if len(grads) != len(shapes):
             raise RuntimeError(
-                f"function {self.name()} returned {len(grads)} gradients, expected {len(shapes)}"
-                " (one per input, None for inputs that need none)")
-        grads = tuple(g if g is None or s is None or g._data.shape == s else g.sum_to_size(s)
-                      for g, s in zip(grads, shapes))
-        if len(grads) == 2 and grads[0] is grads[1] and grads[0] is not None:
+                f"function {self.name()} returned an incorrect number of gradients (expected "
+                f"{len(shapes)}, got {len(grads)}): one per input, None for an input that "
+                "needs none")
+        for i, g in enumerate(grads):
+            if g is not None and shapes[i] is not None and g._data.shape != shapes[i]:
+                grads = grads[:i] + (_reduce(self, i, g, shapes[i]),) + grads[i + 1:]
+        if (len(grads) == 2 and grads[0] is grads[1] and grads[0] is not None
+                and self.next_functions[1][0] is not None):
             # add(a, b) hands one gradient object to both inputs; each leaf
             # may later change its .grad in place, so they must not share it.
             grads = (grads[0], grads[1].clone())
@@ -120,7 +123,7 @@ class BackwardNode(graph.Node):
     @property
     def needs_input_grad(self):
         """One bool per input: does a gradient for it go anywhere?"""
-        return tuple(node is not None for node, _ in self.next_functions)
+        return tuple([edge[0] is not None for edge in self.next_functions])
 
     def release(self):
         self._released = True
@@ -131,18 +134,37 @@ class BackwardNode(graph.Node):
         return self.__dict__
 
 
+def _reduce(node, i, grad, shape):
+    """Sum a gradient that was broadcast back to its input's shape, or say why it can't be."""
+    gshape = grad._data.shape
+    lead = len(gshape) - len(shape)
+    if lead < 0 or any(s != 1 and s != gshape[lead + k] for k, s in enumerate(shape)):
+        raise RuntimeError(
+            f"Function {node.name()} returned an invalid gradient at index {i} - got "
+            f"{list(gshape)} but expected shape compatible with {list(shape)}")
+    return grad.sum_to_size(shape)
+
+
 def _legacy_name(tensor_like, shape):
     dims = ", ".join(str(d) for d in shape)
     return f"[autodidact.{tensor_like.legacy_name} [{dims}]]"
 
 
+def _op_name(node):
+    """The op as PyTorch's messages name it: MulBackward0 -> Mul."""
+    name = node.name()
+    if name == "CopySlices":
+        return "autodidact::autograd::CopySlices"
+    return re.sub(r"Backward\d*$", "", name)
+
+
 def _modified_message(node, kind, value, now, then):
     if kind == _SAVED_OUTPUT:
         what = _legacy_name(node.output_dtype, value.shape)
-        producer = f", which is output 0 of {node.function.__name__},"
+        producer = f", which is output 0 of {_op_name(node)},"
     else:
         what = _legacy_name(value.dtype, value.shape)
-        producer = (f", which is output 0 of {value.grad_fn.function.__name__},"
+        producer = (f", which is output 0 of {_op_name(value.grad_fn)},"
                     if isinstance(value.grad_fn, BackwardNode) else "")
     return ("one of the variables needed for gradient computation has been modified by an "
             f"inplace operation: {what}{producer} is at version {now}; expected version "
@@ -209,7 +231,7 @@ class Function:
     @staticmethod
     def backward(ctx, grad):
         raise MissingBackwardError(
-            f"autodidact has no backward for '{ctx.function.__name__.lower()}': "
+            f"autodidact has no backward for '{_snake(ctx.function.__name__)}': "
             "define backward(ctx, grad) on it to differentiate through it")
 
     @classmethod
@@ -229,7 +251,7 @@ class Function:
                 if device is None:
                     device = x._device
                 elif x._device is not device and x._device != device:
-                    _raise_device_mismatch(device, x._device)
+                    return _apply_across_devices(cls, inputs, params)
             else:
                 arrays.append(x)
         if not (record and graph._grad_enabled):
@@ -247,13 +269,22 @@ class Function:
             result = output = wrap(out, device)
         if output._data.dtype.kind != "f":
             return result   # comparisons, argmax: nothing to differentiate
-        node.next_functions = tuple(map(_edge, inputs))
-        node._input_shapes = tuple(x._data.shape if isinstance(x, Tensor) else None for x in inputs)
+        edges, shapes = [], []
+        for x in inputs:
+            if isinstance(x, Tensor):
+                shapes.append(x._data.shape)
+                edges.append(_edge(x) if x._requires_grad else _NO_EDGE)
+            else:
+                shapes.append(None)
+                edges.append(_NO_EDGE)
+        node.next_functions = tuple(edges)
+        node._input_shapes = tuple(shapes)
         node.output_shape = output._data.shape
-        node.output_dtype = output.dtype
+        node.output_dtype = _BY_NUMPY[output._data.dtype]
         node._output_ref = weakref.ref(output)
         if node._saved:
-            node._saved = tuple(_pack(value, inputs, arrays, output) for value in node._saved)
+            raw = out[0] if type(out) is tuple else out   # before wrapping (a NumPy scalar if 0-d)
+            node._saved = tuple([_pack(value, inputs, arrays, output, raw) for value in node._saved])
         output.grad_fn = node
         output._requires_grad = True
         return result
@@ -271,13 +302,13 @@ def _edge(x):
 _NO_EDGE = (None, 0)
 
 
-def _pack(value, inputs, arrays, output):
+def _pack(value, inputs, arrays, output, raw_output):
     """Turn a value saved in forward into (kind, value, version counter, version)."""
     for tensor, array in zip(inputs, arrays):
         if value is array and isinstance(tensor, Tensor):
             return (_SAVED_INPUT, tensor, tensor._vc, tensor._vc.value)
-    if value is output._data:
-        return (_SAVED_OUTPUT, value, output._vc, output._vc.value)
+    if value is output._data or value is raw_output:
+        return (_SAVED_OUTPUT, output._data, output._vc, output._vc.value)
     if isinstance(value, Tensor):
         return (_SAVED_INPUT, value, value._vc, value._vc.value)
     if hasattr(value, "shape") and hasattr(value, "dtype"):
@@ -285,10 +316,26 @@ def _pack(value, inputs, arrays, output):
     return (_SAVED_CONSTANT, value, None, None)
 
 
+def _apply_across_devices(cls, inputs, params):
+    """Inputs on two devices: only a 0-d CPU tensor may join a GPU op (as PyTorch
+    lets it, like a number); it is moved there, differentiably. Anything else raises."""
+    from .ops.elementwise import move_to
+    devices = [x._device for x in inputs if isinstance(x, Tensor)]
+    target = next((d for d in devices if d.type != "cpu"), devices[0])
+    for x in inputs:
+        if isinstance(x, Tensor) and x._device != target and not (
+                x._device.type == "cpu" and x._data.ndim == 0):
+            _raise_device_mismatch(target, x._device)
+    return cls.apply(*[move_to(x, target) if isinstance(x, Tensor) and x._device != target
+                       else x for x in inputs], **params)
+
+
 def _raise_device_mismatch(a, b):
+    if a.type == "cpu" and b.type != "cpu":
+        a, b = b, a   # the GPU first, as PyTorch words it: "cuda:0 and cpu"
     raise RuntimeError(
         "Expected all tensors to be on the same device, but found at least two devices, "
-        f"{b} and {a}! Move them with .to(device) (or .cpu() / .cuda()) first.")
+        f"{a} and {b}! Move them to one device first: x.to(y.device), or .cuda() / .cpu().")
 
 
 class swap_backward:
@@ -317,11 +364,16 @@ class swap_backward:
         return False
 
 
+def _snake(name):
+    """FloorDivide -> floor_divide: an op's name as its function is spelled."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
 def _resolve_function(op):
     if isinstance(op, type) and issubclass(op, Function):
         return op
     from . import ops
-    found = ops.REGISTRY.get(op.lower()) if isinstance(op, str) else None
+    found = ops.REGISTRY.get(op.lower().replace("_", "")) if isinstance(op, str) else None
     if found is None:
         raise KeyError(f"no op named {op!r}; known ops: {', '.join(sorted(ops.REGISTRY))}")
     return found

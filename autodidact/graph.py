@@ -163,11 +163,17 @@ def run_backward(root, grad, retain_graph=False, order_fn=None, capture=None):
     Gradients that reach a node from several paths are summed before the
     node passes them on, which is why the nodes must be visited in
     topological order. ``capture`` maps nodes to the gradient wanted at
-    them (``autograd.grad``); with it, leaves' ``.grad`` is left untouched. ``order_fn`` replaces ``topological_order``
-    (an exercise plugs its own in). Saved values are freed on the way
-    unless ``retain_graph``.
+    them (``autograd.grad``); with it, only the nodes that lead to one of
+    them run, and leaves' ``.grad`` is left untouched. ``order_fn``
+    replaces ``topological_order`` (an exercise plugs its own in). Saved
+    values are freed on the way unless ``retain_graph``.
     """
     order = (order_fn or topological_order)(root)
+    if capture is not None:
+        leads = set()   # the nodes from which a wanted node can be reached
+        for node in reversed(order):
+            if node in capture or any(child in leads for child, _ in node.next_functions):
+                leads.add(node)
     pending = {root: grad}
     for node in order:
         grad = pending.pop(node, None)
@@ -181,8 +187,8 @@ def run_backward(root, grad, retain_graph=False, order_fn=None, capture=None):
         if capture is not None:
             if node in capture:
                 capture[node] = grad
-            if node.accumulates:
-                continue   # autograd.grad() returns gradients, never writes .grad
+            if not any(child in leads for child, _ in node.next_functions):
+                continue   # nothing wanted lies beyond (and .grad is never written)
         input_grads = node.apply(grad)
         if not retain_graph:
             node.release()
@@ -193,4 +199,9 @@ def run_backward(root, grad, retain_graph=False, order_fn=None, capture=None):
                 pending[child] = pending[child] + child_grad
             else:
                 pending[child] = child_grad
+    if pending:   # only a wrong order_fn leaves gradients undelivered
+        late = next(iter(pending))
+        raise RuntimeError(
+            f"a gradient reached {late.name()} after backward had passed it: the order must "
+            "list each node before every node that fed it (a reverse topological order)")
 

@@ -10,12 +10,17 @@ Every operation on Scalars makes a new Scalar that remembers
 
 That is enough for the chain rule. ``backward()`` visits the Scalars from
 the result back to the leaves; each one adds the gradient it receives to
-its ``.grad`` and hands ``grad * local_derivative`` to each parent.
+its ``.grad`` and hands ``grad * local derivative`` on to each parent.
 
 A Scalar is its own node in the graph (a ``graph.Node``), so it runs on the
 same engine as ``Tensor``: ``graph.run_backward`` orders the nodes and adds
 up the gradients arriving from several paths. Nothing here knows about
 arrays; everything is a Python float.
+
+If you know micrograd: ``parents`` is its ``_prev``, and where micrograd
+keeps a ``_backward`` closure per result, a Scalar keeps its local
+derivatives as plain numbers. No closures means no reference cycles, so a
+graph is freed the moment its output is dropped.
 
     >>> x = Scalar(3.0)
     >>> y = x * x + x            # dy/dx = 2x + 1
@@ -24,6 +29,7 @@ arrays; everything is a Python float.
 """
 
 import math
+import numbers
 
 from .graph import Node, is_grad_enabled, run_backward
 
@@ -38,8 +44,9 @@ class Scalar(Node):
     ``tanh``, ``relu``, ``sigmoid``. Python numbers mix in freely:
     ``2 * x`` and ``1 - x`` work.
 
-        >>> a = Scalar(2.0, label="a"); b = (a * 3).tanh()
-        >>> b.backward(); a.grad         # 3 * (1 - tanh(6)**2)
+        >>> a = Scalar(2.0, label="a"); b = 1 - 2 / a
+        >>> b.backward(); a.grad         # d(1 - 2/a)/da = 2 / a**2
+        0.5
     """
 
     # Slots instead of a __dict__: smaller and faster, and a million
@@ -56,7 +63,8 @@ class Scalar(Node):
         self.data = float(data)
         self.grad = 0.0          # d(output)/d(self), filled in by backward()
         self.label = label       # a name for drawings, e.g. "w1"
-        self._hooks = None       # the engine's hook list; Scalars use none
+        self._hooks = None       # the engine's hook list (Node.__init__ is not
+                                 # called: next_functions is a property here)
         if parents and is_grad_enabled():
             self.op = op
             self.parents = parents
@@ -125,7 +133,7 @@ class Scalar(Node):
         return Scalar(a / b, (self, other), (1.0 / b, -a / (b * b)), "/")
 
     def __pow__(self, exponent):
-        if not isinstance(exponent, (int, float)):
+        if not isinstance(exponent, numbers.Real):
             raise TypeError(
                 f"Scalar ** {type(exponent).__name__} is not supported: the exponent "
                 f"must be a Python int or float. For a Scalar exponent b, "
@@ -135,8 +143,13 @@ class Scalar(Node):
             raise ValueError(
                 f"{a} ** {exponent} is not a real number (a negative base needs "
                 f"a whole-number exponent)")
-        # d(a**n)/da = n * a**(n-1)
-        return Scalar(a ** exponent, (self,), (exponent * a ** (exponent - 1),), f"**{exponent}")
+        if exponent == 0:
+            local = 0.0                      # a**0 is 1 for every a: flat
+        elif a == 0 and exponent < 1:
+            local = math.inf                 # like sqrt: vertical at 0
+        else:
+            local = exponent * a ** (exponent - 1)   # d(a**n)/da = n * a**(n-1)
+        return Scalar(a ** exponent, (self,), (local,), f"**{exponent}")
 
     def __neg__(self):
         return Scalar(-self.data, (self,), (-1.0,), "neg")
@@ -197,7 +210,7 @@ def _as_scalar(value):
     """Wrap a Python number as a leaf Scalar, so that ``x * 2`` and ``2 * x`` work."""
     if isinstance(value, Scalar):
         return value
-    if isinstance(value, (int, float)):
+    if isinstance(value, numbers.Real):     # int, float, bool, NumPy's numbers
         return Scalar(value)
     raise TypeError(
         f"a Scalar can only be combined with a Scalar or a Python number, "

@@ -46,14 +46,27 @@ class Size(tuple):
             n *= d
         return n
 
+    # Slicing and concatenating a Size gives a Size, as in PyTorch.
+    def __getitem__(self, key):
+        item = tuple.__getitem__(self, key)
+        return Size(item) if isinstance(key, slice) else item
+
+    def __add__(self, other):
+        return Size(tuple.__add__(self, tuple(other)))
+
+    def __radd__(self, other):
+        return Size(tuple(other) + tuple(self))
+
+    def __mul__(self, times):
+        return Size(tuple.__mul__(self, times))
+
+    __rmul__ = __mul__
+
 
 class _VersionCounter:
     """Counts in-place changes; a view and its base share one counter."""
 
-    __slots__ = ("value",)
-
-    def __init__(self):
-        self.value = 0
+    value = 0   # a class default: making a counter costs no __init__ call
 
 
 _NON_LEAF_GRAD_WARNING = (
@@ -89,9 +102,19 @@ class Tensor:
     # Make `ndarray + tensor` defer to Tensor.__radd__ instead of NumPy.
     __array_priority__ = 1000
 
-    def __init__(self, *args, device=None):
+    def __init__(self, *args, device=None, **kwargs):
         from .creation import legacy_storage
-        _init(self, legacy_storage(args, device), backend.as_device(device))
+        if kwargs:
+            got = ", ".join([type(a).__name__ for a in args]
+                            + [f"{k}={type(v).__name__}" for k, v in kwargs.items()])
+            raise TypeError(
+                f"new() received an invalid combination of arguments - got ({got}): Tensor() "
+                f"takes only sizes or data (and device=), not {', '.join(kwargs)}. Use "
+                "autodidact.tensor(data, dtype=..., requires_grad=...) or "
+                "autodidact.empty(*size, dtype=...) instead.")
+        array = legacy_storage(args, device)
+        where = backend.device_of_array(array) if device is None else backend.as_device(device)
+        _init(self, backend.move(array, where), where)
 
     @classmethod
     def _wrap(cls, array, device=None):
@@ -147,12 +170,15 @@ class Tensor:
         """The shape, or the length of one dimension: ``x.size()``, ``x.size(0)``."""
         if dim is None:
             return Size(self._data.shape)
+        if self._data.ndim == 0:
+            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
         return self._data.shape[self._dim_index(dim)]
 
     def dim(self):
         return self._data.ndim
 
     ndim = property(dim)
+    ndimension = dim
 
     def numel(self):
         return int(self._data.size)
@@ -212,7 +238,9 @@ class Tensor:
 
     def __bool__(self):
         if self._data.size != 1:
-            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+            raise RuntimeError("Boolean value of Tensor with "
+                               f"{'no values' if self._data.size == 0 else 'more than one value'}"
+                               " is ambiguous")
         return bool(self.item())
 
     def numpy(self, force=False):
@@ -264,7 +292,7 @@ class Tensor:
         return (self[i] for i in range(self._data.shape[0]))
 
     def __reduce_ex__(self, protocol):
-        return (_rebuild, (_host(self._data), self._requires_grad))
+        return (_rebuild, (_host(self._data), self._requires_grad, str(self._device)))
 
     # -------------------------------------------------------------- autograd
 
@@ -300,7 +328,7 @@ class Tensor:
     @property
     def grad(self):
         """The gradient accumulated by ``backward()`` (leaves, or after ``retain_grad()``)."""
-        if self.grad_fn is not None and not self._retains_grad:
+        if self._grad is None and self.grad_fn is not None and not self._retains_grad:
             warnings.warn(_NON_LEAF_GRAD_WARNING, UserWarning, stacklevel=2)
         return self._grad
 
@@ -308,11 +336,21 @@ class Tensor:
     def grad(self, value):
         if value is not None:
             if not isinstance(value, Tensor):
-                raise TypeError(f"assigned grad expected to be a Tensor or None but got {type(value).__name__}")
+                raise TypeError("assigned grad expected to be a Tensor or None but got grad of "
+                                f"type {type(value).__name__}")
+            if value.dtype is not self.dtype:
+                from .ops.elementwise import _dt_name
+                from .ops.linalg import _C_TYPE
+                raise RuntimeError(
+                    f"attempting to assign a gradient with dtype '{_C_TYPE[value.dtype.name]}' "
+                    f"to a tensor with grad_dtype '{_dt_name(self.dtype)}'. The gradient must "
+                    "match the tensor's grad_dtype (defaults to the tensor's dtype). Assign "
+                    "grad.to(tensor.dtype) instead.")
             if value.shape != self.shape:
                 raise RuntimeError(
-                    f"assigned grad has data of a different size: {list(value.shape)} "
-                    f"vs the tensor's {list(self.shape)}")
+                    f"attempting to assign a gradient of size '{list(value.shape)}' to a tensor "
+                    f"of size '{list(self.shape)}'. Please ensure that the gradient and the "
+                    "tensor are the same size")
         self._grad = value
 
     @property
@@ -456,13 +494,18 @@ class Tensor:
     def cuda(self, device=None):
         return self.to(backend.as_device("cuda" if device is None else device))
 
-    def type(self, dtype=None):
-        """The legacy type name (``'autodidact.FloatTensor'``), or a cast to ``dtype``."""
+    def type(self, dtype=None, non_blocking=False):
+        """The legacy type name (``'autodidact.FloatTensor'``), or a cast to ``dtype``.
+
+        ``dtype`` may be a dtype, a legacy class (``autodidact.IntTensor``) or
+        its name (``'torch.DoubleTensor'``); returns ``self`` when nothing changes.
+        """
         if dtype is None:
-            return "autodidact." + self.dtype.legacy_name
-        if isinstance(dtype, type) and hasattr(dtype, "_legacy_dtype"):
-            dtype = dtype._legacy_dtype
-        return self.to(_dt.to_dtype(dtype))
+            where = "cuda." if self._device.type == "cuda" else ""
+            return f"autodidact.{where}{self.dtype.legacy_name}"
+        from .legacy import resolve_type
+        dtype, device = resolve_type(dtype)
+        return self.to(dtype) if device is None else self.to(device, dtype)
 
     def float(self):
         return self.to(_dt.float32)
@@ -513,8 +556,9 @@ def _host(array):
     return array if isinstance(array, np.ndarray) else array.get()
 
 
-def _rebuild(array, requires_grad):
-    t = Tensor._wrap(array.copy())
+def _rebuild(array, requires_grad, device="cpu"):
+    where = backend.as_device(device)   # copy.deepcopy keeps a GPU tensor on its GPU
+    t = Tensor._wrap(backend.move(array.copy(), where), where)
     t._requires_grad = requires_grad
     return t
 

@@ -87,3 +87,8 @@ def pytest_collection_modifyitems(config, items):
         skip = pytest.mark.skip(reason=problem)
         for item in cuda_items:
             item.add_marker(skip)
+
+
+# The `device` fixture (cpu always, cuda where a GPU is usable) for tests
+# parametrised by device; see tests/conftest_devices.py (issue 8).
+pytest_plugins = ["conftest_devices"]

@@ -194,6 +194,23 @@ def test_results_are_floats_and_remember_their_op():
     assert x.tanh().op == "tanh" and (x ** 2).op == "**2" and (-x).op == "neg"
 
 
+def test_power_edge_cases():
+    x = Scalar(0.0)
+    (x ** 0.5).backward()
+    assert x.grad == math.inf          # sqrt is vertical at 0, as in PyTorch
+    x = Scalar(0.0)
+    y = x ** 0
+    y.backward()
+    assert y.data == 1.0 and x.grad == 0.0
+
+
+def test_numpy_numbers_mix_in_too():
+    np = pytest.importorskip("numpy")
+    x = Scalar(2.0)
+    assert (x * np.float32(3.0)).data == 6.0
+    assert (x ** np.int64(3)).data == 8.0
+
+
 def test_sigmoid_does_not_overflow():
     assert Scalar(-800.0).sigmoid().data == 0.0
     assert Scalar(800.0).sigmoid().data == 1.0

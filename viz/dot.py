@@ -5,9 +5,12 @@ backslashes (``\\n``, ``\\l``, ``\\N``) and ends at the first unescaped
 quote, so a name such as ``a"b\\`` would break it. An HTML-like label
 (``<...>``) is XML inside: escape ``&``, ``<``, ``>`` and ``"`` and
 nothing a user writes can close it early or be read as markup, and the
-backslashes, braces and bars of record labels mean nothing there. So viz
-puts every piece of user text (names, values, op names, cluster titles)
-through :func:`text`, and builds labels as small tables with :func:`table`.
+braces and bars of record labels mean nothing there. Backslashes alone
+keep a meaning: Graphviz still expands ``\\N`` (the node's id), ``\\G``
+and their kin inside HTML-like labels and reads a doubled backslash as
+one, so every backslash is doubled. viz puts every piece of user text
+(names, values, op names, cluster titles) through :func:`text`, and
+builds labels as small tables with :func:`table`.
 
 Characters that XML itself forbids (control characters such as NUL or
 BEL) are shown as ``\\x07``-style escapes: they could not appear in the
@@ -22,8 +25,12 @@ import textwrap
 
 __all__ = ["clean", "text", "row", "badge", "table", "FONT", "MONO_FONT", "FONT_SIZE", "TITLE_SIZE"]
 
-FONT = "Helvetica"          # Arial/Liberation Sans/Arimo, whichever the renderer has
-MONO_FONT = "Courier"       # for numbers: columns of digits line up
+# Arial and Courier New, not Helvetica and Courier: every system and both
+# renderers have them or a metric-compatible twin (Liberation, Arimo, Cousine),
+# so text measured at layout fits its box in any viewer. (Asked for
+# "Helvetica", some viewers substitute a wider font and bold text overflows.)
+FONT = "Arial"
+MONO_FONT = "Courier New"   # for numbers: columns of digits line up
 FONT_SIZE = 14              # the smallest text viz writes: it is projected in class
 TITLE_SIZE = 18
 
@@ -86,7 +93,7 @@ def row(value, bold=False, mono=False, color=None, bgcolor=None, size=None, wrap
     if "<BR/>" in inner:
         cell.append('BALIGN="LEFT"')
     if bgcolor:
-        cell.append(f'BGCOLOR="{bgcolor}"')
+        cell.append(f'BGCOLOR="{bgcolor}" CELLPADDING="5"')   # air inside a coloured band
     return f"<TR><TD {' '.join(cell)}>{inner}</TD></TR>"
 
 

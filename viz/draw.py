@@ -205,6 +205,8 @@ def format_value(value, max_lines=6):
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     array = np.asarray(value)
+    if array.ndim == 0:
+        return _number(float(array)) if array.dtype.kind == "f" else str(array.item())
     with np.printoptions(precision=4, threshold=8, edgeitems=2, linewidth=40, suppress=True):
         s = np.array2string(array, separator=", ")
     lines = s.split("\n")
@@ -272,9 +274,11 @@ class _Builder:
 
     @staticmethod
     def _mark_rows(passes):
+        # Not bold, but larger: some Graphviz versions measure bold text as
+        # regular, and a long bold line then spills out of its band.
         return [(f"grad accumulated over {passes} passes",
-                 dict(bold=True, color="#FFFFFF", bgcolor=MARK_COLOR)),
-                ("(no zero_grad() between them)", dict(color=MARK_COLOR, bold=True))]
+                 dict(color="#FFFFFF", bgcolor=MARK_COLOR, size=16)),
+                ("(no zero_grad() between them)", dict(color=MARK_COLOR))]
 
     # -- the graph behind a Tensor
     def tensor_graph(self, output, max_nodes, root=None):
@@ -286,7 +290,9 @@ class _Builder:
         numbers = {node: i + 1 for i, node in enumerate(order)}
         kept, omitted = _cap(order, max_nodes)
         ids = {node: f"n{numbers[node]}" for node in order}
-        for node in kept:
+        # Walk `order`, not the set `kept`: the DOT (and so the layout) must
+        # come out the same on every run.
+        for node in (node for node in order if node in kept):
             node_id = ids[node]
             if getattr(node, "accumulates", False) and hasattr(node, "variable"):
                 self._tensor_leaf(node_id, node.variable, numbers[node])
@@ -299,7 +305,7 @@ class _Builder:
                 elif child in kept:
                     self.edge(ids[child], node_id)
         if omitted:
-            self._omitted(kept, omitted, ids)
+            self._omitted(order, kept, omitted, ids)
         if output is not None:
             heading = self.names.get(id(output), "output")
             rows = self._tensor_rows(output, heading)
@@ -310,24 +316,22 @@ class _Builder:
 
     def _tensor_leaf(self, node_id, tensor, order, is_output=False):
         name = self.names.get(id(tensor))
-        if tensor.requires_grad:
+        if is_output:
+            kind, heading = "output", name or "output"
+        elif tensor.requires_grad:
             kind, heading = "param", name or "leaf"
         else:
             kind, heading = "constant", name or "constant"
-        if is_output:
-            kind, heading = "output", name or "output"
         rows = self._tensor_rows(tensor, heading)
         passes = tensor.grad_passes if tensor.requires_grad else 0
         if self.show_grad and tensor.requires_grad:
             rows += self._grad_rows(tensor)
             if passes > 1:
                 rows += self._mark_rows(passes)
-        if passes > 1 and self.show_grad:
-            kind = "accumulated" if not is_output else kind
+                if kind == "param":
+                    kind = "accumulated"
         cluster = name.rpartition(".")[0] if name and "." in name else None
-        drawn = self.add(node_id, kind, rows, order, passes, cluster)
-        if passes > 1 and not self.show_grad:
-            drawn.passes = passes
+        self.add(node_id, kind, rows, order, passes, cluster)
 
     def _op(self, node_id, node, order, is_root):
         full = node.name()
@@ -363,17 +367,17 @@ class _Builder:
         self.add(const_id, "constant", rows)
         self.edge(const_id, op_id)
 
-    def _omitted(self, kept, omitted, ids):
+    def _omitted(self, order, kept, omitted, ids):
         box = "omitted"
         self.add(box, "omitted", [(f"... {len(omitted)} nodes left out ...", dict(bold=True)),
                                   ("(raise max_nodes to see them)", {})])
         into, out_of = set(), set()
-        for node in kept:
+        for node in (node for node in order if node in kept):
             for child, _ in node.next_functions:
                 if child is not None and child in omitted and node not in into:
                     into.add(node)
                     self.edge(box, ids[node])
-        for node in omitted:
+        for node in (node for node in order if node in omitted):
             for child, _ in node.next_functions:
                 if child is not None and child in kept and child not in out_of:
                     out_of.add(child)
@@ -385,7 +389,7 @@ class _Builder:
         numbers = {s: i + 1 for i, s in enumerate(order)}
         kept, omitted = _cap(order, max_nodes)
         ids = {s: f"s{numbers[s]}" for s in order}
-        for s in kept:
+        for s in (s for s in order if s in kept):
             name = self.names.get(id(s)) or s.label
             if s is output:
                 kind = "output"
@@ -412,7 +416,7 @@ class _Builder:
                 if any(parent in omitted for parent in s.parents):
                     self._scalar_omitted_box(len(omitted))
                     self.edge("omitted", op_id)
-        for s in omitted:
+        for s in (s for s in order if s in omitted):
             for parent in s.parents:
                 if parent in kept and (ids[parent], "omitted") not in self.edges:
                     self._scalar_omitted_box(len(omitted))
@@ -431,7 +435,7 @@ class _Builder:
     # -- into Graphviz
     def finish(self, rankdir, title, legend):
         g = ComputationGraph(name="autodidact")
-        g.attr(rankdir=rankdir, bgcolor="white", fontname=dot.FONT, fontsize=str(dot.TITLE_SIZE),
+        g.attr(rankdir=rankdir, bgcolor="white", fontname=dot.FONT, fontsize=str(dot.FONT_SIZE),
                nodesep="0.35", ranksep="0.45", pad="0.3")
         heading = []
         if title is not None:
@@ -488,7 +492,7 @@ def _legend_rows(kinds, numbered):
         if kind in kinds:
             style = STYLES[kind]
             chips.append(f'<TD BGCOLOR="{style["fillcolor"]}" COLOR="{style["color"]}" '
-                         f'BORDER="2" CELLPADDING="4">{dot.text(meaning)}</TD>')
+                         f'BORDER="2" CELLPADDING="6">{dot.text(meaning)}</TD>')
     rows = []
     if chips:
         rows.append('<TR><TD><TABLE BORDER="0" CELLSPACING="6" CELLPADDING="0"><TR>'

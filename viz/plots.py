@@ -235,6 +235,8 @@ def plot_grad_history(history, title=None, logy=None):
         logy = bool(values) and min(values) > 0 and max(values) / min(values) > 1e3
     if logy:
         ax.set_yscale("log")
+    from matplotlib.ticker import MaxNLocator
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("step")
     ax.set_ylabel("gradient norm ||grad||" if stat == "norm" else "mean gradient")
     ax.set_title(title or "Gradients during training")
@@ -246,13 +248,15 @@ def plot_grad_history(history, title=None, logy=None):
 # ----------------------------------------------------------- decision boundary
 
 @_styled
-def plot_decision_boundary(model, X, y, resolution=200, padding=0.5, title=None):
+def plot_decision_boundary(model, X, y, resolution=200, padding=0.5, title=None, device=None):
     """The classes ``model`` predicts over the plane, with the points ``X`` coloured by ``y``.
 
     ``model`` is called on an (N, 2) float32 Tensor and returns logits:
     (N, C) for C classes (argmax), or (N,)/(N, 1) for two (positive
-    means class 1). It runs under ``no_grad()``. ``X`` is (N, 2), ``y``
-    (N,) integer labels, as Tensors or arrays. Returns the Figure.
+    means class 1). It runs under ``no_grad()``, on ``device`` (by
+    default the device of the model's first parameter, else the CPU).
+    ``X`` is (N, 2), ``y`` (N,) integer labels, as Tensors or arrays.
+    Returns the Figure.
     """
     import autodidact
     from matplotlib.colors import ListedColormap
@@ -266,9 +270,13 @@ def plot_decision_boundary(model, X, y, resolution=200, padding=0.5, title=None)
     xs, ys = np.meshgrid(np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution))
     grid = np.column_stack([xs.ravel(), ys.ravel()]).astype(np.float32)
 
+    if device is None:
+        device = _model_device(model)
+
     def predict(points):
         with autodidact.no_grad():
-            logits = _numpy(model(autodidact.tensor(points, dtype=autodidact.float32)))
+            inputs = autodidact.tensor(points, dtype=autodidact.float32, device=device)
+            logits = _numpy(model(inputs))
         if logits.ndim == 1 or logits.shape[-1] == 1:
             return (logits.reshape(-1) > 0).astype(np.int64)
         return logits.argmax(axis=-1)
@@ -295,6 +303,15 @@ def plot_decision_boundary(model, X, y, resolution=200, padding=0.5, title=None)
     ax.set_ylim(y0, y1)
     ax.legend(loc="best", framealpha=0.95)
     return fig
+
+
+def _model_device(model):
+    """The device of the model's first parameter, or None (the CPU) when it has none."""
+    parameters = getattr(model, "parameters", None)
+    if callable(parameters):
+        for p in parameters():
+            return p.device
+    return None
 
 
 def _numpy(value):

@@ -104,7 +104,22 @@ def pipe(source, format="svg", renderer=None, timeout=60):
         message = done.stderr.decode("utf-8", "replace").strip()
         raise RuntimeError(f"{renderer.name} failed (exit code {done.returncode}) on the "
                            f"graph's DOT source: {message or 'no message'}")
+    if format == "svg":
+        return _preserve_spaces(done.stdout)
     return done.stdout
+
+
+def _preserve_spaces(svg):
+    """Mark the SVG's text as space-preserving, as newer Graphviz does per text element.
+
+    The rows of a matrix are aligned with leading spaces; without
+    ``xml:space="preserve"`` (older ``dot`` writes none) viewers strip them.
+    """
+    start = svg.find(b"<svg")
+    end = svg.find(b">", start)
+    if start < 0 or end < 0 or b"xml:space" in svg[start:end]:
+        return svg
+    return svg[:start + 4] + b' xml:space="preserve"' + svg[start + 4:]
 
 
 def render(graph_or_output, path, renderer=None, **draw_options):

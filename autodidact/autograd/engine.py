@@ -1,10 +1,19 @@
 """backward() and grad(): check the request, then hand it to the engine in graph.py."""
 
+import warnings
+
 from .. import graph
 from ..tensor import Tensor
 
+_CYCLE_WARNING = (
+    "Using backward() with create_graph=True will create a reference cycle between the "
+    "parameter and its gradient which can cause a memory leak. We recommend using "
+    "autograd.grad when creating the graph to avoid this. If you have to use this function, "
+    "make sure to reset the .grad fields of your parameters to None after use to break the "
+    "cycle and avoid the leak.")
 
-def _root_gradient(output, gradient, create_graph):
+
+def _root_gradient(output, gradient, create_graph, index=0):
     """The gradient to start from: given, or 1 for a one-element output."""
     if gradient is None:
         if output.numel() != 1:
@@ -19,48 +28,95 @@ def _root_gradient(output, gradient, create_graph):
         gradient = tensor(gradient, dtype=output.dtype, device=output.device)
     if gradient.shape != output.shape:
         raise RuntimeError(
-            f"Mismatch in shape: grad_output[0] has a shape of {gradient.shape} and output[0] "
-            f"has a shape of {output.shape}.")
+            f"Mismatch in shape: grad_output[{index}] has a shape of {gradient.shape} and "
+            f"output[{index}] has a shape of {output.shape}.")
     if gradient.dtype is not output.dtype:
         gradient = gradient.to(output.dtype)
     # Our own copy: leaves may keep it as .grad and change it in place later.
     return gradient if create_graph else gradient.detach().clone()
 
 
-def _root_node(output):
+def _root_node(output, index=0):
     if output.grad_fn is not None:
         return output.grad_fn
     if output.requires_grad:
         return output._grad_accumulator()
     raise RuntimeError(
-        "element 0 of tensors does not require grad and does not have a grad_fn. "
+        f"element {index} of tensors does not require grad and does not have a grad_fn. "
         "Create the leaves with requires_grad=True (or call .requires_grad_()) before "
         "computing the output, and do not compute it under no_grad().")
+
+
+class _Outputs(graph.Node):
+    """A node above several outputs, so that one backward pass starts from all of them."""
+
+    __slots__ = ("grads",)
+
+    def __init__(self, roots, grads):
+        super().__init__(tuple((root, 0) for root in roots))
+        self.grads = grads
+
+    def apply(self, grad):
+        return self.grads
+
+
+def _start(outputs, gradients, create_graph):
+    """The node backward starts from, and the gradient it starts with.
+
+    Called in the grad mode of the backward pass (create_graph's).
+    """
+    if isinstance(outputs, (list, tuple)):
+        outputs = list(outputs)
+        if gradients is None:
+            gradients = [None] * len(outputs)
+        else:
+            gradients = list(gradients) if isinstance(gradients, (list, tuple)) else [gradients]
+    else:
+        outputs, gradients = [outputs], [gradients]
+    if len(outputs) != len(gradients):
+        raise RuntimeError(f"got {len(outputs)} tensors and {len(gradients)} gradients")
+    roots = [_root_node(o, i) for i, o in enumerate(outputs)]
+    grads = [_root_gradient(o, g, create_graph, i)
+             for i, (o, g) in enumerate(zip(outputs, gradients))]
+    if len(roots) == 1:
+        return roots[0], grads[0]
+    return _Outputs(roots, tuple(grads)), True
 
 
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None,
              order_fn=None):
     """Accumulate the gradient of ``tensors`` into the ``.grad`` of every leaf.
 
-    ``order_fn`` replaces ``graph.topological_order`` (for the course's
-    exercise on ordering the graph).
+    ``inputs`` limits the accumulation to those tensors. ``order_fn``
+    replaces ``graph.topological_order`` for this one call (for the
+    course's exercise on ordering the graph).
     """
-    output = tensors[0] if isinstance(tensors, (list, tuple)) else tensors
-    if grad_tensors is not None and isinstance(grad_tensors, (list, tuple)):
-        grad_tensors = grad_tensors[0]
     if retain_graph is None:
         retain_graph = create_graph
-    root = _root_node(output)
-    with graph.set_grad_enabled(create_graph):
-        gradient = _root_gradient(output, grad_tensors, create_graph)
-        if inputs is not None:
-            wanted = grad(output, inputs, gradient, retain_graph=retain_graph,
-                          create_graph=create_graph, allow_unused=True)
-            for leaf, g in zip(_as_list(inputs), wanted):
+    if create_graph:
+        warnings.warn(_CYCLE_WARNING, UserWarning, stacklevel=3)
+    if inputs is not None:
+        inputs = _as_list(inputs)
+        # The leaves' hooks run as their gradient is accumulated, not here too.
+        wanted = _grad(tensors, inputs, grad_tensors, retain_graph, create_graph,
+                       allow_unused=True, leaf_hooks=False)
+        with graph.set_grad_enabled(create_graph):
+            for x, g in zip(inputs, wanted):
                 if g is not None:
-                    leaf._accumulate_grad(g)
-            return
+                    _accumulate(x, g)
+        return
+    with graph.set_grad_enabled(create_graph):
+        root, gradient = _start(tensors, grad_tensors, create_graph)
         graph.run_backward(root, gradient, retain_graph=retain_graph, order_fn=order_fn)
+
+
+def _accumulate(x, g):
+    """backward(inputs=...): into .grad, for a non-leaf input too (as PyTorch does)."""
+    if x.grad_fn is None:
+        x._accumulate_grad(g)
+    else:
+        g = g if graph.is_grad_enabled() else g.detach()
+        x._grad = g if x._grad is None else x._grad + g
 
 
 def _as_list(x):
@@ -71,16 +127,21 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
          allow_unused=None, materialize_grads=False):
     """The gradients of ``outputs`` with respect to ``inputs``, returned, not accumulated.
 
-    Leaves' ``.grad`` stays as it was. With ``create_graph=True`` the
-    results are themselves differentiable (for second derivatives).
+    Leaves' ``.grad`` stays as it was, and only the part of the graph
+    between the outputs and the inputs is run (and freed). With
+    ``create_graph=True`` the results are themselves differentiable
+    (for second derivatives).
 
         >>> x = autodidact.tensor(2.0, requires_grad=True)
         >>> autodidact.autograd.grad(x ** 3, x)
         (tensor(12.),)
     """
-    output = _as_list(outputs)[0]
-    if grad_outputs is not None and isinstance(grad_outputs, (list, tuple)):
-        grad_outputs = grad_outputs[0]
+    return _grad(outputs, inputs, grad_outputs, retain_graph, create_graph, allow_unused,
+                 materialize_grads)
+
+
+def _grad(outputs, inputs, grad_outputs, retain_graph, create_graph, allow_unused=False,
+          materialize_grads=False, leaf_hooks=True):
     inputs = _as_list(inputs)
     if retain_graph is None:
         retain_graph = create_graph
@@ -88,22 +149,26 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         if not x.requires_grad:
             raise RuntimeError(f"One of the differentiated Tensors does not require grad "
                                f"(input {i}). Create it with requires_grad=True.")
-    root = _root_node(output)
     nodes = [x.grad_fn if x.grad_fn is not None else x._grad_accumulator() for x in inputs]
     capture = {node: None for node in nodes}
     with graph.set_grad_enabled(create_graph):
-        gradient = _root_gradient(output, grad_outputs, create_graph)
+        root, gradient = _start(outputs, grad_outputs, create_graph)
         graph.run_backward(root, gradient, retain_graph=retain_graph, capture=capture)
-    results = []
-    for i, (x, node) in enumerate(zip(inputs, nodes)):
-        g = capture[node]
-        if g is None:
-            if not (allow_unused or materialize_grads):
-                raise RuntimeError(
-                    f"One of the differentiated Tensors (input {i}) appears to not have been used "
-                    "in the graph. Set allow_unused=True if this is the desired behavior.")
-            if materialize_grads:
-                from ..creation import zeros_like
-                g = zeros_like(x)
-        results.append(g)
+        results = []
+        for i, (x, node) in enumerate(zip(inputs, nodes)):
+            g = capture[node]
+            if g is not None and leaf_hooks and x.grad_fn is None and x._hooks:
+                for hook in x._hooks:   # a leaf's hooks see its gradient here too
+                    result = hook(g)
+                    if result is not None:
+                        g = result
+            if g is None:
+                if not (allow_unused or materialize_grads):
+                    raise RuntimeError(
+                        f"The differentiated Tensor at index {i} appears to not have been used "
+                        "in the graph. Set allow_unused=True if this is the desired behavior.")
+                if materialize_grads:
+                    from ..creation import zeros_like
+                    g = zeros_like(x)
+            results.append(g)
     return tuple(results)

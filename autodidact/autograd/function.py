@@ -17,6 +17,8 @@ Forward runs without recording (its inside is not part of the graph);
 the node that ``apply`` records calls your backward.
 """
 
+import weakref
+
 from .. import function as _function
 from .. import graph
 from ..tensor import Tensor
@@ -38,18 +40,24 @@ class Function(_function.Function):
         record = graph.is_grad_enabled() and any(
             isinstance(a, Tensor) and a.requires_grad for a in args)
         node = cls.node_type()
+        # Set before forward, so that ctx.needs_input_grad works there too.
+        node.next_functions = tuple(_function._edge(a) if record else (None, 0) for a in args)
         with graph.no_grad():
             result = cls.forward(node, *args, **kwargs)
         if not isinstance(result, Tensor):
-            raise TypeError(f"{cls.__name__}.forward must return a Tensor, got {type(result).__name__}")
+            raise TypeError(
+                f"{cls.__name__}.forward must return a Tensor, got {type(result).__name__} "
+                "(autodidact's Function has exactly one output: return the others from a "
+                "second Function, or combine them with autodidact.stack)")
         if not record:
             return result
         if result.grad_fn is not None or any(a is result for a in args):
             result = result.detach()   # a new tensor for the new node, sharing storage
-        node.next_functions = tuple(_function._edge(a) for a in args)
-        node._input_shapes = tuple(None for _ in args)   # a user backward returns exact shapes
+        # A gradient of the wrong shape is summed back where it was broadcast
+        # (as for the built-in ops) or refused, never stored as it is.
+        node._input_shapes = tuple(a._data.shape if isinstance(a, Tensor) else None for a in args)
         node.output_shape, node.output_dtype = result._data.shape, result.dtype
-        node._output_ref = None
+        node._output_ref = weakref.ref(result)
         if node._saved:
             node._saved = tuple(_pack_user(v, result) for v in node._saved)
         result.grad_fn, result._requires_grad = node, True
@@ -61,7 +69,10 @@ class Function(_function.Function):
 
     @staticmethod
     def backward(ctx, *grads):
-        raise NotImplementedError("define backward(ctx, grad) in your Function subclass")
+        raise _function.MissingBackwardError(
+            "You must implement either the backward or vjp method for your custom "
+            "autograd.Function to use it with backward mode AD. (autodidact has no vjp: "
+            "define backward(ctx, grad) in your Function subclass.)")
 
 
 def _pack_user(value, result):

@@ -16,6 +16,7 @@ error of the difference swamps the comparison.
 import numpy as np
 
 from .. import graph
+from ..backend import move, to_host
 from ..tensor import Tensor
 
 
@@ -37,22 +38,26 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, 
             raise ValueError(
                 f"gradcheck needs float64 inputs for precision; input {i} is {x.dtype}. "
                 "Create it with dtype=autodidact.float64 or call .double().")
-    outputs = [o for o in _outputs(fn, inputs) if isinstance(o, Tensor) and o.requires_grad]
+    first = _outputs(fn, inputs)
+    # The outputs that depend on the inputs; the same positions are read again below.
+    which = [k for k, o in enumerate(first) if isinstance(o, Tensor) and o.requires_grad]
+    outputs = [first[k] for k in which]
     rng = np.random.default_rng(seed)
     # A random projection v turns many outputs into one number, sum(out * v).
     weights = [rng.standard_normal(o.shape) for o in outputs]
 
     def projected():
         with graph.no_grad():
-            outs = [o for o in _outputs(fn, inputs) if isinstance(o, Tensor) and o.dtype.is_floating_point]
-            return sum(float((o._data.astype(np.float64) * w).sum()) for o, w in zip(outs, weights))
+            outs = _outputs(fn, inputs)
+            return sum(float((to_host(outs[k]._data).astype(np.float64) * w).sum())
+                       for k, w in zip(which, weights))
 
     if not outputs:
         return True
     from .engine import grad
     total = None
     for o, w in zip(outputs, weights):
-        term = (o * Tensor._wrap(w.astype(o._data.dtype))).sum()
+        term = (o * Tensor._wrap(move(w.astype(o._data.dtype), o.device), o.device)).sum()
         total = term if total is None else total + term
     analytic = grad(total, [x for _, x in tensors], allow_unused=True)
     for (i, x), g in zip(tensors, analytic):
@@ -68,7 +73,7 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, 
             minus = projected()
             flat[j] = old
             numeric.reshape(-1)[j] = (plus - minus) / (2 * eps)
-        got = np.zeros(x.shape) if g is None else np.asarray(g._data, dtype=np.float64)
+        got = np.zeros(x.shape) if g is None else to_host(g._data).astype(np.float64)
         bad = ~np.isclose(got, numeric, atol=atol, rtol=rtol, equal_nan=True)
         if bad.any():
             where = tuple(int(k) for k in np.argwhere(bad)[0])

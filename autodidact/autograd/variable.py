@@ -8,6 +8,8 @@ returns a Tensor, and every Tensor passes ``isinstance(t, Variable)``.
     ('Tensor', True)
 """
 
+import warnings
+
 from ..tensor import Tensor
 
 
@@ -18,6 +20,9 @@ class _VariableMeta(type):
 
 class Variable(metaclass=_VariableMeta):
     def __new__(cls, data=None, requires_grad=False, volatile=False):
+        if volatile:
+            warnings.warn("volatile was removed and now has no effect. Use `with "
+                          "autodidact.no_grad():` instead.", UserWarning, stacklevel=2)
         if data is None:
             from ..creation import empty
             data = empty(0)

@@ -34,31 +34,43 @@ def linear(input, weight, bias=None):
     The dtypes must match (a float64 input into float32 weights is an
     error, as in PyTorch: convert one of them with ``.float()``/``.double()``).
     """
-    for name, value in (("input", input), ("weight", weight)):
-        if not isinstance(value, Tensor):
+    # One quick test for the usual case; the detailed checks only when it fails.
+    x = getattr(input, "_data", None)
+    w = getattr(weight, "_data", None)
+    b = None if bias is None else getattr(bias, "_data", None)
+    if (x is None or w is None or x.ndim == 0 or w.ndim != 2 or x.dtype != w.dtype
+            or x.shape[-1] != w.shape[1]
+            or bias is not None and (b is None or b.dtype != w.dtype or b.shape != w.shape[:1])):
+        _check_linear(input, weight, bias)
+    if bias is None:
+        return layers.LinearNoBias.apply(input, weight, None)
+    return layers.Linear.apply(input, weight, bias)
+
+
+def _check_linear(input, weight, bias):
+    """Raise PyTorch's error for what is wrong with linear's arguments (if anything is)."""
+    for name, value in (("input", input), ("weight", weight), ("bias", bias)):
+        if not isinstance(value, Tensor) and not (name == "bias" and value is None):
             raise TypeError(f"linear(): argument '{name}' must be Tensor, not {type(value).__name__}")
-    if bias is not None and not isinstance(bias, Tensor):
-        raise TypeError(f"linear(): argument 'bias' must be Tensor, not {type(bias).__name__}")
     if input.dim() == 0 or weight.dim() != 2:
         raise RuntimeError(f"both arguments to linear need to be at least 1D, but they are "
                            f"{input.dim()}D and {weight.dim()}D")
     if input.dtype is not weight.dtype:
         raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got "
                            f"{_dt_name(input.dtype)} and {_dt_name(weight.dtype)}")
-    if bias is not None and bias.dtype is not weight.dtype:
-        raise RuntimeError(f"self and mat2 must have the same dtype, but got "
-                           f"{_dt_name(bias.dtype)} and {_dt_name(weight.dtype)}")
     out_features, in_features = weight.shape
     if input.shape[-1] != in_features:
         rows = input.numel() // input.shape[-1] if input.shape[-1] else 0
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows}x{input.shape[-1]} "
                            f"and {in_features}x{out_features})")
-    if bias is not None and tuple(bias.shape) not in ((out_features,), (), (1,)):
-        raise RuntimeError(f"The size of tensor a ({out_features}) must match the size of tensor b "
-                           f"({bias.shape[-1]}) at non-singleton dimension {input.dim() - 1}")
-    if bias is None:
-        return layers.LinearNoBias.apply(input, weight, None)
-    return layers.Linear.apply(input, weight, bias)
+    if bias is not None:
+        if bias.dtype is not weight.dtype:
+            raise RuntimeError(f"self and mat2 must have the same dtype, but got "
+                               f"{_dt_name(bias.dtype)} and {_dt_name(weight.dtype)}")
+        if tuple(bias.shape) not in ((out_features,), (), (1,)):
+            raise RuntimeError(f"The size of tensor a ({out_features}) must match the size of "
+                               f"tensor b ({bias.shape[-1]}) at non-singleton dimension "
+                               f"{input.dim() - 1}")
 
 
 # ------------------------------------------------------------------- activations
@@ -196,6 +208,8 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
 def _check_targets(target, classes, ignore_index):
     """PyTorch's IndexError for a class index outside [0, classes)."""
     values = target._data
+    if values.size == 0 or (values.min() >= 0 and values.max() < classes):
+        return   # the usual case, in two quick reductions
     bad = ((values < 0) | (values >= classes)) & (values != ignore_index)
     if bad.any():
         raise IndexError(f"Target {int(values[bad][0])} is out of bounds.")

@@ -64,6 +64,10 @@ for _name in _METHODS:
     setattr(Tensor, _name, globals()[_name])
 
 Tensor.is_contiguous = shape.is_contiguous
+Tensor.stride = shape.stride
+Tensor.storage_offset = shape.storage_offset
+Tensor.data_ptr = shape.tensor_data_ptr
+Tensor.reshape_as = shape.reshape_as
 Tensor.where = lambda self, condition, other: where(condition, self, other)
 Tensor.type_as = lambda self, other: self.to(other.dtype)
 Tensor.__getitem__ = index.getitem
@@ -85,7 +89,8 @@ def _inplace_method(op):
 
 for _name in ["add", "sub", "mul", "div", "pow", "clamp", "clip", "exp", "log", "sqrt", "sin",
               "cos", "tanh", "sigmoid", "relu", "abs", "neg", "floor_divide", "remainder",
-              "round", "sign"]:
+              "round", "sign", "eq", "ne", "lt", "le", "gt", "ge", "bitwise_and", "bitwise_or",
+              "bitwise_xor"]:
     setattr(Tensor, _name + "_", _inplace_method(globals()[_name]))
 
 
@@ -128,15 +133,38 @@ Tensor.__hash__ = lambda self: id(self)
 
 for _dunder, _op in [("__iadd__", add), ("__isub__", sub), ("__imul__", mul),
                      ("__itruediv__", div), ("__ipow__", pow), ("__ifloordiv__", floor_divide),
-                     ("__imod__", remainder)]:
+                     ("__imod__", remainder), ("__iand__", bitwise_and),
+                     ("__ior__", bitwise_or), ("__ixor__", bitwise_xor)]:
     setattr(Tensor, _dunder, _inplace_method(_op))
 
 # An operand no op can use (a str, a list, None) makes the operator return
 # NotImplemented: Python then raises its own TypeError, and == / != fall
 # back to identity (`t == None` is False), as in PyTorch.
-for _dunder in ("__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__",
-                "__truediv__", "__rtruediv__", "__floordiv__", "__rfloordiv__", "__mod__",
+for _dunder in ("__sub__", "__rsub__", "__floordiv__", "__rfloordiv__", "__mod__",
                 "__rmod__", "__pow__", "__rpow__", "__eq__", "__ne__", "__lt__", "__le__",
                 "__gt__", "__ge__", "__and__", "__rand__", "__or__", "__ror__", "__xor__",
-                "__rxor__"):
+                "__rxor__", "__matmul__", "__rmatmul__"):
     setattr(Tensor, _dunder, elementwise.operator_method(getattr(Tensor, _dunder)))
+
+
+def _arithmetic(function, reflected=False, floating=False):
+    """The hottest operators, calling the op directly (no out=, no alpha)."""
+    operands = elementwise._OPERANDS
+    binary = elementwise._binary
+
+    def method(self, other):
+        if type(other) is not float and not isinstance(other, operands):
+            return NotImplemented
+        if reflected:
+            return binary(function, other, self, floating)
+        return binary(function, self, other, floating)
+    method.__name__ = f"__{'r' if reflected else ''}{function.__name__.lower()}__"
+    return method
+
+
+Tensor.__add__ = _arithmetic(elementwise.Add)
+Tensor.__radd__ = _arithmetic(elementwise.Add, reflected=True)
+Tensor.__mul__ = _arithmetic(elementwise.Mul)
+Tensor.__rmul__ = _arithmetic(elementwise.Mul, reflected=True)
+Tensor.__truediv__ = _arithmetic(elementwise.Div, floating=True)
+Tensor.__rtruediv__ = _arithmetic(elementwise.Div, reflected=True, floating=True)

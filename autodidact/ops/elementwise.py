@@ -208,9 +208,14 @@ class Sign(Function):
 class Clamp(Function):
     """Clip to [low, high]; the gradient passes where low <= a <= high (bounds included)."""
 
+    node_name = "ClampBackward1"   # PyTorch's name for clamp with number bounds
+
     def forward(ctx, a, low=None, high=None):
         ctx.save_for_backward(_mask_between(a, low, high))
-        return module_of(a).clip(a, low, high).astype(a.dtype, copy=False)
+        xp = module_of(a)   # max then min, as clip does (CuPy's clip may refuse a None bound)
+        out = a if low is None else xp.maximum(a, low)
+        out = out if high is None else xp.minimum(out, high)
+        return out.astype(a.dtype, copy=out is a)
 
     def backward(ctx, grad):
         inside, = ctx.saved_tensors
@@ -263,7 +268,8 @@ class Round(Function):
 
 class FloorDivide(Function):
     def forward(ctx, a, b):
-        return module_of(a).floor_divide(a, b)
+        with np.errstate(divide="ignore", invalid="ignore"):   # float // 0 is +-inf, silently
+            return module_of(a).floor_divide(a, b)
     # No backward, as in PyTorch: the result is piecewise constant.
 
 
@@ -288,7 +294,8 @@ class Remainder(Function):
 
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return module_of(a).remainder(a, b)
+        with np.errstate(divide="ignore", invalid="ignore"):   # float % 0 is nan, silently
+            return module_of(a).remainder(a, b)
 
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
@@ -300,9 +307,13 @@ class Remainder(Function):
 class Cast(Function):
     """Change dtype; the gradient is cast back to the input's dtype."""
 
+    node_name = "ToCopyBackward0"
+
     def forward(ctx, a, dtype):
         ctx.input_dtype = _dt._BY_NUMPY[a.dtype]
-        return a.astype(dtype.numpy)
+        # Out-of-range values wrap or saturate silently, as in PyTorch (300. -> uint8 44).
+        with np.errstate(over="ignore", invalid="ignore"):
+            return a.astype(dtype.numpy)
 
     def backward(ctx, grad):
         return cast(grad, ctx.input_dtype)
@@ -362,6 +373,10 @@ def _to_dtype(x, dtype, device):
     """Bring one operand to ``dtype``: tensors by a (differentiable) cast, numbers as they fit."""
     if isinstance(x, Tensor):
         return x if x.dtype is dtype else cast(x, dtype)
+    if dtype is _dt.float16:
+        # A number beyond float16's range becomes inf, silently, as in PyTorch.
+        with np.errstate(over="ignore"):
+            return array_module(device).asarray(x, dtype=np.float16)
     if dtype.is_floating_point:
         return x   # NumPy keeps the array's dtype for a Python number (NEP 50)
     # Integers wrap around as in PyTorch (int8 + 1000); NumPy 2 would raise.
@@ -389,10 +404,15 @@ def promote(*operands, floating=False):
     device = _device_of(*operands)
     if first is None:
         raise TypeError("expected a Tensor")
-    shapes = [x._data.shape for x in operands if isinstance(x, Tensor)]
-    if len(shapes) > 1 and any(shape != shapes[0] for shape in shapes):
-        broadcast_shapes(*shapes)   # PyTorch's message, not NumPy's
     return [_to_dtype(x, dtype, device) for x in operands], dtype
+
+
+def _promote_pair(a, b, floating=False):
+    """``promote`` for the two operands of a broadcasting op, with PyTorch's shape error."""
+    (a, b), dtype = promote(a, b, floating=floating)
+    if isinstance(a, Tensor) and isinstance(b, Tensor) and a._data.shape != b._data.shape:
+        broadcast_shapes(a._data.shape, b._data.shape)   # PyTorch's message, not NumPy's
+    return (a, b), dtype
 
 
 def _binary(function, a, b, floating=False):
@@ -404,11 +424,13 @@ def _binary(function, a, b, floating=False):
                 broadcast_shapes(a._data.shape, b._data.shape)   # PyTorch's message, not NumPy's
             if a._data.dtype == b._data.dtype and (not floating or a._data.dtype.kind == "f"):
                 return function.apply(a, b)
-        elif (type(b) is float or type(b) is int) and a._data.dtype.kind == "f":
+        elif (type(b) is float or type(b) is int) and a._data.dtype.kind == "f" \
+                and a._data.dtype.itemsize > 2:   # float16 takes the slow path: 1e6 -> inf
             return function.apply(a, b)
-    elif (type(a) is float or type(a) is int) and isinstance(b, Tensor) and b._data.dtype.kind == "f":
+    elif (type(a) is float or type(a) is int) and isinstance(b, Tensor) and b._data.dtype.kind == "f" \
+            and b._data.dtype.itemsize > 2:
         return function.apply(a, b)
-    (a, b), _ = promote(a, b, floating=floating)
+    (a, b), _ = _promote_pair(a, b, floating=floating)
     if not isinstance(a, Tensor) and not isinstance(b, Tensor):
         raise TypeError("expected at least one Tensor operand")
     if not isinstance(a, Tensor):
@@ -463,7 +485,7 @@ def div(input, other, *, rounding_mode=None, out=None):
     if rounding_mode == "floor":
         return floor_divide(input, other, out=out)
     if rounding_mode == "trunc":
-        (a, b), dtype = promote(input, other)
+        (a, b), dtype = _promote_pair(input, other)
         _check_integer_division(a, b, dtype, "div_trunc")
         if not isinstance(a, Tensor):
             a = _scalar_tensor(a, b)
@@ -478,7 +500,7 @@ divide = true_divide = div
 
 def floor_divide(input, other, *, out=None):
     """Floor division like Python's ``//`` (``-7 // 2 == -4``)."""
-    (a, b), dtype = promote(input, other)
+    (a, b), dtype = _promote_pair(input, other)
     _check_integer_division(a, b, dtype, "div_floor")
     if not isinstance(a, Tensor):
         a = _scalar_tensor(a, b)
@@ -487,7 +509,7 @@ def floor_divide(input, other, *, out=None):
 
 def remainder(input, other, *, out=None):
     """Remainder with the divisor's sign, like Python's ``%``."""
-    (a, b), dtype = promote(input, other)
+    (a, b), dtype = _promote_pair(input, other)
     _check_integer_division(a, b, dtype, "remainder")
     if not isinstance(a, Tensor):
         a = _scalar_tensor(a, b)
@@ -505,7 +527,7 @@ def _check_integer_division(a, b, dtype, name):
 
 def pow(input, exponent, *, out=None):
     """input ** exponent; a number, a tensor, or a number raised to a tensor."""
-    (a, b), dtype = promote(input, exponent)
+    (a, b), dtype = _promote_pair(input, exponent)
     if dtype is _dt.bool:
         if isinstance(exponent, bool) and isinstance(input, Tensor):
             # x ** True is x, x ** False is all True (PyTorch allows these two).
@@ -517,9 +539,19 @@ def pow(input, exponent, *, out=None):
         # Only a Python int exponent is refused; a tensor of negative
         # exponents gives 0 (or +-1 for a base of +-1), as in PyTorch.
         raise RuntimeError("Integers to negative integer powers are not allowed.")
+    # PyTorch's names: tensor ** number, tensor ** tensor, number ** tensor.
+    op = Pow if not isinstance(b, Tensor) else PowTensor if isinstance(a, Tensor) else RPow
     if not isinstance(a, Tensor):
         a = _scalar_tensor(a, b)
-    return _finish(Pow.apply(a, b), out, "pow")
+    return _finish(op.apply(a, b), out, "pow")
+
+
+class PowTensor(Pow):
+    node_name = "PowBackward1"
+
+
+class RPow(Pow):
+    node_name = "PowBackward2"
 
 
 def neg(input, *, out=None):
@@ -576,6 +608,8 @@ def sign(input):
 
 
 def round(input):
+    if input.dtype is _dt.bool:
+        raise NotImplementedError('"round_vml_cpu" not implemented for \'Bool\'')
     return Round.apply(input)
 
 
@@ -627,7 +661,7 @@ def where(condition, input=None, other=None):
         a, b = (Tensor._wrap(xp.asarray(v).astype(dtype.numpy), condition._device)
                 for v in (input, other))
     else:
-        (a, b), _ = promote(input, other)
+        (a, b), _ = _promote_pair(input, other)
         if not isinstance(a, Tensor):
             a = _scalar_tensor(a, b)
     return Where.apply(condition, a, b)
@@ -666,7 +700,12 @@ def cast(input, dtype):
 
 
 def move_to(input, device):
-    return MoveTo.apply(input, device=device)
+    """``input`` copied to ``device``; differentiable: the gradient moves back."""
+    from ..backend import as_device
+    device = as_device(device)
+    out = MoveTo.apply(input, device=device)
+    out._device = device   # apply() labels results with the inputs' device
+    return out
 
 
 # ------------------------------------------------------------ comparisons
@@ -674,7 +713,7 @@ def move_to(input, device):
 
 def _compare(op):
     def compare(input, other):
-        (a, b), _ = promote(input, other)
+        (a, b), _ = _promote_pair(input, other)
         if not isinstance(a, Tensor):
             a = _scalar_tensor(a, b)
         return Compare.apply(a, b, op=op)
@@ -710,7 +749,7 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
 
 def _logical(op, name):
     def logical(input, other):
-        (a, b), dtype = promote(input, other)
+        (a, b), dtype = _promote_pair(input, other)
         if dtype.is_floating_point:
             raise NotImplementedError(
                 f'"{name}_cpu" not implemented for \'{_dt_name(dtype)}\': bitwise operators '
@@ -786,9 +825,12 @@ def _dt_name(dtype):
             "bool": "Bool"}[dtype.name]
 
 
+def _is_bool(x):
+    return x is True or x is False or (isinstance(x, Tensor) and x._data.dtype.kind == "b")
+
+
 def _refuse_bool_subtraction(a, b):
-    a_bool = isinstance(a, bool) or (isinstance(a, Tensor) and a.dtype is _dt.bool)
-    b_bool = isinstance(b, bool) or (isinstance(b, Tensor) and b.dtype is _dt.bool)
+    a_bool, b_bool = _is_bool(a), _is_bool(b)
     if a_bool and b_bool:
         raise RuntimeError(
             "Subtraction, the `-` operator, with two bool tensors is not supported. "

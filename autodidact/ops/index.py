@@ -4,11 +4,21 @@
     index     a[key]             zeros of a's shape with grad added at key
     scatter   zeros, add at key  grad[key]
 
-Basic keys (ints, slices, None, ...) give a view; advanced keys (lists,
-index tensors, boolean masks) give a copy, as in PyTorch. Backward *adds*
-at the indexed places, so an index repeated twice receives the gradient
-twice: ``x[[0, 0]].sum()`` has gradient 2 at ``x[0]``.
+Basic keys (ints, slices with a positive step, None, ``...``) give a
+*view*: the result shares memory with ``x``, so writing into it writes
+into ``x``. Advanced keys (lists, integer or boolean tensors, masks) give
+a *copy*, as in PyTorch and NumPy. Backward *adds* at the indexed places,
+so an index repeated twice receives the gradient twice: ``x[[0, 0]].sum()``
+has gradient 2 at ``x[0]``.
+
+    >>> x = autodidact.arange(6.).view(2, 3)
+    >>> x[:, 1]                  # a view: x[:, 1].fill_(0) changes x
+    tensor([1., 4.])
+    >>> x[x > 3]                 # a copy
+    tensor([4., 5.])
 """
+
+import warnings
 
 import numpy as np
 
@@ -19,12 +29,41 @@ from ..tensor import Tensor
 
 
 class Index(Function):
+    """Advanced indexing (lists, index tensors, masks): a copy."""
+
     def forward(ctx, a, key):
         ctx.input_shape, ctx.key = a.shape, key
         return a[key]
 
     def backward(ctx, grad):
         return IndexBackwardScatter.apply(grad, key=ctx.key, shape=ctx.input_shape)
+
+
+class Slice(Index):
+    """Basic indexing: a view of the same memory (named after its last step, as in PyTorch)."""
+
+    def forward(ctx, a, key, strides=None):
+        ctx.input_shape, ctx.key = a.shape, key
+        out = a[key + (Ellipsis,)] if Ellipsis not in key else a[key]   # 0-d views, not scalars
+        if strides is not None and element_strides(out) != strides:
+            out = as_strided_array(out, out.shape, strides)
+        return out
+
+
+class Select(Slice):
+    pass
+
+
+class Unsqueeze(Slice):
+    node_name = "UnsqueezeBackward0"
+
+
+class Alias(Slice):
+    node_name = "AliasBackward0"
+
+
+class AsStrided(Index):
+    """A view's elements picked from its base by position (after the base changed in place)."""
 
 
 class IndexBackwardScatter(Function):
@@ -44,66 +83,127 @@ class IndexBackwardScatter(Function):
 
 def scatter_add(out, key, values):
     """out[key] += values, adding (not overwriting) where key repeats an index."""
-    if _is_basic(key):
+    if is_basic(key):
         out[key] += values
-    elif isinstance(out, np.ndarray):
-        np.add.at(out, key, values)
     else:
-        import cupyx
-        cupyx.scatter_add(out, key, values)
+        from .. import backend   # np.add.at, or CuPy's scatter-add: they differ
+        backend.scatter_add(out, key, values)
 
 
-def _is_basic(key):
-    return all(k is None or k is Ellipsis or isinstance(k, (int, slice)) for k in key)
+def is_basic(key):
+    """True for keys of ints, slices, None and ``...`` only: they make views."""
+    for k in key:
+        if not (k is None or k is Ellipsis or type(k) is int or type(k) is slice):
+            return False
+    return True
 
 
 _BAD_INDEX = ("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables "
               "are valid indices (got {})")
+_BAD_INDEX_TENSOR = "tensors used as indices must be long, int, byte or bool tensors"
+_ZERO_DIM = ("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
+             "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
+_NEGATIVE_STEP = ("step must be greater than zero (autodidact, like PyTorch, has no negative "
+                  "strides: use x.flip(dim) to reverse the order, e.g. x.flip(0) for x[::-1])")
+
+
+def _sequence_as_tuple(key):
+    """PyTorch reads ``x[[0, slice(None)]]`` or ``x[[[0, 1], [1, 2]]]`` as a tuple of indices.
+
+    A list (shorter than 32) holding a sequence, a tensor, a slice, None or
+    ``...`` is taken as several indices, one per axis; a list of plain
+    numbers or bools is one index.
+    """
+    if type(key) is not list or len(key) >= 32:
+        return False
+    for k in key:
+        if isinstance(k, (Tensor, list, tuple, slice, np.ndarray, str)) or k is None or k is Ellipsis:
+            return True
+    return False
 
 
 def normalize_key(tensor, key):
     """Check an index expression and translate it for the array module.
 
-    Returns a tuple key of ints, slices, None, Ellipsis and integer/bool
+    Returns a tuple of ints, slices, None, Ellipsis and integer/bool
     arrays, having raised PyTorch's errors for what PyTorch refuses.
     """
-    if not isinstance(key, tuple):
-        key = (key,)
+    if type(key) is not tuple:
+        if _sequence_as_tuple(key):
+            warnings.warn(
+                "Using a non-tuple sequence for multidimensional indexing is deprecated and will "
+                "be changed in pytorch 2.9; use x[tuple(seq)] instead of x[seq]. In pytorch 2.9 "
+                "this will be interpreted as tensor index, x[torch.tensor(seq)], which will "
+                "result either in an error or a different result", UserWarning, stacklevel=3)
+            key = tuple(key)
+        else:
+            key = (key,)
     parts = []
     for k in key:
-        if isinstance(k, slice):
-            if k.step is not None:
-                step = int(k.step)
-                if step == 0:
-                    raise ValueError("slice step cannot be zero")
-                if step < 0:
-                    raise ValueError(
-                        "step must be greater than zero (autodidact, like PyTorch, has no negative "
-                        "strides; use x.flip(dim) to reverse)")
-            parts.append(slice(_as_int(k.start), _as_int(k.stop), _as_int(k.step)))
-        elif k is None or k is Ellipsis:
+        kind = type(k)
+        if kind is int or k is None or k is Ellipsis:
             parts.append(k)
-        elif isinstance(k, bool):
-            parts.append(np.asarray(k))
-        elif isinstance(k, (int, np.integer)):
-            parts.append(int(k))
+        elif kind is slice:
+            parts.append(_slice(k))
+        elif kind is bool:
+            parts.append(module_of(tensor._data).asarray(k))
         elif isinstance(k, Tensor):
-            if k.dtype.is_floating_point:
-                raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
-            parts.append(k._data if k.dtype is not _dt.uint8 else k._data.astype(bool))
+            parts.append(_tensor_index(tensor, k))
         elif isinstance(k, (list, tuple, np.ndarray)):
-            array = np.asarray(k)
-            if array.dtype.kind == "f":
-                raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
-            if array.dtype.kind not in "biu" and array.size:
-                raise IndexError(_BAD_INDEX.format(type(k).__name__))
-            if array.size == 0:
-                array = array.astype(np.int64)
-            parts.append(module_of(tensor._data).asarray(array))
+            parts.append(_sequence_index(tensor, k))
+        elif hasattr(k, "__cuda_array_interface__"):   # a GPU array (a key normalized before)
+            parts.append(_tensor_index(tensor, Tensor._wrap(k)))
+        elif isinstance(k, (np.integer, np.bool_)) or (hasattr(k, "__index__") and not isinstance(k, float)):
+            parts.append(module_of(tensor._data).asarray(k) if isinstance(k, np.bool_)
+                         else int(k.__index__()))
         else:
             raise IndexError(_BAD_INDEX.format(type(k).__name__))
+    parts = tuple(parts)
     _check_bounds(tensor, parts)
-    return tuple(parts)
+    return parts
+
+
+def _slice(k):
+    step = _as_int(k.step)
+    if step is not None:
+        if step == 0:
+            raise ValueError("slice step cannot be zero")
+        if step < 0:
+            raise ValueError(_NEGATIVE_STEP)
+    return slice(_as_int(k.start), _as_int(k.stop), step)
+
+
+def _tensor_index(tensor, k):
+    """An index tensor: a 0-d integer tensor is an int (a view); others are advanced."""
+    dtype = k.dtype
+    if dtype not in (_dt.int64, _dt.int32, _dt.uint8, _dt.bool):
+        raise IndexError(_BAD_INDEX_TENSOR)
+    if k._data.ndim == 0 and dtype is not _dt.bool and dtype is not _dt.uint8:
+        return int(k.item())
+    if dtype is _dt.uint8:
+        warnings.warn("indexing with dtype autodidact.uint8 is now deprecated, please use a dtype "
+                      "autodidact.bool instead.", UserWarning, stacklevel=4)
+        k = Tensor._wrap(k._data.astype(bool), k._device)
+    if k._device != tensor._device:
+        from ..backend import move
+        return move(k._data, tensor._device)
+    return k._data
+
+
+def _sequence_index(tensor, k):
+    """A list (or array) of ints is an index array; a list of bools is a mask."""
+    array = np.asarray(k)
+    if array.size == 0:
+        array = array.astype(np.int64)
+    if array.dtype.kind == "f":
+        raise IndexError(_BAD_INDEX_TENSOR)
+    if array.dtype.kind not in "biu":
+        raise IndexError(_BAD_INDEX.format(type(k).__name__))
+    if array.dtype.kind == "u" and array.dtype != np.uint8:
+        array = array.astype(np.int64)
+    if array.dtype == np.uint8 and isinstance(k, np.ndarray):
+        array = array.astype(bool)
+    return module_of(tensor._data).asarray(array)
 
 
 def _as_int(v):
@@ -111,57 +211,173 @@ def _as_int(v):
         return None
     if isinstance(v, Tensor):
         return int(v.item())
-    return int(v)
+    if isinstance(v, float):
+        raise TypeError("slice indices must be integers or None or have an __index__ method")
+    return v.__index__()
+
+
+def _consumes(p):
+    """How many axes of the tensor an index part uses up."""
+    if p is None or p is Ellipsis:
+        return 0
+    if getattr(p, "dtype", None) == bool:
+        return p.ndim
+    return 1
 
 
 def _check_bounds(tensor, parts):
-    """PyTorch's messages for indices that do not fit the tensor."""
-    shape = tensor.shape
-    consumed = sum(1 if not hasattr(p, "dtype") or p.dtype != bool else p.ndim
-                   for p in parts if p is not None and p is not Ellipsis)
+    """PyTorch's messages for indices that do not fit the tensor.
+
+    PyTorch first applies the ints, slices and Nones, then the index
+    tensors and masks to what that left; its messages describe that
+    intermediate result, and number index tensors among themselves.
+    """
+    shape = tensor._data.shape
+    consumed = sum(_consumes(p) for p in parts)
     if consumed > len(shape):
+        if len(shape) == 0:
+            raise IndexError(_ZERO_DIM)
         raise IndexError(f"too many indices for tensor of dimension {len(shape)}")
+    if sum(1 for p in parts if p is Ellipsis) > 1:
+        raise IndexError("an index can only have a single ellipsis ('...')")
+    sizes = []        # the shape after the basic part of the key
+    advanced = []     # (axis in that shape, index array)
     dim = 0
-    for p in parts:
+    for position, p in enumerate(parts):
         if p is Ellipsis:
-            dim = len(shape) - sum(
-                1 if not hasattr(q, "dtype") or q.dtype != bool else q.ndim
-                for q in parts[parts.index(p) + 1:] if q is not None and q is not Ellipsis)
-            continue
-        if p is None:
-            continue
-        if isinstance(p, int):
+            n = len(shape) - consumed
+            sizes.extend(shape[dim:dim + n])
+            dim += n
+        elif p is None:
+            sizes.append(1)
+        elif type(p) is int:
             if not -shape[dim] <= p < shape[dim]:
-                raise IndexError(f"index {p} is out of bounds for dimension {dim} with size {shape[dim]}")
+                raise IndexError(
+                    f"index {p} is out of bounds for dimension {position} with size {shape[dim]}")
             dim += 1
-        elif hasattr(p, "dtype") and p.dtype == bool:
-            for i, size in enumerate(p.shape):
-                if size != shape[dim + i]:
-                    raise IndexError(
-                        f"The shape of the mask {list(p.shape)} at index {i} does not match the "
-                        f"shape of the indexed tensor {list(shape)} at index {dim + i}")
-            dim += p.ndim
-        elif hasattr(p, "dtype"):
-            if p.size and (int(p.max()) >= shape[dim] or int(p.min()) < -shape[dim]):
-                bad = int(p.max()) if int(p.max()) >= shape[dim] else int(p.min())
-                raise IndexError(f"index {bad} is out of bounds for dimension {dim} with size {shape[dim]}")
+        elif type(p) is slice:
+            sizes.append(len(range(*p.indices(shape[dim]))))
             dim += 1
         else:
+            advanced.append((len(sizes), p))
+            n = p.ndim if p.dtype == bool else 1
+            sizes.extend(shape[dim:dim + n])
+            dim += n
+    sizes.extend(shape[dim:])
+    number, shapes = 0, []
+    for axis, p in advanced:
+        if p.dtype == bool:
+            for i, size in enumerate(p.shape):
+                if size != sizes[axis + i]:
+                    raise IndexError(
+                        f"The shape of the mask {list(p.shape)} at index {i} does not match the "
+                        f"shape of the indexed tensor {sizes} at index {axis + i}")
+            count = int(p.sum())
+            shapes += [(count,)] * p.ndim if p.ndim else [(count,)]
+            number += p.ndim
+        else:
+            if p.size:
+                high, low = int(p.max()), int(p.min())
+                if high >= sizes[axis] or low < -sizes[axis]:
+                    bad = high if high >= sizes[axis] else low
+                    raise IndexError(f"index {bad} is out of bounds for dimension {number} "
+                                     f"with size {sizes[axis]}")
+            shapes.append(tuple(p.shape))
+            number += 1
+    if len(shapes) > 1:
+        try:
+            np.broadcast_shapes(*shapes)
+        except ValueError:
+            raise IndexError("shape mismatch: indexing tensors could not be broadcast together "
+                             "with shapes " + ", ".join(str(list(s)) for s in shapes)) from None
+
+
+def split_mixed(parts):
+    """Split a key mixing ints with index arrays into PyTorch's two steps.
+
+    PyTorch applies ints (like slices) before the index arrays, so
+    ``x[0, :, [1, 2]]`` indexes ``x[0]`` with ``[:, [1, 2]]``; NumPy would
+    count the int as an index array and move the result's axes. Returns
+    (basic key, advanced key), or None when NumPy and PyTorch agree.
+    """
+    if is_basic(parts) or not any(type(p) is int for p in parts):
+        return None
+    basic, advanced = [], []
+    for p in parts:
+        if type(p) is int:
+            basic.append(p)
+        elif p is None or type(p) is slice:
+            basic.append(p)
+            advanced.append(slice(None))
+        elif p is Ellipsis:
+            basic.append(p)
+            advanced.append(p)
+        else:
+            basic.extend([slice(None)] * (p.ndim if p.dtype == bool else 1))
+            advanced.append(p)
+    return tuple(basic), tuple(advanced)
+
+
+def basic_layout(shape, strides, key):
+    """The strides PyTorch gives ``x[key]`` for a basic key, and the op it ends with.
+
+    PyTorch applies the key one part at a time: an int selects, a slice
+    slices (a slice that keeps everything does nothing), None unsqueezes.
+    NumPy agrees on everything but the stride of a new axis.
+    """
+    sizes, strides = list(shape), list(strides)
+    consumed = sum(1 for p in key if type(p) is int or type(p) is slice)
+    op, dim = Alias, 0
+    for p in key:
+        if p is Ellipsis:
+            dim += len(shape) - consumed
+        elif p is None:
+            step = sizes[dim] * strides[dim] if dim < len(sizes) else 1
+            sizes.insert(dim, 1)
+            strides.insert(dim, step)
             dim += 1
+            op = Unsqueeze
+        elif type(p) is int:
+            del sizes[dim], strides[dim]
+            op = Select
+        else:
+            start, stop, step = p.indices(sizes[dim])
+            length = len(range(start, stop, step))
+            if not (start == 0 and length == sizes[dim] and step == 1):
+                op = Slice
+            sizes[dim] = length
+            strides[dim] *= step
+            dim += 1
+    return tuple(strides), op
 
 
 def getitem(tensor, key):
     """``tensor[key]``: a view for basic keys, a copy for advanced ones."""
     parts = normalize_key(tensor, key)
-    out = Index.apply(tensor, key=parts)
-    if _is_basic(parts):
-        from .shape import _as_view
-        _as_view(out, tensor)
-    return out
+    if not is_basic(parts):
+        mixed = split_mixed(parts)
+        if mixed is not None:
+            return Index.apply(_basic(tensor, mixed[0]), key=mixed[1])
+        return Index.apply(tensor, key=parts)
+    return _basic(tensor, parts)
+
+
+def _basic(tensor, parts):
+    """``tensor[parts]`` for a basic key: a view, with PyTorch's strides and grad_fn name."""
+    array = tensor._data
+    strides, op = basic_layout(array.shape, element_strides(array), parts)
+    out = op.apply(tensor, key=parts, strides=strides if None in parts else None)
+    return _as_view(out, tensor)
 
 
 def index_select(input, dim, index):
     from ..tensor import normalize_dim
     axis = normalize_dim(dim, input.dim())
-    key = (slice(None),) * axis + (index,)
-    return getitem(input, key)
+    if not isinstance(index, Tensor) or index.dim() > 1 or index.dtype not in (_dt.int64, _dt.int32):
+        raise RuntimeError("index_select(): Expected a 1-D index tensor of dtype int64 or int32 "
+                           "(autodidact.tensor([0, 2]))")
+    key = (slice(None),) * axis + (index.reshape(-1),)
+    return Index.apply(input, key=normalize_key(input, key))
+
+
+from .shape import _as_view, as_strided_array, element_strides  # noqa: E402  (shape imports nothing from here)

@@ -37,16 +37,26 @@ class Linear(Function):
 
     def backward(ctx, grad):
         x, weight = ctx.saved_tensors
-        need_x, need_weight, need_bias = ctx.needs_input_grad
-        # Rows of a batch (and of any extra leading axes) all add to w's gradient.
-        g2 = grad if grad.dim() == 2 else grad.reshape(-1, grad.shape[-1])
-        grad_x = grad @ weight if need_x else None
-        grad_weight = None
-        if need_weight:
-            x2 = x if x.dim() == 2 else x.reshape(-1, x.shape[-1])
-            grad_weight = g2.t() @ x2
-        grad_bias = g2.sum(0) if need_bias else None
-        return grad_x, grad_weight, grad_bias
+        if graph.is_grad_enabled():   # create_graph: Tensor ops, recorded
+            return _linear_grads(grad, x, weight, ctx.needs_input_grad)
+        # The usual case: the same formulas on the arrays, without an op per line.
+        grads = _linear_grads(grad._data, x._data, weight._data, ctx.needs_input_grad)
+        return _wrap_all(grads, grad._device)
+
+
+def _linear_grads(grad, x, weight, needs):
+    """The three gradients of x @ w^T + b; works on Tensors and on arrays alike."""
+    need_x, need_weight, need_bias = needs
+    # Every row of the batch (and of any extra leading axes) adds to w's and b's gradient.
+    g2 = grad.reshape(-1, grad.shape[-1])
+    grad_x = grad @ weight if need_x else None
+    grad_weight = g2.T @ x.reshape(-1, x.shape[-1]) if need_weight else None
+    grad_bias = g2.sum(0) if need_bias else None
+    return grad_x, grad_weight, grad_bias
+
+
+def _wrap_all(arrays, device):
+    return tuple(None if a is None else Tensor._wrap(a, device) for a in arrays)
 
 
 class LinearNoBias(Linear):
@@ -63,9 +73,9 @@ class MseLoss(Function):
         squared = diff * diff
         if reduction == "none":
             return squared
-        ctx.count = squared.size
+        ctx.count = count = squared.size
         total = squared.sum()
-        return module_of(a).asarray(total / ctx.count if reduction == "mean" else total,
+        return module_of(a).asarray(total / count if reduction == "mean" else total,
                                     dtype=squared.dtype)
 
     def backward(ctx, grad):
@@ -90,31 +100,40 @@ class CrossEntropy(Function):
         xp = module_of(logits)
         rows = xp.arange(logits.shape[0])
         keep = target != ignore_index
-        safe_target = xp.where(keep, target, 0)
+        everything = bool(keep.all())
+        if not everything:
+            target = xp.where(keep, target, 0)   # any valid index; those rows weigh 0
         shifted = logits - logits.max(axis=1, keepdims=True)
         exp = xp.exp(shifted)
         total = exp.sum(axis=1, keepdims=True)
-        losses = xp.log(total[:, 0]) - shifted[rows, safe_target]
-        losses = xp.where(keep, losses, 0).astype(logits.dtype, copy=False)
-        # Each row's share of the loss: 1/count for the mean, 1 otherwise, 0 if ignored.
-        weight = keep.astype(logits.dtype)
+        losses = xp.log(total[:, 0]) - shifted[rows, target]
+        # Each row's weight in the loss: 1 (0 if ignored), divided by the count for the mean.
+        weight = 1.0 if everything else keep.astype(logits.dtype)[:, None]
+        count = len(rows) if everything else int(keep.sum())
+        if not everything:
+            losses *= weight[:, 0]
         if reduction == "mean":
-            weight /= keep.sum()   # 0 rows kept: nan, as in PyTorch
+            weight = weight / count   # no row kept: nan, as in PyTorch
         ctx.save_for_backward(logits)
-        ctx.probs, ctx.rows, ctx.target = exp / total, rows, safe_target
-        ctx.weight, ctx.reduction = weight, reduction
+        onehot = xp.zeros_like(logits)
+        onehot[rows, target] = 1
+        ctx.probs, ctx.onehot, ctx.weight = exp / total, onehot, weight
         if reduction == "none":
             return losses
-        return xp.asarray((losses * weight).sum(), dtype=logits.dtype)
+        loss = losses.sum()
+        return xp.asarray(loss / count if reduction == "mean" else loss, dtype=logits.dtype)
 
     def backward(ctx, grad):
         logits, = ctx.saved_tensors
-        xp = module_of(logits._data)
-        if graph.is_grad_enabled():
-            probs = softmax(logits, 1)   # create_graph: a softmax the graph can differentiate
-        else:
-            probs = Tensor._wrap(ctx.probs, logits._device)   # forward's, computed once
-        onehot = xp.zeros_like(ctx.probs)
-        onehot[ctx.rows, ctx.target] = 1
-        scale = grad.reshape(-1, 1) * Tensor._wrap(ctx.weight[:, None], logits._device)
-        return (probs - Tensor._wrap(onehot, logits._device)) * scale, None
+        probs, onehot, weight = ctx.probs, ctx.onehot, ctx.weight
+        if graph.is_grad_enabled():   # create_graph: a softmax the graph can differentiate
+            probs = softmax(logits, 1)
+            onehot, weight = Tensor._wrap(onehot, logits._device), _wrap_if_array(weight, logits)
+            return (probs - onehot) * (grad.reshape(-1, 1) * weight), None
+        # The usual case: the same formula on arrays, reusing forward's softmax.
+        out = (probs - onehot) * (grad._data.reshape(-1, 1) * weight)
+        return Tensor._wrap(out, grad._device), None
+
+
+def _wrap_if_array(value, like):
+    return value if isinstance(value, float) else Tensor._wrap(value, like._device)

@@ -48,39 +48,96 @@ class Bmm(Matmul):
     node_name = "BmmBackward0"
 
 
+class Mv(Matmul):
+    node_name = "MvBackward0"
+
+
 _C_TYPE = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
            "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
            "bool": "bool"}
 
 
 def _check(a, b):
+    """PyTorch's errors for matmul, in its order: operand types, shapes, dtypes, bool.
+
+    PyTorch runs a product as one of four kernels and each words its
+    errors its own way: dot (1-D @ 1-D), mv (N-D @ 1-D), mm (a matrix, or
+    a batch folded into one, @ a matrix) and bmm (anything @ a batch).
+    """
     from ..tensor import Tensor
-    if not isinstance(a, Tensor) or not isinstance(b, Tensor):
-        raise TypeError("matmul(): argument 'other' must be Tensor")
+    for position, (name, x) in enumerate((("input", a), ("other", b)), 1):
+        if not isinstance(x, Tensor):
+            raise TypeError(f"matmul(): argument '{name}' (position {position}) must be "
+                            f"Tensor, not {type(x).__name__}")
     if a.dim() == 0 or b.dim() == 0:
         raise RuntimeError(
             f"both arguments to matmul need to be at least 1D, but they are {a.dim()}D and {b.dim()}D")
+    if a.dim() == 1 and b.dim() == 1:
+        _check_dot(a, b)
+        return
+    k = a.shape[-1]
+    if b.dim() == 1:                                   # mv
+        rows = 1
+        for size in a.shape[:-1]:
+            rows *= size
+        if b.shape[0] != k:
+            raise RuntimeError(
+                f"size mismatch, got input ({rows}), mat ({rows}x{k}), vec ({b.shape[0]})")
+        if a.dtype is not b.dtype:
+            raise RuntimeError(
+                "addmv input tensors must have the same dtype, but got "
+                f"{_dt_name(b.dtype)}, {_dt_name(a.dtype)}, and {_dt_name(b.dtype)}")
+        _refuse_bool(a, "addmv_impl_cpu")
+    elif b.dim() == 2:                                 # mm (a batch folded into rows)
+        rows = 1
+        for size in a.shape[:-1]:
+            rows *= size
+        if b.shape[0] != k:
+            raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied "
+                               f"({rows}x{k} and {b.shape[0]}x{b.shape[1]})")
+        _check_same_dtype(a, b)
+        _refuse_bool(a, "addmm_impl_cpu_")
+    else:                                              # bmm, batch dims broadcast
+        from .shape import broadcast_shapes
+        batch = 1
+        for size in broadcast_shapes(a.shape[:-2], b.shape[:-2]):
+            batch *= size
+        if b.shape[-2] != k:
+            raise RuntimeError(
+                "Expected size for first two dimensions of batch2 tensor to be: "
+                f"[{batch}, {k}] but got: [{batch}, {b.shape[-2]}].")
+        if a.dtype is not b.dtype:
+            raise RuntimeError(
+                f"expected scalar type {_dt_name(a.dtype)} but found {_dt_name(b.dtype)}")
+        _refuse_bool(a, "bmm")
+    if a.dim() > 2 and b.dim() > 2:
+        from .shape import broadcast_shapes
+        broadcast_shapes(a.shape[:-2], b.shape[:-2])
+
+
+def _check_dot(a, b):
+    if a.dtype is not b.dtype:
+        raise RuntimeError(
+            f"dot : expected both vectors to have same dtype, but found {_dt_name(a.dtype)} "
+            f"and {_dt_name(b.dtype)}")
+    if a.shape[0] != b.shape[0]:
+        raise RuntimeError(
+            f"inconsistent tensor size, expected tensor [{a.shape[0]}] and src [{b.shape[0]}] "
+            f"to have the same number of elements, but got {a.shape[0]} and {b.shape[0]} "
+            "elements respectively")
+    _refuse_bool(a, "dot")
+
+
+def _check_same_dtype(a, b):
     if a.dtype is not b.dtype:
         raise RuntimeError(
             f"expected m1 and m2 to have the same dtype, but got: {_C_TYPE[a.dtype.name]} != "
             f"{_C_TYPE[b.dtype.name]}")
-    if a.dim() == 1 and b.dim() == 1:
-        if a.shape[0] != b.shape[0]:
-            raise RuntimeError(
-                f"inconsistent tensor size, expected tensor [{a.shape[0]}] and src [{b.shape[0]}] "
-                f"to have the same number of elements, but got {a.shape[0]} and {b.shape[0]} "
-                "elements respectively")
-        return
-    inner_a = a.shape[-1]
-    inner_b = b.shape[0] if b.dim() == 1 else b.shape[-2]
-    if inner_a != inner_b:
-        rows_a = a.shape[-2] if a.dim() > 1 else 1
-        left = f"{rows_a}x{inner_a}" if a.dim() <= 2 else f"{a.numel() // inner_a}x{inner_a}"
-        right = f"{inner_b}x{b.shape[-1]}" if b.dim() > 1 else f"{inner_b}x1"
-        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({left} and {right})")
-    if a.dim() > 2 and b.dim() > 2:
-        from .shape import broadcast_shapes
-        broadcast_shapes(a.shape[:-2], b.shape[:-2])
+
+
+def _refuse_bool(a, kernel):
+    if a.dtype.name == "bool":
+        raise NotImplementedError(f'"{kernel}" not implemented for \'Bool\'')
 
 
 def matmul(input, other):
@@ -90,6 +147,8 @@ def matmul(input, other):
         return Dot.apply(input, other)
     if input.dim() == 3 and other.dim() == 3:
         return Bmm.apply(input, other)
+    if input.dim() == 2 and other.dim() == 1:
+        return Mv.apply(input, other)
     return Matmul.apply(input, other)
 
 
@@ -107,14 +166,17 @@ def dot(input, other):
     if input.dim() != 1 or other.dim() != 1:
         raise RuntimeError(
             f"1D tensors expected, but got {input.dim()}D and {other.dim()}D tensors")
-    if input.dtype is not other.dtype:
-        raise RuntimeError(
-            f"dot : expected both vectors to have same dtype, but found {_dt_name(input.dtype)} "
-            f"and {_dt_name(other.dtype)}")
     return matmul(input, other)
 
 
 def bmm(input, mat2):
-    if input.dim() != 3 or mat2.dim() != 3:
+    """Batched matrix product of two 3-D tensors with the same batch size (no broadcasting)."""
+    if input.dim() != 3:
         raise RuntimeError("batch1 must be a 3D tensor")
+    if mat2.dim() != 3:
+        raise RuntimeError("batch2 must be a 3D tensor")
+    if mat2.shape[0] != input.shape[0] or mat2.shape[1] != input.shape[2]:
+        raise RuntimeError(
+            "Expected size for first two dimensions of batch2 tensor to be: "
+            f"[{input.shape[0]}, {input.shape[2]}] but got: [{mat2.shape[0]}, {mat2.shape[1]}].")
     return matmul(input, mat2)

@@ -28,7 +28,7 @@ from ..tensor import Tensor, normalize_dim
 class Sum(Function):
     def forward(ctx, a, dim=None, keepdim=False):
         ctx.input_shape, ctx.dim, ctx.keepdim = a.shape, dim, keepdim
-        return a.sum(axis=dim, keepdims=keepdim)
+        return a.sum(axis=dim, keepdims=keepdim, dtype=a.dtype)   # NumPy would widen int8
 
     def backward(ctx, grad):
         return _expand_back(grad, ctx.input_shape, ctx.dim, ctx.keepdim)
@@ -104,8 +104,10 @@ class MaxDim(Function):
         xp = module_of(grad._data)
         if not ctx.keepdim:
             grad = grad.unsqueeze(ctx.dim)
-        mask = xp.zeros(ctx.input_shape, dtype=grad._data.dtype)
-        xp.put_along_axis(mask, indices._data, 1, axis=ctx.dim)
+        # One-hot along dim: position == index (CuPy has no put_along_axis).
+        positions = xp.arange(ctx.input_shape[ctx.dim]).reshape(
+            [-1 if d == ctx.dim else 1 for d in range(len(ctx.input_shape))])
+        mask = (positions == indices._data).astype(grad._data.dtype)
         return grad * Tensor._wrap(mask, grad._device)
 
 
@@ -143,16 +145,35 @@ class Var(Function):
 
     def backward(ctx, grad):
         a, = ctx.saved_tensors
-        centered = a - a.mean(dim=ctx.dim, keepdim=True)
-        scale = 2.0 / (ctx.n - ctx.correction) if ctx.n > ctx.correction else float("nan")
-        return _expand_back(grad, ctx.input_shape, ctx.dim, ctx.keepdim) * centered * scale
+        return _variance_grad(ctx, a, grad)
+
+
+class Std(Var):
+    """sqrt(var): the gradient is var's, times d(sqrt v)/dv = 1 / (2 std)."""
+
+    def forward(ctx, a, dim=None, correction=1, keepdim=False):
+        out = module_of(a).sqrt(Var.forward(ctx, a, dim, correction, keepdim))
+        ctx.save_for_backward(a, out)
+        return out
+
+    def backward(ctx, grad):
+        a, out = ctx.saved_tensors
+        return _variance_grad(ctx, a, grad / (2 * out))
+
+
+def _variance_grad(ctx, a, grad):
+    """d var / d a = 2 (a - mean) / (n - correction), times grad expanded back."""
+    centered = a - a.mean(dim=ctx.dim, keepdim=True)
+    scale = 2.0 / (ctx.n - ctx.correction) if ctx.n > ctx.correction else float("nan")
+    return _expand_back(grad, ctx.input_shape, ctx.dim, ctx.keepdim) * centered * scale
 
 
 class Softmax(Function):
     def forward(ctx, a, dim):
         xp = module_of(a)
-        e = xp.exp(a - a.max(axis=dim, keepdims=True))
-        out = e / e.sum(axis=dim, keepdims=True)
+        x = a.astype(np.float32) if a.dtype == np.float16 else a   # half: in float32, as PyTorch
+        e = xp.exp(x - x.max(axis=dim, keepdims=True))
+        out = (e / e.sum(axis=dim, keepdims=True)).astype(a.dtype, copy=False)
         ctx.dim = dim
         ctx.save_for_backward(out)
         return out
@@ -167,8 +188,10 @@ class LogSoftmax(Function):
 
     def forward(ctx, a, dim):
         xp = module_of(a)
-        shifted = a - a.max(axis=dim, keepdims=True)
-        out = shifted - xp.log(xp.exp(shifted).sum(axis=dim, keepdims=True))
+        x = a.astype(np.float32) if a.dtype == np.float16 else a   # half: in float32, as PyTorch
+        shifted = x - x.max(axis=dim, keepdims=True)
+        out = (shifted - xp.log(xp.exp(shifted).sum(axis=dim, keepdims=True))).astype(
+            a.dtype, copy=False)
         ctx.dim = dim
         ctx.save_for_backward(out)
         return out
@@ -188,8 +211,13 @@ def _dims(dim, ndim):
     if isinstance(dim, (list, tuple)):
         if len(dim) == 0:
             return None
-        return tuple(sorted(normalize_dim(d, ndim) for d in dim))
-    return normalize_dim(dim, ndim)
+        axes = [normalize_dim(d, ndim) for d in dim]
+        for axis in axes:
+            if axes.count(axis) > 1:
+                raise RuntimeError(f"dim {axis} appears multiple times in the list of dims")
+        return tuple(sorted(axes)) if ndim > 0 else None
+    axis = normalize_dim(dim, ndim)
+    return axis if ndim > 0 else None   # a 0-d tensor takes dim 0 or -1: all of it
 
 
 def _reduced_count(shape, dim):
@@ -225,7 +253,8 @@ def _tie_weights(a, out, dim, keepdim):
     expanded = out if keepdim or dim is None and out.ndim == a.ndim else (
         out.reshape((1,) * a.ndim) if dim is None else module_of(a).expand_dims(out, dim))
     hits = (a == expanded).astype(a.dtype)
-    return hits / hits.sum(axis=dim, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):   # a NaN max matches nothing
+        return hits / hits.sum(axis=dim, keepdims=True)
 
 
 def _product_of_others(a, dim):
@@ -287,18 +316,35 @@ def sum_to_size(input, *size):
 def mean(input, dim=None, keepdim=False, *, dtype=None):
     """Average of all elements, or along ``dim``. Integer tensors need ``dtype=`` or ``.float()``."""
     if dtype is not None:
+        if not _dt.to_dtype(dtype).is_floating_point:
+            raise RuntimeError(
+                "mean(): could not infer output dtype. Optional dtype must be either a floating "
+                f"point or complex dtype. Got: {_type_word(_dt.to_dtype(dtype))}")
         input = input.to(_dt.to_dtype(dtype))
     if not input.dtype.is_floating_point:
         raise RuntimeError(
             "mean(): could not infer output dtype. Input dtype must be either a floating point "
             f"or complex dtype. Got: {_type_word(input.dtype)}")
-    return Mean.apply(input, dim=_dims(dim, input.dim()), keepdim=keepdim)
+    axes = _dims(dim, input.dim())
+    return (Mean if axes is None else MeanDim).apply(input, dim=axes, keepdim=keepdim)
 
 
-ReturnTypes = {
-    "max": namedtuple("max", ["values", "indices"]),
-    "min": namedtuple("min", ["values", "indices"]),
-}
+class MeanDim(Mean):
+    node_name = "MeanBackward1"
+
+
+def _return_type(name):
+    """(values, indices), named and printed as PyTorch's ``torch.return_types.max``."""
+    base = namedtuple(name, ["values", "indices"])
+
+    def __repr__(self):
+        return f"autodidact.return_types.{name}(\nvalues={self.values!r},\nindices={self.indices!r})"
+
+    return type(name, (base,), {"__slots__": (), "__repr__": __repr__,
+                                "__module__": "autodidact.return_types"})
+
+
+ReturnTypes = {"max": _return_type("max"), "min": _return_type("min")}
 
 
 def _extreme(name, input, dim, keepdim, other):
@@ -312,6 +358,11 @@ def _extreme(name, input, dim, keepdim, other):
                 "Specify the reduction dim with the 'dim' argument.")
         return (Amax if name == "max" else Amin).apply(input)
     axis = normalize_dim(dim, input.dim())
+    if input.dim() == 0:   # dim 0 or -1 of a 0-d tensor: itself, at index 0
+        zero = Tensor._wrap(module_of(input._data).zeros((), dtype=np.int64), input._device)
+        return ReturnTypes[name](input * 1, zero)
+    if input.shape[axis] == 0:
+        raise IndexError(f"{name}(): Expected reduction dim {axis} to have non-zero size.")
     op = MaxDim if name == "max" else MinDim
     values, indices = op.apply(input, dim=axis, keepdim=keepdim, pick="arg" + name)
     return ReturnTypes[name](values, indices)
@@ -327,22 +378,42 @@ def min(input, dim=None, keepdim=False, *, other=None):
 
 
 def amax(input, dim=(), keepdim=False):
-    return Amax.apply(input, dim=_dims(dim, input.dim()), keepdim=keepdim)
+    return AmaxDims.apply(input, dim=_dims(dim, input.dim()), keepdim=keepdim)
 
 
 def amin(input, dim=(), keepdim=False):
-    return Amin.apply(input, dim=_dims(dim, input.dim()), keepdim=keepdim)
+    return AminDims.apply(input, dim=_dims(dim, input.dim()), keepdim=keepdim)
+
+
+class AmaxDims(Amax):
+    """amax(): max()'s rule under PyTorch's name for it."""
+
+    node_name = "AmaxBackward0"
+
+
+class AminDims(Amin):
+    node_name = "AminBackward0"
 
 
 def argmax(input, dim=None, keepdim=False):
     """Index of the (first) largest value; over the flattened tensor without ``dim``."""
-    axis = None if dim is None else normalize_dim(dim, input.dim())
-    return Argmax.apply(input, dim=axis, keepdim=keepdim and axis is not None)
+    return _arg_extreme("argmax", input, dim, keepdim)
 
 
 def argmin(input, dim=None, keepdim=False):
+    return _arg_extreme("argmin", input, dim, keepdim)
+
+
+def _arg_extreme(name, input, dim, keepdim):
     axis = None if dim is None else normalize_dim(dim, input.dim())
-    return Argmax.apply(input, dim=axis, keepdim=keepdim and axis is not None, pick="argmin")
+    if axis is None and input.numel() == 0:
+        raise IndexError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
+    if axis is not None and input.dim() > 0 and input.shape[axis] == 0:
+        raise IndexError(f"{name}(): Expected reduction dim {axis} to have non-zero size.")
+    if input.dim() == 0:
+        axis = None
+    # keepdim without dim keeps every dimension, as size 1 (PyTorch).
+    return Argmax.apply(input, dim=axis, keepdim=keepdim, pick=name)
 
 
 def prod(input, dim=None, keepdim=False, *, dtype=None):
@@ -351,21 +422,30 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
     elif not input.dtype.is_floating_point:
         input = input.to(_dt.int64)
     axis = None if dim is None else normalize_dim(dim, input.dim())
-    return Prod.apply(input, dim=axis, keepdim=keepdim)
+    return (Prod if axis is None else ProdDim).apply(input, dim=axis, keepdim=keepdim)
+
+
+class ProdDim(Prod):
+    node_name = "ProdBackward1"
 
 
 def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """Variance; by default with Bessel's correction (divides by n - 1), as PyTorch."""
+    return _spread(Var, input, dim, unbiased, keepdim, correction)
+
+
+def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """Standard deviation: the square root of ``var`` (same arguments)."""
+    return _spread(Std, input, dim, unbiased, keepdim, correction)
+
+
+def _spread(op, input, dim, unbiased, keepdim, correction):
     if correction is None:
         correction = 1 if unbiased is None or unbiased else 0
     if not input.dtype.is_floating_point:
         raise RuntimeError(
             f"std and var only support floating point and complex dtypes, got {_type_word(input.dtype)}")
-    return Var.apply(input, dim=_dims(dim, input.dim()), correction=correction, keepdim=keepdim)
-
-
-def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
-    return var(input, dim, unbiased, keepdim, correction=correction).sqrt()
+    return op.apply(input, dim=_dims(dim, input.dim()), correction=correction, keepdim=keepdim)
 
 
 def softmax(input, dim, dtype=None):
@@ -373,7 +453,8 @@ def softmax(input, dim, dtype=None):
     if dtype is not None:
         input = input.to(_dt.to_dtype(dtype))
     if not input.dtype.is_floating_point:
-        raise RuntimeError(f'"softmax_lastdim_kernel_impl" not implemented for \'{_type_word(input.dtype)}\'')
+        kernel = "softmax_lastdim" if normalize_dim(dim, input.dim()) >= input.dim() - 1 else "softmax"
+        raise NotImplementedError(f'"{kernel}_kernel_impl" not implemented for \'{_type_word(input.dtype)}\'')
     return Softmax.apply(input, dim=normalize_dim(dim, input.dim()))
 
 
@@ -382,7 +463,8 @@ def log_softmax(input, dim, dtype=None):
     if dtype is not None:
         input = input.to(_dt.to_dtype(dtype))
     if not input.dtype.is_floating_point:
-        raise RuntimeError(f'"log_softmax_lastdim_kernel_impl" not implemented for \'{_type_word(input.dtype)}\'')
+        kernel = "log_softmax_lastdim" if normalize_dim(dim, input.dim()) >= input.dim() - 1 else "log_softmax"
+        raise NotImplementedError(f'"{kernel}_kernel_impl" not implemented for \'{_type_word(input.dtype)}\'')
     return LogSoftmax.apply(input, dim=normalize_dim(dim, input.dim()))
 
 

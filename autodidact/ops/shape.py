@@ -8,12 +8,24 @@
     stack       pieces joined along a new dim   grad unstacked
     flip        order reversed along dims       grad flipped back
 
-Views share storage and the version counter with their base, so an
-in-place change through a view is seen by everything that saved the base.
+A *view* is a new tensor over the same memory: the same numbers seen with
+another shape and other strides (how many elements to step in memory to
+move one place along each axis). ``x.stride()`` shows them, in elements,
+exactly as PyTorch computes them. A view and its base share one version
+counter, so an in-place change through either is seen by everything that
+saved the other for backward.
+
+    >>> x = autodidact.arange(6.).view(2, 3)
+    >>> x.stride(), x.t().stride(), x.t().is_contiguous()
+    ((3, 1), (1, 3), False)
 """
+
+import weakref
 
 import numpy as np
 
+from .. import dtypes as _dt
+from .. import graph
 from ..backend import module_of
 from ..function import Function
 from ..tensor import Tensor, normalize_dim
@@ -22,20 +34,34 @@ from ..tensor import Tensor, normalize_dim
 
 
 class View(Function):
-    def forward(ctx, a, shape):
+    """The same memory with another shape and strides (worked out beforehand)."""
+
+    def forward(ctx, a, shape, strides):
         ctx.input_shape = a.shape
-        return _view(a, shape)
+        return restride(a, shape, strides)
 
     def backward(ctx, grad):
         return grad.reshape(ctx.input_shape)
 
 
-class Reshape(Function):
-    node_name = "ViewBackward0"
+class Unsqueeze(View):
+    pass
+
+
+class Squeeze(View):
+    pass
+
+
+class Alias(View):
+    """A second tensor over exactly the same elements (``x[:]``, ``t()`` of a vector)."""
+
+
+class UnsafeView(Function):
+    """``reshape`` when no view can express the new shape: a copy, then a view of it."""
 
     def forward(ctx, a, shape):
         ctx.input_shape = a.shape
-        return a.reshape(shape)
+        return module_of(a).ascontiguousarray(a).reshape(shape)
 
     def backward(ctx, grad):
         return grad.reshape(ctx.input_shape)
@@ -51,13 +77,17 @@ class Permute(Function):
 
 
 class Transpose(Permute):
-    node_name = "TransposeBackward0"
+    pass
+
+
+class TransposeMatrix(Permute):
+    node_name = "TBackward0"
 
 
 class Expand(Function):
-    def forward(ctx, a, shape):
+    def forward(ctx, a, shape, strides):
         ctx.input_shape = a.shape
-        return module_of(a).broadcast_to(a, shape)
+        return as_strided_array(a, shape, strides)
 
     def backward(ctx, grad):
         return grad.sum_to_size(ctx.input_shape)
@@ -107,7 +137,7 @@ class Contiguous(Function):
 
 class Clone(Contiguous):
     def forward(ctx, a):
-        return a.copy()
+        return copy_like(a)
 
 
 class Repeat(Function):
@@ -126,7 +156,7 @@ class Repeat(Function):
         return summed.reshape(ctx.input_shape)
 
 
-# ------------------------------------------------------------ helpers
+# ------------------------------------------------------------ strides
 
 
 _VIEW_ERROR = (
@@ -134,16 +164,107 @@ _VIEW_ERROR = (
     "spans across two contiguous subspaces). Use .reshape(...) instead.")
 
 
-def _view(a, shape):
-    """``a`` reshaped without copying, or PyTorch's error when that is impossible."""
-    try:
-        if isinstance(a, np.ndarray):
-            return a.reshape(shape, copy=False)
-        out = a.view()
-        out.shape = shape
-        return out
-    except (ValueError, AttributeError):
-        raise RuntimeError(_VIEW_ERROR) from None
+def element_strides(array):
+    """An array's strides counted in elements (NumPy counts bytes), as ``stride()`` shows them."""
+    item = array.itemsize
+    return tuple(s // item for s in array.strides)
+
+
+def as_strided_array(a, shape, strides):
+    """``a``'s memory seen with ``shape`` and ``strides`` (in elements); writable if ``a`` is."""
+    item = a.itemsize
+    return module_of(a).lib.stride_tricks.as_strided(
+        a, shape=tuple(shape), strides=tuple(s * item for s in strides))
+
+
+def restride(a, shape, strides):
+    """``a`` reshaped without copying, with exactly these (PyTorch's) strides.
+
+    NumPy's own no-copy reshape maps the elements to memory the same way;
+    it may only choose other strides for axes of size 1 (where a stride
+    never moves anywhere), so it is used when it agrees and corrected
+    otherwise.
+    """
+    shape, strides = tuple(shape), tuple(strides)
+    if isinstance(a, np.ndarray):
+        try:
+            out = a.reshape(shape, copy=False)
+        except ValueError:
+            out = None
+        if out is not None and element_strides(out) == strides:
+            return out
+    return as_strided_array(a, shape, strides)
+
+
+def view_strides(shape, strides, new_shape):
+    """The strides a view of ``new_shape`` needs, or None when no view can do it.
+
+    PyTorch's rule (``computeStride``): the old axes fall into chunks that
+    are contiguous with each other; each chunk can be re-split into new
+    axes freely, but no new axis may span two chunks.
+    """
+    shape, strides, new_shape = tuple(shape), tuple(strides), tuple(new_shape)
+    if not shape:
+        return (1,) * len(new_shape)
+    numel = 1
+    for s in shape:
+        numel *= s
+    if numel == 0:
+        if shape == new_shape:
+            return strides
+        out, step = [0] * len(new_shape), 1
+        for d in range(len(new_shape) - 1, -1, -1):
+            out[d] = step
+            step *= max(new_shape[d], 1)
+        return tuple(out)
+    out = [0] * len(new_shape)
+    view_d = len(new_shape) - 1
+    chunk_base = strides[-1]
+    tensor_numel = view_numel = 1
+    for d in range(len(shape) - 1, -1, -1):
+        tensor_numel *= shape[d]
+        if d == 0 or (shape[d - 1] != 1 and strides[d - 1] != tensor_numel * chunk_base):
+            while view_d >= 0 and (view_numel < tensor_numel or new_shape[view_d] == 1):
+                out[view_d] = view_numel * chunk_base
+                view_numel *= new_shape[view_d]
+                view_d -= 1
+            if view_numel != tensor_numel:
+                return None
+            if d > 0:
+                chunk_base = strides[d - 1]
+                tensor_numel = view_numel = 1
+    if view_d != -1:
+        return None
+    return tuple(out)
+
+
+def _is_dense(shape, strides):
+    """True when the elements fill a block of memory without gaps or overlaps."""
+    dims = sorted((i for i in range(len(shape)) if shape[i] > 1), key=lambda i: strides[i])
+    expected = 1
+    for i in dims:
+        if strides[i] != expected:
+            return False
+        expected *= shape[i]
+    return True
+
+
+def copy_like(a):
+    """A copy of ``a`` laid out as ``a`` is when that layout has no gaps (PyTorch's clone)."""
+    xp = module_of(a)
+    if a.ndim > 1 and _is_dense(a.shape, element_strides(a)):
+        return xp.copy(a, order="K")
+    return a.copy()
+
+
+def data_ptr(array):
+    """The address of an array's first element."""
+    if isinstance(array, np.ndarray):
+        return array.__array_interface__["data"][0]
+    return array.data.ptr
+
+
+# ------------------------------------------------------------ helpers
 
 
 def infer_shape(shape, numel):
@@ -161,6 +282,10 @@ def infer_shape(shape, numel):
         if s != -1:
             known *= s
     if unknown:
+        if known == 0 and numel == 0:
+            raise RuntimeError(
+                f"cannot reshape tensor of 0 elements into shape {given} because the unspecified "
+                "dimension size -1 can be any value and is ambiguous")
         if known == 0 or numel % known:
             raise RuntimeError(f"shape '{given}' is invalid for input of size {numel}")
         shape = shape[:unknown[0]] + (numel // known,) + shape[unknown[0] + 1:]
@@ -177,9 +302,26 @@ def _shape_args(shape):
 
 
 def _as_view(out, base):
-    """Mark ``out`` as a view of ``base``: one storage, one version counter."""
+    """Mark ``out`` as a view of ``base``: one storage, one version counter.
+
+    ``_base`` is always the tensor that owns the storage (never a view), as
+    in PyTorch. Views made while grad mode is on are remembered (weakly) by
+    that base: when an in-place op changes the base inside a graph, their
+    ``grad_fn`` is brought up to date (see ``inplace.py``).
+    """
     out._vc = base._vc
-    out._base = base if base._base is None else base._base
+    root = base._base
+    if root is None:
+        root = base
+    out._base = root
+    if graph._grad_enabled:
+        if out._data.dtype.kind == "f":
+            views = root.__dict__.get("_views")
+            if views is None:
+                views = root.__dict__["_views"] = weakref.WeakSet()
+            views.add(out)
+    elif base._requires_grad or base.__dict__.get("_no_grad_view"):
+        out.__dict__["_no_grad_view"] = True
     return out
 
 
@@ -203,15 +345,69 @@ def broadcast_shapes(*shapes):
     return tuple(result)
 
 
+# ------------------------------------------------- layout: strides and friends
+
+
+def stride(input, dim=None):
+    """Steps in memory, in elements, to move one place along each axis (or along ``dim``)."""
+    array = input._data
+    if array.size == 0:   # NumPy leaves them 0; PyTorch's are row-major, as for a new tensor
+        strides = view_strides((0,), (1,), array.shape)
+    else:
+        strides = element_strides(array)
+    if dim is None:
+        return strides
+    return strides[normalize_dim(dim, input.dim())]
+
+
+def storage_offset(input):
+    """Where this tensor starts in its storage, in elements (0 unless it is a view)."""
+    root = input._base
+    if root is None:
+        return 0
+    return (data_ptr(input._data) - data_ptr(root._data)) // input._data.itemsize
+
+
+def tensor_data_ptr(input):
+    """The memory address of the first element (equal for tensors sharing a start)."""
+    return data_ptr(input._data)
+
+
+def is_contiguous(input, memory_format=None):
+    """True when the elements lie in memory in row-major order without gaps."""
+    return bool(input._data.flags.c_contiguous)
+
+
 # ------------------------------------------------------- public functions
 
 
 def view(input, *shape):
-    """Same storage, new shape; fails when the layout cannot express it (use reshape)."""
-    if len(shape) == 1 and hasattr(shape[0], "numpy") and not isinstance(shape[0], (tuple, list)):
-        raise TypeError("view(dtype) is not supported; use .to(dtype)")
+    """Same storage, new shape; fails when the layout cannot express it (use reshape).
+
+    ``view(dtype)`` instead reinterprets the bytes as another dtype.
+    """
+    if len(shape) == 1 and isinstance(shape[0], (_dt.dtype, np.dtype)):
+        return _view_dtype(input, shape[0])
     target = infer_shape(_shape_args(shape), input.numel())
-    return _as_view(View.apply(input, shape=target), input)
+    strides = view_strides(input.shape, element_strides(input._data), target)
+    if strides is None:
+        raise RuntimeError(_VIEW_ERROR)
+    return _as_view(View.apply(input, shape=target, strides=strides), input)
+
+
+def _view_dtype(input, dtype):
+    dtype = _dt.to_dtype(dtype)
+    if dtype is input.dtype:
+        return input
+    if input._requires_grad and graph._grad_enabled:
+        raise RuntimeError(
+            "view(dtype) is not differentiable: call .detach() first (or use .to(dtype), "
+            "which converts the values instead of reinterpreting the bytes)")
+    try:
+        array = input._data.view(dtype.numpy)
+    except ValueError as exc:
+        raise RuntimeError(f"view(dtype): cannot view {input.dtype} as {dtype} here: {exc}") from None
+    return _as_view(Tensor._wrap(array, input._device), input)
 
 
 def view_as(input, other):
@@ -221,18 +417,25 @@ def view_as(input, other):
 def reshape(input, *shape):
     """New shape; a view when the layout allows it, a copy otherwise."""
     target = infer_shape(_shape_args(shape), input.numel())
-    out = Reshape.apply(input, shape=target)
-    if np.shares_memory(out._data, input._data) if isinstance(out._data, np.ndarray) else False:
-        _as_view(out, input)
-    return out
+    strides = view_strides(input.shape, element_strides(input._data), target)
+    if strides is None:
+        return UnsafeView.apply(input, shape=target)
+    return _as_view(View.apply(input, shape=target, strides=strides), input)
+
+
+def reshape_as(input, other):
+    return reshape(input, other.shape)
 
 
 def flatten(input, start_dim=0, end_dim=-1):
+    """Merge the axes ``start_dim..end_dim`` into one (a view when the layout allows)."""
     if input.dim() == 0:
         return reshape(input, 1)
     start, end = normalize_dim(start_dim, input.dim()), normalize_dim(end_dim, input.dim())
     if start > end:
         raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    if start == end:
+        return input
     shape = input.shape
     return reshape(input, shape[:start] + (-1,) + shape[end + 1:])
 
@@ -240,27 +443,43 @@ def flatten(input, start_dim=0, end_dim=-1):
 def unflatten(input, dim, sizes):
     axis = normalize_dim(dim, input.dim())
     shape = input.shape
-    return view(input, shape[:axis] + tuple(sizes) + shape[axis + 1:])
+    sizes = tuple(int(s) for s in sizes)
+    if -1 in sizes:
+        inner = infer_shape(sizes, shape[axis])
+    else:
+        inner, product = sizes, 1
+        for s in sizes:
+            product *= s
+        if product != shape[axis]:
+            raise RuntimeError(
+                f"unflatten: Provided sizes {list(sizes)} don't multiply up to the size of dim "
+                f"{axis} ({shape[axis]}) in the input tensor")
+    return view(input, shape[:axis] + tuple(inner) + shape[axis + 1:])
 
 
 def squeeze(input, dim=None):
-    """Drop axes of size 1 (all of them, or the given one if it has size 1)."""
-    shape = list(input.shape)
+    """Drop axes of size 1 (all of them, or those of ``dim`` that have size 1)."""
+    shape, strides = input.shape, element_strides(input._data)
     if dim is None:
-        new = [s for s in shape if s != 1]
+        keep = [i for i, s in enumerate(shape) if s != 1]
     else:
         dims = dim if isinstance(dim, (tuple, list)) else (dim,)
         axes = {normalize_dim(d, input.dim()) for d in dims}
-        new = [s for i, s in enumerate(shape) if not (i in axes and s == 1)]
-    return view(input, tuple(new))
+        keep = [i for i, s in enumerate(shape) if not (i in axes and s == 1)]
+    new_shape = tuple(shape[i] for i in keep)
+    new_strides = tuple(strides[i] for i in keep)
+    return _as_view(Squeeze.apply(input, shape=new_shape, strides=new_strides), input)
 
 
 def unsqueeze(input, dim):
     """Insert an axis of size 1 at ``dim``."""
     axis = normalize_dim(dim, input.dim() + 1)
-    shape = list(input.shape)
+    shape, strides = list(input.shape), list(element_strides(input._data))
+    # PyTorch's choice of stride for the new axis (it is never used to move).
+    step = shape[axis] * strides[axis] if axis < len(shape) else 1
     shape.insert(axis, 1)
-    return view(input, tuple(shape))
+    strides.insert(axis, step)
+    return _as_view(Unsqueeze.apply(input, shape=tuple(shape), strides=tuple(strides)), input)
 
 
 def permute(input, *dims):
@@ -280,8 +499,8 @@ def transpose(input, dim0, dim1):
     """Swap two axes (a view)."""
     n = input.dim()
     axes = list(range(n))
+    a, b = normalize_dim(dim0, n), normalize_dim(dim1, n)
     if n:
-        a, b = normalize_dim(dim0, n), normalize_dim(dim1, n)
         axes[a], axes[b] = axes[b], axes[a]
     return _as_view(Transpose.apply(input, dims=tuple(axes)), input)
 
@@ -290,23 +509,34 @@ swapaxes = swapdims = transpose
 
 
 def t(input):
-    """Transpose a matrix (0-d and 1-D tensors come back as they are)."""
+    """Transpose a matrix (0-d and 1-D tensors come back as they are, as views)."""
     if input.dim() > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.dim()}D")
-    return transpose(input, 0, 1) if input.dim() == 2 else view(input, input.shape)
+    if input.dim() == 2:
+        return _as_view(TransposeMatrix.apply(input, dims=(1, 0)), input)
+    return _alias(input)
+
+
+def _alias(input):
+    return _as_view(Alias.apply(input, shape=input.shape, strides=element_strides(input._data)),
+                    input)
 
 
 def expand(input, *sizes):
-    """Stretch size-1 axes to ``sizes`` without copying (-1 keeps a size)."""
-    sizes = _shape_args(sizes)
-    shape = input.shape
+    """Stretch size-1 axes to ``sizes`` without copying (-1 keeps a size).
+
+    The stretched axes get stride 0: every place along them is the same
+    element in memory.
+    """
+    sizes = tuple(int(s) for s in _shape_args(sizes))
+    shape, strides = input.shape, element_strides(input._data)
     if len(sizes) < len(shape):
         raise RuntimeError(
             f"expand({input.type()}{{{list(shape)}}}, size={list(sizes)}): the number of sizes "
             f"provided ({len(sizes)}) must be greater or equal to the number of dimensions in the "
             f"tensor ({len(shape)})")
     lead = len(sizes) - len(shape)
-    target = []
+    target, target_strides = [], []
     for i, size in enumerate(sizes):
         own = shape[i - lead] if i >= lead else None
         if size == -1:
@@ -315,16 +545,19 @@ def expand(input, *sizes):
                     f"The expanded size of the tensor (-1) isn't allowed in a leading, "
                     f"non-existing dimension {i}")
             size = own
+        elif size < 0:
+            raise RuntimeError(
+                f"expand(): the size {size} at dimension {i} is negative; use -1 to keep a "
+                "dimension's size")
         elif own is not None and own != size and own != 1:
             raise RuntimeError(
                 f"The expanded size of the tensor ({size}) must match the existing size ({own}) "
                 f"at non-singleton dimension {i}.  Target sizes: {list(sizes)}.  Tensor sizes: "
                 f"{list(shape)}")
         target.append(size)
-    target = tuple(target)
-    if target == tuple(shape):
-        return _as_view(View.apply(input, shape=target), input)
-    return _as_view(Expand.apply(input, shape=target), input)
+        target_strides.append(strides[i - lead] if own is not None and own == size else 0)
+    return _as_view(Expand.apply(input, shape=tuple(target), strides=tuple(target_strides)),
+                    input)
 
 
 def expand_as(input, other):
@@ -335,36 +568,56 @@ def broadcast_to(input, shape):
     return expand(input, shape)
 
 
-def contiguous(input):
+def contiguous(input, memory_format=None):
     """``input`` itself when its storage is in row-major order, else a row-major copy."""
-    return input if input.is_contiguous() else Contiguous.apply(input)
+    return input if input._data.flags.c_contiguous else Contiguous.apply(input)
 
 
-def is_contiguous(input):
-    return bool(input._data.flags.c_contiguous)
-
-
-def clone(input):
+def clone(input, memory_format=None):
+    """A copy with its own storage (and the same layout), still in the graph."""
     return Clone.apply(input)
 
 
 def _tensors(tensors, name):
+    if isinstance(tensors, Tensor):
+        raise TypeError(f"{name}(): argument 'tensors' (position 1) must be tuple of Tensors, "
+                        "not Tensor")
     tensors = list(tensors)
     if not tensors:
-        raise RuntimeError(f"{name}(): expected a non-empty list of Tensors")
+        if name == "cat":
+            raise ValueError("autodidact.cat(): expected a non-empty list of Tensors")
+        raise RuntimeError("stack expects a non-empty TensorList")
+    for i, t in enumerate(tensors):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"expected Tensor as element {i} in argument 0, but got "
+                            f"{type(t).__name__}")
     from .elementwise import promote
     converted, _ = promote(*tensors)
     return converted
 
 
-def cat(tensors, dim=0):
+def _finish(result, out, name):
+    if out is None:
+        return result
+    from .inplace import write_out
+    if isinstance(out, Tensor) and not _dt.can_cast(result.dtype, out.dtype):
+        from .elementwise import _dt_name
+        raise TypeError(f"autodidact.cat(): input types can't be cast to the desired output "
+                        f"type {_dt_name(out.dtype)}")
+    return write_out(result, out, name)
+
+
+def cat(tensors, dim=0, *, out=None):
     """Join tensors along an existing axis (dtypes promote, shapes must agree elsewhere)."""
     tensors = _tensors(tensors, "cat")
+    for i, t in enumerate(tensors):
+        if t.dim() == 0:
+            raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
     # PyTorch skips 1-D empty tensors here (a legacy rule kept for old code).
-    tensors = [t for t in tensors if not (t.dim() == 1 and t.numel() == 0)] or tensors[:1]
-    axis = normalize_dim(dim, tensors[0].dim())
-    ref = tensors[0].shape
-    for i, t in enumerate(tensors[1:], start=1):
+    kept = [t for t in tensors if not (t.dim() == 1 and t.numel() == 0)] or tensors[:1]
+    axis = normalize_dim(dim, kept[0].dim())
+    ref = kept[0].shape
+    for i, t in enumerate(kept[1:], start=1):
         if t.dim() != len(ref):
             raise RuntimeError(
                 f"Tensors must have same number of dimensions: got {len(ref)} and {t.dim()}")
@@ -373,13 +626,13 @@ def cat(tensors, dim=0):
                 raise RuntimeError(
                     f"Sizes of tensors must match except in dimension {axis}. Expected size {x} "
                     f"but got size {y} for tensor number {i} in the list.")
-    return Cat.apply(*tensors, dim=axis)
+    return _finish(Cat.apply(*kept, dim=axis), out, "cat")
 
 
 concat = concatenate = cat
 
 
-def stack(tensors, dim=0):
+def stack(tensors, dim=0, *, out=None):
     """Join same-shape tensors along a new axis."""
     tensors = _tensors(tensors, "stack")
     axis = normalize_dim(dim, tensors[0].dim() + 1)
@@ -388,26 +641,63 @@ def stack(tensors, dim=0):
             raise RuntimeError(
                 f"stack expects each tensor to be equal size, but got {list(tensors[0].shape)} at "
                 f"entry 0 and {list(t.shape)} at entry {i}")
-    return Stack.apply(*tensors, dim=axis)
+    return _finish(Stack.apply(*tensors, dim=axis), out, "stack")
 
 
-def flip(input, dims):
-    """Reverse the order along ``dims`` (a copy, as in PyTorch): what ``x[::-1]`` means."""
-    dims = (dims,) if isinstance(dims, int) else tuple(dims)
-    axes = tuple(normalize_dim(d, input.dim()) for d in dims)
-    return Flip.apply(input, dims=axes)
+def flip(input, *dims, **kwargs):
+    """Reverse the order along ``dims`` (a copy, as in PyTorch): what ``x[::-1]`` means.
+
+        >>> autodidact.arange(4).flip(0)
+        tensor([3, 2, 1, 0])
+    """
+    if "dims" in kwargs:
+        dims = (kwargs.pop("dims"),)
+    if kwargs:
+        raise TypeError(f"flip() got unexpected keyword arguments {sorted(kwargs)}")
+    if not dims:
+        raise TypeError('flip() missing 1 required positional arguments: "dims"')
+    if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
+        dims = tuple(dims[0])
+    axes = []
+    for d in dims:
+        axis = normalize_dim(d, input.dim())
+        if axis in axes:
+            raise RuntimeError(f"dim {axis} appears multiple times in the list of dims")
+        axes.append(axis)
+    return Flip.apply(input, dims=tuple(axes) if input.dim() else ())
 
 
 def narrow(input, dim, start, length):
     """The slice ``start:start+length`` along ``dim`` (a view)."""
+    if input.dim() == 0:
+        raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
     axis = normalize_dim(dim, input.dim())
+    size = input.shape[axis]
+    start, length = int(start), int(length)
+    if length < 0:
+        raise RuntimeError("narrow(): length must be non-negative.")
+    if not -size <= start <= size:
+        raise IndexError(f"start out of range (expected to be in range of [{-size}, {size}], "
+                         f"but got {start})")
+    if start < 0:
+        start += size
+    if start + length > size:
+        raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
     index = [slice(None)] * input.dim()
     index[axis] = slice(start, start + length)
     return input[tuple(index)]
 
 
 def select(input, dim, index):
+    """The slice at ``index`` along ``dim``, with that axis removed (a view)."""
+    if input.dim() == 0:
+        raise IndexError("select() cannot be applied to a 0-dim tensor.")
     axis = normalize_dim(dim, input.dim())
+    size = input.shape[axis]
+    index = int(index)
+    if not -size <= index < size:
+        raise IndexError(f"select(): index {index} out of range for tensor of size "
+                         f"{list(input.shape)} at dimension {axis}")
     key = [slice(None)] * input.dim()
     key[axis] = index
     return input[tuple(key)]
@@ -419,11 +709,18 @@ def split(tensor, split_size_or_sections, dim=0):
     length = tensor.shape[axis]
     if isinstance(split_size_or_sections, int):
         size = split_size_or_sections
-        if size <= 0 and length:
-            raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {length}")
+        if size < 0:
+            raise RuntimeError(f"split expects split_size be non-negative, but got split_size={size}")
+        if size == 0 and length:
+            raise RuntimeError(
+                f"split_size can only be 0 if dimension size is 0, but got dimension size of {length}")
         sizes = [min(size, length - i) for i in range(0, length, size)] if size else [0]
+        sizes = sizes or [0]
     else:
-        sizes = list(split_size_or_sections)
+        sizes = [int(s) for s in split_size_or_sections]
+        if any(s < 0 for s in sizes):
+            raise RuntimeError("split_with_sizes expects split_sizes have only non-negative "
+                               f"entries, but got split_sizes={sizes}")
         if sum(sizes) != length:
             raise RuntimeError(
                 f"split_with_sizes expects split_sizes to sum exactly to {length} (input tensor's "
@@ -451,8 +748,13 @@ def unbind(input, dim=0):
 
 def repeat(input, *repeats):
     """Tile the tensor ``repeats[i]`` times along each axis (a copy)."""
-    repeats = tuple(_shape_args(repeats))
+    repeats = tuple(int(r) for r in _shape_args(repeats))
     if len(repeats) < input.dim():
         raise RuntimeError(
             "Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor")
+    if any(r < 0 for r in repeats):
+        padded = (1,) * (len(repeats) - input.dim()) + tuple(input.shape)
+        shape = [r * s for r, s in zip(repeats, padded)]
+        bad = next(s for s in shape if s < 0)
+        raise RuntimeError(f"Trying to create tensor with negative dimension {bad}: {shape}")
     return Repeat.apply(input, repeats=repeats)

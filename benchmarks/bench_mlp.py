@@ -1,0 +1,310 @@
+"""A training step of an MLP, autodidact against raw NumPy and PyTorch: side by side, in one run.
+
+Three measurements, printed as tables with ratios to raw NumPy:
+
+1. Speed: one training step (zero_grad, forward, cross-entropy, backward,
+   SGD step) of an MLP 784-256-10 with ReLU, batch 128, float32, fixed
+   random data, the same initial weights everywhere. "numpy" is the same
+   network written by hand, forward and backward: the limit for a
+   NumPy-backed engine. PyTorch runs on the CPU with one thread (BLAS is
+   pinned to one thread for everyone). The frameworks take turns, with a
+   short pause between turns; each figure is the median of the turns.
+2. Memory: peak resident memory beyond the data (after imports and
+   the input arrays exist) over 50 steps, each framework in its own fresh
+   process, median of several processes (default 7).
+3. ``(A @ B).sum()`` forward and backward, A and B 1024x1024 float32
+   requiring grad, against the three raw matmuls it costs (A @ B,
+   G @ B^T, A^T @ G).
+
+    python -m benchmarks.bench_mlp [--repeats 15] [--steps 20] [--memory-runs 7]
+
+PyTorch is optional: without it its rows are left out.
+"""
+
+import os
+
+for _name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_name] = "1"   # before NumPy loads its BLAS: one thread for every framework
+
+import argparse  # noqa: E402
+import gc  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+BATCH, SIZES, LR = 128, (784, 256, 10), 0.01
+FRAMEWORKS = ("numpy", "autodidact", "torch")
+
+
+def make_data(seed=0):
+    """Fixed random inputs and labels, and the initial weights all frameworks start from."""
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((BATCH, SIZES[0]), dtype=np.float32)
+    y = rng.integers(0, SIZES[-1], BATCH).astype(np.int64)
+    weights = []
+    for fan_in, fan_out in zip(SIZES[:-1], SIZES[1:]):
+        bound = 1 / np.sqrt(fan_in)
+        weights.append(rng.uniform(-bound, bound, (fan_out, fan_in)).astype(np.float32))
+        weights.append(rng.uniform(-bound, bound, fan_out).astype(np.float32))
+    return x, y, weights
+
+
+# ------------------------------------------------------------ the three steps
+
+def numpy_step(x, y, weights):
+    """The network by hand: forward, softmax cross-entropy, backward, SGD."""
+    w1, b1, w2, b2 = [w.copy() for w in weights]
+    rows = np.arange(len(y))
+
+    def step():
+        nonlocal w1, b1, w2, b2
+        h = x @ w1.T
+        h += b1
+        a = np.maximum(h, 0)
+        z = a @ w2.T
+        z += b2
+        z -= z.max(axis=1, keepdims=True)
+        e = np.exp(z)
+        s = e.sum(axis=1, keepdims=True)
+        loss = float(np.log(s[:, 0]).sum() - z[rows, y].sum()) / len(y)
+        dz = e / s                       # softmax - onehot, over the batch
+        dz[rows, y] -= 1
+        dz /= len(y)
+        dw2 = dz.T @ a
+        db2 = dz.sum(axis=0)
+        da = dz @ w2
+        da *= h > 0
+        dw1 = da.T @ x
+        db1 = da.sum(axis=0)
+        w1 -= LR * dw1
+        b1 -= LR * db1
+        w2 -= LR * dw2
+        b2 -= LR * db2
+        return loss
+    return step
+
+
+def autodidact_step(x, y, weights):
+    import autodidact
+    from autodidact import nn, optim
+    model = nn.Sequential(nn.Linear(SIZES[0], SIZES[1]), nn.ReLU(), nn.Linear(SIZES[1], SIZES[2]))
+    with autodidact.no_grad():
+        for param, value in zip(model.parameters(), weights):
+            param.copy_(autodidact.from_numpy(value))
+    optimizer = optim.SGD(model.parameters(), lr=LR)
+    criterion = nn.CrossEntropyLoss()
+    inputs, labels = autodidact.from_numpy(x), autodidact.from_numpy(y)
+
+    def step():
+        optimizer.zero_grad()
+        loss = criterion(model(inputs), labels)
+        loss.backward()
+        optimizer.step()
+        return loss.item()
+    return step
+
+
+def torch_step(x, y, weights):
+    import torch
+    torch.set_num_threads(1)
+    from torch import nn, optim
+    model = nn.Sequential(nn.Linear(SIZES[0], SIZES[1]), nn.ReLU(), nn.Linear(SIZES[1], SIZES[2]))
+    with torch.no_grad():
+        for param, value in zip(model.parameters(), weights):
+            param.copy_(torch.from_numpy(value))
+    optimizer = optim.SGD(model.parameters(), lr=LR)
+    criterion = nn.CrossEntropyLoss()
+    inputs, labels = torch.from_numpy(x), torch.from_numpy(y)
+
+    def step():
+        optimizer.zero_grad()
+        loss = criterion(model(inputs), labels)
+        loss.backward()
+        optimizer.step()
+        return loss.item()
+    return step
+
+
+STEPS = {"numpy": numpy_step, "autodidact": autodidact_step, "torch": torch_step}
+
+
+def available(frameworks):
+    found = []
+    for name in frameworks:
+        if name == "torch":
+            try:
+                import torch  # noqa: F401
+            except ImportError:
+                print("(torch is not installed: its rows are left out)")
+                continue
+        found.append(name)
+    return found
+
+
+# ------------------------------------------------------------ 1. speed
+
+def time_steps(frameworks, repeats, steps, pause):
+    x, y, weights = make_data()
+    runners = {name: STEPS[name](x, y, weights) for name in frameworks}
+    losses = {name: [runners[name]() for _ in range(3)] for name in frameworks}   # warm up
+    first = {name: values[0] for name, values in losses.items()}
+    spread = max(first.values()) - min(first.values())
+    print(f"first-step loss: " + ", ".join(f"{n} {v:.6f}" for n, v in first.items())
+          + f" (spread {spread:.1e}: the same network everywhere)")
+    times = {name: [] for name in frameworks}
+    for _ in range(repeats):
+        for name in frameworks:
+            run = runners[name]
+            gc.collect()
+            start = time.perf_counter()
+            for _ in range(steps):
+                run()
+            times[name].append((time.perf_counter() - start) / steps)
+            time.sleep(pause)
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
+# ------------------------------------------------------------ 2. memory
+
+def _status_kib(field):
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    raise RuntimeError(f"no {field} in /proc/self/status")
+
+
+def child_memory(name, steps):
+    """In a fresh process: peak RSS (MiB) over ``steps`` steps, beyond imports and data."""
+    if name == "torch":
+        import torch  # noqa: F401  (imports are not the framework's training memory)
+    elif name == "autodidact":
+        import autodidact  # noqa: F401
+    x, y, weights = make_data()
+    gc.collect()
+    baseline = _status_kib("VmRSS")
+    try:
+        with open("/proc/self/clear_refs", "w") as clear:
+            clear.write("5")   # reset the peak (VmHWM) to the current RSS
+        peak_field = "VmHWM"
+    except OSError:
+        peak_field = None
+    step = STEPS[name](x, y, weights)
+    for _ in range(steps):
+        step()
+    if peak_field is None:
+        import resource
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    else:
+        peak = _status_kib(peak_field)
+    print(f"{(peak - baseline) / 1024:.3f}")
+
+
+def measure_memory(frameworks, runs, steps):
+    results = {name: [] for name in frameworks}
+    for _ in range(runs):
+        for name in frameworks:   # in turns, each in its own process
+            out = subprocess.run([sys.executable, "-m", "benchmarks.bench_mlp", "--child", name,
+                                  "--child-steps", str(steps)], cwd=ROOT, check=True,
+                                 capture_output=True, text=True)
+            results[name].append(float(out.stdout.strip().splitlines()[-1]))
+    return {name: statistics.median(values) for name, values in results.items()}
+
+
+# ------------------------------------------------------------ 3. (A @ B).sum()
+
+def time_matmul(repeats, n=1024, pause=0.05, with_torch=True):
+    import autodidact
+    rng = np.random.default_rng(1)
+    a = rng.standard_normal((n, n), dtype=np.float32)
+    b = rng.standard_normal((n, n), dtype=np.float32)
+
+    def raw():
+        g = np.ones((n, n), dtype=np.float32)
+        a @ b, g @ b.T, a.T @ g
+
+    A = autodidact.tensor(a, requires_grad=True)
+    B = autodidact.tensor(b, requires_grad=True)
+
+    def ours():
+        A.grad = B.grad = None
+        (A @ B).sum().backward()
+
+    runs = {"numpy (3 matmuls)": raw, "autodidact": ours}
+    if with_torch:
+        import torch
+        torch.set_num_threads(1)
+        TA = torch.tensor(a, requires_grad=True)
+        TB = torch.tensor(b, requires_grad=True)
+
+        def theirs():
+            TA.grad = TB.grad = None
+            (TA @ TB).sum().backward()
+        runs["torch"] = theirs
+    times = {name: [] for name in runs}
+    for run in runs.values():
+        run()   # warm up
+    for _ in range(repeats):
+        for name, run in runs.items():
+            start = time.perf_counter()
+            run()
+            times[name].append(time.perf_counter() - start)
+            time.sleep(pause)
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
+# ------------------------------------------------------------ report
+
+def table(title, unit, values, reference):
+    print(f"\n{title}")
+    print(f"  {'':<20}{unit:>12}{'x numpy':>10}")
+    for name, value in values.items():
+        print(f"  {name:<20}{value:>12.3f}{value / values[reference]:>10.2f}")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=15, help="turns per framework (speed)")
+    parser.add_argument("--steps", type=int, default=20, help="training steps per turn")
+    parser.add_argument("--pause", type=float, default=0.05, help="seconds between turns")
+    parser.add_argument("--memory-runs", type=int, default=7, help="processes per framework")
+    parser.add_argument("--memory-steps", type=int, default=50)
+    parser.add_argument("--matmul-repeats", type=int, default=9)
+    parser.add_argument("--skip", nargs="*", default=(), choices=("speed", "memory", "matmul"))
+    parser.add_argument("--child", choices=FRAMEWORKS, help=argparse.SUPPRESS)
+    parser.add_argument("--child-steps", type=int, default=50, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        child_memory(args.child, args.child_steps)
+        return
+    frameworks = available(FRAMEWORKS)
+    import platform
+    print(f"MLP {'-'.join(map(str, SIZES))} ReLU, batch {BATCH}, float32, SGD lr={LR}; "
+          f"one BLAS thread; Python {platform.python_version()}, NumPy {np.__version__}"
+          + (f", torch {__import__('torch').__version__}" if "torch" in frameworks else ""))
+    if "speed" not in args.skip:
+        speed = time_steps(frameworks, args.repeats, args.steps, args.pause)
+        table(f"1. training step (median of {args.repeats} turns of {args.steps} steps)",
+              "ms/step", {k: v * 1e3 for k, v in speed.items()}, "numpy")
+        if "torch" in speed:
+            print(f"  autodidact / torch: {speed['autodidact'] / speed['torch']:.2f}x")
+    if "memory" not in args.skip:
+        memory = measure_memory(frameworks, args.memory_runs, args.memory_steps)
+        table(f"2. peak RSS beyond the data, {args.memory_steps} steps (median of "
+              f"{args.memory_runs} processes)", "MiB", memory, "numpy")
+    if "matmul" not in args.skip:
+        mm = time_matmul(args.matmul_repeats, with_torch="torch" in frameworks)
+        table(f"3. (A @ B).sum() forward + backward, 1024x1024 float32 (median of "
+              f"{args.matmul_repeats})", "ms", {k: v * 1e3 for k, v in mm.items()},
+              "numpy (3 matmuls)")
+
+
+if __name__ == "__main__":
+    main()
