@@ -18,6 +18,11 @@ COMMANDS = {
              "draw the seed's graph and the zero-grad pitfall into autodidact-out/"),
     "graph": ("viz.commands", "graph_command",
               "run a script and draw the graph of its last expression (--var NAME)"),
+    "lessons": ("lessons.commands", "lessons_command", "list the course's lessons, one line each"),
+    "lesson": ("lessons.commands", "lesson_command",
+               "run lesson N (--notebook: write it as a Jupyter notebook)"),
+    "exercises": ("lessons.commands", "exercises_command",
+                  "start N: copy lesson N's exercises to my-exercises/; check N: test them"),
 }
 
 

@@ -272,9 +272,6 @@ def _uninitialised(shape):
 
 def _shape(size, name):
     """The shape given as ``f(2, 3)`` or ``f((2, 3))``, with PyTorch's errors for bad sizes."""
-    if not size and name != "eye":
-        raise TypeError(f'{name}() missing 1 required positional arguments: "size" (use '
-                        f'{name}(()) for a 0-d tensor)')
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = tuple(size[0])
     elif len(size) == 1 and (isinstance(size[0], bool)

@@ -63,8 +63,9 @@ class Scalar(Node):
         self.data = float(data)
         self.grad = 0.0          # d(output)/d(self), filled in by backward()
         self.label = label       # a name for drawings, e.g. "w1"
-        self._hooks = None       # the engine's hook list (Node.__init__ is not
-                                 # called: next_functions is a property here)
+        # Node.__init__ is skipped (it would assign next_functions, which is
+        # a property here), so set the engine's hook list by hand.
+        self._hooks = None
         if parents and is_grad_enabled():
             self.op = op
             self.parents = parents
@@ -91,7 +92,9 @@ class Scalar(Node):
         """The engine calls this with d(output)/d(self); return one gradient per parent.
 
         The chain rule, one link: d(output)/d(parent) =
-        d(output)/d(self) * d(self)/d(parent).
+        d(output)/d(self) * d(self)/d(parent). Every Scalar keeps the
+        gradient that passed through it, not only the leaves (as in
+        micrograd; a Tensor keeps it on leaves only).
         """
         self.grad += grad      # +=, not =: gradients add up over backward calls
         return [grad * local for local in self.local_grads]
@@ -220,7 +223,10 @@ def _as_scalar(value):
 def zero_grad(scalars):
     """Set ``.grad`` of each Scalar back to 0.0 (gradients accumulate otherwise).
 
-        >>> zero_grad(model.parameters())   # once per training step, before backward
+    Call it once per training step, before ``backward()``.
+
+        >>> w = Scalar(1.0); (w * 3).backward(); zero_grad([w]); w.grad
+        0.0
     """
     for s in scalars:
         s.grad = 0.0

@@ -438,6 +438,7 @@ class Tensor:
             if tensor is not None:
                 g = grad.detach()
                 tensor._grad = g.clone() if tensor._grad is None else tensor._grad + g
+        keep.keeps_grad = True   # _add_hook keeps it last: .grad is what the other hooks made
         _add_hook(self.grad_fn, keep)
 
     def register_hook(self, hook):
@@ -575,8 +576,12 @@ def normalize_dim(dim, ndim):
 def _add_hook(node, hook):
     if node._hooks is None:
         node._hooks = []
-    node._hooks.append(hook)
-    return node._hooks
+    hooks = node._hooks
+    if hooks and getattr(hooks[-1], "keeps_grad", False):
+        hooks.insert(len(hooks) - 1, hook)   # retain_grad's hook runs after all others
+    else:
+        hooks.append(hook)
+    return hooks
 
 
 class _HookHandle:

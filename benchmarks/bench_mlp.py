@@ -158,17 +158,20 @@ def time_steps(frameworks, repeats, steps, pause):
     spread = max(first.values()) - min(first.values())
     print(f"first-step loss: " + ", ".join(f"{n} {v:.6f}" for n, v in first.items())
           + f" (spread {spread:.1e}: the same network everywhere)")
-    times = {name: [] for name in frameworks}
+    wall = {name: [] for name in frameworks}
+    cpu = {name: [] for name in frameworks}
     for _ in range(repeats):
         for name in frameworks:
             run = runners[name]
             gc.collect()
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             for _ in range(steps):
                 run()
-            times[name].append((time.perf_counter() - start) / steps)
+            wall[name].append((time.perf_counter() - start) / steps)
+            cpu[name].append((time.process_time() - start_cpu) / steps)
             time.sleep(pause)
-    return {name: statistics.median(values) for name, values in times.items()}
+    return ({name: statistics.median(values) for name, values in wall.items()},
+            {name: statistics.median(values) for name, values in cpu.items()})
 
 
 # ------------------------------------------------------------ 2. memory
@@ -262,11 +265,19 @@ def time_matmul(repeats, n=1024, pause=0.05, with_torch=True):
 
 # ------------------------------------------------------------ report
 
-def table(title, unit, values, reference):
+def table(title, unit, values, reference, extra=None):
+    """One row per framework: the value and its ratio to ``reference`` (and ``extra``'s likewise)."""
     print(f"\n{title}")
-    print(f"  {'':<20}{unit:>12}{'x numpy':>10}")
+    head = f"  {'':<20}{unit:>12}{'x numpy':>10}"
+    if extra is not None:
+        extra_unit, extra_values = extra
+        head += f"{extra_unit:>14}{'x numpy':>10}"
+    print(head)
     for name, value in values.items():
-        print(f"  {name:<20}{value:>12.3f}{value / values[reference]:>10.2f}")
+        row = f"  {name:<20}{value:>12.3f}{value / values[reference]:>10.2f}"
+        if extra is not None:
+            row += f"{extra_values[name]:>14.3f}{extra_values[name] / extra_values[reference]:>10.2f}"
+        print(row)
 
 
 def main(argv=None):
@@ -290,11 +301,14 @@ def main(argv=None):
           f"one BLAS thread; Python {platform.python_version()}, NumPy {np.__version__}"
           + (f", torch {__import__('torch').__version__}" if "torch" in frameworks else ""))
     if "speed" not in args.skip:
-        speed = time_steps(frameworks, args.repeats, args.steps, args.pause)
-        table(f"1. training step (median of {args.repeats} turns of {args.steps} steps)",
-              "ms/step", {k: v * 1e3 for k, v in speed.items()}, "numpy")
+        speed, cpu = time_steps(frameworks, args.repeats, args.steps, args.pause)
+        table(f"1. training step (median of {args.repeats} turns of {args.steps} steps; wall "
+              "clock, and CPU time of the process)", "ms/step",
+              {k: v * 1e3 for k, v in speed.items()}, "numpy",
+              extra=("CPU ms/step", {k: v * 1e3 for k, v in cpu.items()}))
         if "torch" in speed:
-            print(f"  autodidact / torch: {speed['autodidact'] / speed['torch']:.2f}x")
+            print(f"  autodidact / torch: {speed['autodidact'] / speed['torch']:.2f}x wall, "
+                  f"{cpu['autodidact'] / cpu['torch']:.2f}x CPU")
     if "memory" not in args.skip:
         memory = measure_memory(frameworks, args.memory_runs, args.memory_steps)
         table(f"2. peak RSS beyond the data, {args.memory_steps} steps (median of "

@@ -120,7 +120,10 @@ class Lesson:
                 print(f"  (no Graphviz renderer, so only the DOT source was written: {error})")
         else:                                 # a matplotlib Figure
             picture.savefig(svg)
-            picture.savefig(png, dpi=100)
+            # About 1024 pixels wide: a smaller figure (viz's plots) is scaled up,
+            # text and all, so that it fills a projected slide as ours do.
+            width = picture.get_size_inches()[0]
+            picture.savefig(png, dpi=min(160, max(100, round(1024 / width))))
             paths = [svg, png]
         self.written += paths
         print(f"  >> look at {self._show(paths[-1])}: {what}")

@@ -359,6 +359,11 @@ def test_retain_grad_keeps_a_non_leaf_gradient():
     assert y.grad.tolist() == [12.0, 24.0]          # it accumulates like a leaf's
     x.retain_grad()                                 # a leaf: nothing to do
     assert not x.retains_grad
+    w = x * 3
+    w.retain_grad()
+    w.register_hook(lambda g: g * 10)               # registered later, yet .grad sees it
+    w.sum().backward()
+    assert w.grad.tolist() == [10.0, 10.0]
 
 
 def test_hooks_on_leaves_and_non_leaves_see_and_can_replace_the_gradient():

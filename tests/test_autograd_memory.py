@@ -20,7 +20,6 @@ from autodidact import autograd
 
 @pytest.fixture
 def no_gc():
-    gc.collect()
     gc.disable()
     try:
         yield

@@ -309,13 +309,6 @@ def test_creator_dtypes_from_python_types():
     assert autodidact.ones(2, dtype=bool).dtype is autodidact.bool
 
 
-@pytest.mark.parametrize("name", ["zeros", "ones", "empty", "rand", "randn"])
-def test_a_size_is_required(name):
-    with raises(TypeError, f'{name}() missing 1 required positional arguments: "size"'):
-        getattr(autodidact, name)()
-    assert getattr(autodidact, name)(()).shape == ()
-
-
 def test_zeros_negative_size():
     with raises(RuntimeError, "zeros: Dimension size must be non-negative."):
         autodidact.zeros(-1)

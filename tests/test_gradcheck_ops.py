@@ -81,6 +81,14 @@ def _inplace_unary(M, x):
     return y * x
 
 
+def _inplace_on_views(M, x, b):
+    y = x * 1
+    y[:, 1:].mul_(b)          # through a slice
+    y.t()[0].sub_(b[0])       # through a transposed view
+    y.view(-1)[::4] *= 2      # through a strided view
+    return y
+
+
 def _inplace_clamp_relu(M, x):
     y = x + 0.1
     y.clamp_(-0.5, 0.7)
@@ -239,6 +247,8 @@ CASES = [
          name="inplace_arithmetic"),
     case("inplace", _inplace_unary, UNARY[2:], name="inplace_unary"),
     case("inplace", _inplace_clamp_relu, UNARY[2:], name="inplace_clamp_relu"),
+    case("inplace", _inplace_on_views, [((3, 3), (2,))], name="inplace_on_views",
+         contiguous_only=True),
     case("cast", lambda M, a: a.float().double(), UNARY, eps=1e-2, atol=1e-4, name="cast_float32"),
     case("cast", lambda M, a: a.to(M.float16).to(M.float64), [(5,), (2, 3)], eps=1e-1, atol=2e-3,
          name="cast_float16"),
@@ -397,3 +407,42 @@ def test_second_derivatives_match_torch(c, shapes, noncontig, torch_oracle):
         else:
             assert a is not None, f"input {i}: no second derivative"
             np.testing.assert_allclose(a, b, rtol=1e-7, atol=1e-9, err_msg=f"input {i}")
+
+
+# ------------------------------------------------------- gradcheck itself
+
+def test_gradcheck_checks_every_input_and_output():
+    a = autodidact.randn(2, 3, dtype=autodidact.float64, requires_grad=True)
+    b = autodidact.randn(3, dtype=autodidact.float64, requires_grad=True)
+    c = autodidact.randn(3, dtype=autodidact.float64)              # no grad: not perturbed
+    assert gradcheck(lambda a, b, c, k: (a * b + c * k, (a - b).exp().sum(0)), (a, b, c, 2.0))
+    assert gradcheck(lambda a, b: a.max(1), (a, b))                 # (values, indices)
+    unused = autodidact.randn(2, dtype=autodidact.float64, requires_grad=True)
+    assert gradcheck(lambda a, u: a * 2, (a, unused))               # zero both ways
+
+
+def test_gradcheck_failure_names_the_input_the_element_and_both_values():
+    from autodidact.function import swap_backward
+    a = autodidact.tensor([[1.0, 2.0], [3.0, 4.0]], dtype=autodidact.float64, requires_grad=True)
+    b = autodidact.tensor([0.5, -1.5], dtype=autodidact.float64, requires_grad=True)
+    wrong = lambda ctx, grad: (grad * ctx.saved_tensors[1], grad * 0)   # noqa: E731
+    with swap_backward("mul", wrong):
+        with pytest.raises(autodidact.autograd.GradcheckError) as info:
+            gradcheck(lambda a, b: a * b, (a, b))
+        assert not gradcheck(lambda a, b: a * b, (a, b), raise_exception=False)
+    message = str(info.value)
+    assert message.startswith("Jacobian mismatch for input 1 at element (0,): backward gives 0.0,"
+                              " finite differences give ")
+    assert "eps=1e-06" in message
+
+
+def test_gradcheck_wants_float64_and_contiguous_inputs():
+    x = autodidact.randn(3, requires_grad=True)
+    with pytest.raises(ValueError, match="gradcheck needs float64 inputs.*input 0 is "
+                                         "autodidact.float32.*dtype=autodidact.float64"):
+        gradcheck(lambda t: t * 2, (x,))
+    y = autodidact.randn(3, 2, dtype=autodidact.float64).t().requires_grad_()
+    with pytest.raises(ValueError, match=r"input 0 must be contiguous \(call .contiguous\(\)\)"):
+        gradcheck(lambda t: t * 2, (y,))
+    z = autodidact.randn(3, dtype=autodidact.float64, requires_grad=True)
+    assert gradcheck(lambda t: t * 2, z)                            # one tensor, not a tuple

@@ -539,6 +539,21 @@ def test_cross_entropy_other_shapes_match_pytorch(torch_oracle, shape, target_sh
     close(logits.grad, tl.grad)
 
 
+@pytest.mark.parametrize("target,ignore_index", [([0, 1, 0, 2], 0), ([5, 5, 5, 5], 5),
+                                                 ([], -100)])
+def test_cross_entropy_ignore_index_edge_cases_match_pytorch(torch_oracle, target, ignore_index):
+    torch = torch_oracle
+    logits = ad.randn(len(target), 3, requires_grad=True)
+    target = ad.tensor(target, dtype=ad.int64)
+    tl = to_torch(torch, logits)
+    out = F.cross_entropy(logits, target, ignore_index=ignore_index)
+    tout = torch.nn.functional.cross_entropy(tl, to_torch(torch, target), ignore_index=ignore_index)
+    np.testing.assert_allclose(out.item(), tout.item(), rtol=1e-5, equal_nan=True)
+    out.backward()
+    tout.backward()
+    close(abs(logits.grad), abs(tl.grad))   # all ignored: zeros (PyTorch's are +0, ours may be -0)
+
+
 def test_cross_entropy_is_stable_for_huge_logits(torch_oracle):
     torch = torch_oracle
     logits = ad.tensor([[1000.0, 0.0, -1000.0], [-5e4, 5e4, 0.0]], requires_grad=True)
@@ -613,3 +628,39 @@ def test_mlp_training_steps_match_pytorch(torch_oracle):
                 p -= lr * p.grad
     for p, tp in zip(ours.parameters(), theirs.parameters()):
         close(p, tp, rtol=1e-4, atol=1e-5)
+
+
+# ------------------------------------------------------------------ on a GPU
+
+@pytest.mark.cuda
+@pytest.mark.parametrize("make_optimizer", ["sgd", "adam"])
+def test_training_on_the_gpu_matches_the_cpu(make_optimizer, tmp_path):
+    from autodidact import optim
+
+    def build():
+        ad.manual_seed(0)
+        return nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Linear(16, 3))
+    cpu, gpu = build(), build().cuda()
+    gpu.load_state_dict(cpu.state_dict())
+    assert all(p.device.type == "cuda" for p in gpu.parameters())
+    x, y = ad.randn(32, 4), ad.randint(0, 3, (32,))
+    target = ad.randn(32, 3)
+    opts = [optim.SGD(m.parameters(), lr=0.1, momentum=0.9) if make_optimizer == "sgd"
+            else optim.Adam(m.parameters(), lr=0.01, amsgrad=True) for m in (cpu, gpu)]
+    for _ in range(5):
+        for model, opt, dev in ((cpu, opts[0], "cpu"), (gpu, opts[1], "cuda")):
+            opt.zero_grad()
+            out = model(x.to(dev))
+            loss = F.cross_entropy(out, y.to(dev)) + F.mse_loss(out, target.to(dev))
+            assert loss.device.type == dev
+            loss.backward()
+            opt.step()
+    for p, q in zip(cpu.parameters(), gpu.parameters()):
+        assert q.device.type == "cuda" and q.grad.device.type == "cuda"
+        np.testing.assert_allclose(p.detach().numpy(), q.detach().cpu().numpy(),
+                                   rtol=1e-4, atol=1e-5)
+    ad.save(gpu.state_dict(), tmp_path / "gpu.npz")
+    back = ad.load(tmp_path / "gpu.npz")
+    assert all(t.device.type == "cpu" for t in back.values())
+    assert all(t.device.type == "cuda"
+               for t in ad.load(tmp_path / "gpu.npz", map_location="cuda").values())

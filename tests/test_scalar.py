@@ -7,12 +7,14 @@ a million operations works, and graphs die with their output (no
 reference cycles).
 """
 
+import doctest
 import gc
 import math
 import weakref
 
 import pytest
 
+import autodidact.scalar
 from autodidact import graph
 from autodidact.scalar import Scalar, zero_grad
 
@@ -90,7 +92,7 @@ def test_the_chain_rule():
     assert value == pytest.approx(math.tanh(1.6))
     assert g == pytest.approx(2 * (1 - math.tanh(1.6) ** 2))
 
-    # y = (x^2 + 1)^3: dy/dx = 3 (x^2 + 1)^2 * 2x = 150 at x = 2... (5^2 * 3 * 4 = 300)
+    # y = (x^2 + 1)^3: dy/dx = 3 (x^2 + 1)^2 * 2x = 3 * 25 * 4 = 300 at x = 2
     value, (g,) = grads_of(lambda x: (x * x + 1) ** 3, 2.0)
     assert value == 125.0
     assert g == 300.0
@@ -231,6 +233,11 @@ def test_clear_errors():
     assert ((-x) ** 3).data == -8.0          # a whole exponent is fine
     with pytest.raises(ZeroDivisionError):
         x / 0
+
+
+def test_the_docstring_examples_are_true():
+    result = doctest.testmod(autodidact.scalar)
+    assert result.attempted >= 5 and result.failed == 0
 
 
 def test_repr():

@@ -78,7 +78,7 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, 
         if bad.any():
             where = tuple(int(k) for k in np.argwhere(bad)[0])
             message = (f"Jacobian mismatch for input {i} at element {where}: backward gives "
-                       f"{got[where]!r}, finite differences give {numeric[where]!r} "
+                       f"{float(got[where])!r}, finite differences give {float(numeric[where])!r} "
                        f"(eps={eps}, atol={atol}, rtol={rtol})")
             if raise_exception:
                 raise GradcheckError(message)

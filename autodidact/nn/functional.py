@@ -201,15 +201,21 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
         return loss.reshape(spatial) if reduction == "none" else loss
     if target.dim() != 1:
         raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
-    _check_targets(target, input.shape[1], ignore_index)
-    return layers.CrossEntropy.apply(input, target, ignore_index=ignore_index, reduction=reduction)
+    ignored = _ignored_rows(target, input.shape[1], ignore_index)
+    return layers.CrossEntropy.apply(input, target, ignored=ignored, reduction=reduction)
 
 
-def _check_targets(target, classes, ignore_index):
-    """PyTorch's IndexError for a class index outside [0, classes)."""
+def _ignored_rows(target, classes, ignore_index):
+    """None when every row counts, else a bool per row: is its target ``ignore_index``?
+
+    Raises PyTorch's IndexError for a class index outside [0, classes).
+    """
     values = target._data
-    if values.size == 0 or (values.min() >= 0 and values.max() < classes):
-        return   # the usual case, in two quick reductions
-    bad = ((values < 0) | (values >= classes)) & (values != ignore_index)
+    if values.size == 0 or (values.min() >= 0 and values.max() < classes
+                            and not 0 <= ignore_index < classes):
+        return None   # the usual case, told by two quick reductions
+    ignored = values == ignore_index
+    bad = ((values < 0) | (values >= classes)) & ~ignored
     if bad.any():
         raise IndexError(f"Target {int(values[bad][0])} is out of bounds.")
+    return ignored if ignored.any() else None

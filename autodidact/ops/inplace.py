@@ -167,7 +167,7 @@ def _check_castable(result_dtype, target_dtype):
 
 def has_internal_overlap(array):
     """True when two places of the array are one element in memory (stride 0, as after expand)."""
-    return any(st == 0 and size > 1 for st, size in zip(array.strides, array.shape))
+    return array.size > 1 and any(st == 0 and size > 1 for st, size in zip(array.strides, array.shape))
 
 
 _NO, _FULL, _PARTIAL = 0, 1, 2

@@ -56,7 +56,8 @@ def _linear_grads(grad, x, weight, needs):
 
 
 def _wrap_all(arrays, device):
-    return tuple(None if a is None else Tensor._wrap(a, device) for a in arrays)
+    wrap = Tensor._wrap
+    return tuple([None if a is None else wrap(a, device) for a in arrays])
 
 
 class LinearNoBias(Linear):
@@ -89,43 +90,48 @@ class MseLoss(Function):
 class CrossEntropy(Function):
     """-log softmax(z)[i, t_i] for logits z (N, C) and class indices t (N,).
 
-    Rows whose target is ``ignore_index`` count zero and are left out of
-    the mean. The log-softmax subtracts each row's max first, so large
-    logits do not overflow.
+    ``ignored`` (None, or a bool per row) marks rows that count zero and
+    are left out of the mean. The log-softmax subtracts each row's max
+    first, so large logits do not overflow.
     """
 
     node_name = "NllLossBackward0"
 
-    def forward(ctx, logits, target, ignore_index=-100, reduction="mean"):
+    def forward(ctx, logits, target, ignored=None, reduction="mean"):
         xp = module_of(logits)
-        rows = xp.arange(logits.shape[0])
-        keep = target != ignore_index
-        everything = bool(keep.all())
-        if not everything:
-            target = xp.where(keep, target, 0)   # any valid index; those rows weigh 0
+        n = logits.shape[0]
+        rows = xp.arange(n)
+        if ignored is not None:
+            target = xp.where(ignored, 0, target)   # any valid class: those rows weigh 0
         shifted = logits - logits.max(axis=1, keepdims=True)
         exp = xp.exp(shifted)
         total = exp.sum(axis=1, keepdims=True)
-        losses = xp.log(total[:, 0]) - shifted[rows, target]
+        losses = xp.log(total).reshape(n) - shifted[rows, target]
         # Each row's weight in the loss: 1 (0 if ignored), divided by the count for the mean.
-        weight = 1.0 if everything else keep.astype(logits.dtype)[:, None]
-        count = len(rows) if everything else int(keep.sum())
-        if not everything:
+        if ignored is None:
+            weight, count = 1.0, n
+        else:
+            weight = (~ignored).astype(logits.dtype)[:, None]
+            count = n - int(ignored.sum())
             losses *= weight[:, 0]
         if reduction == "mean":
-            weight = weight / count   # no row kept: nan, as in PyTorch
+            # Nothing kept: the loss is nan and the gradient 0, as in PyTorch.
+            weight = weight / count if count else weight * 0.0
+        exp /= total   # now softmax(logits), which backward needs
         ctx.save_for_backward(logits)
-        onehot = xp.zeros_like(logits)
-        onehot[rows, target] = 1
-        ctx.probs, ctx.onehot, ctx.weight = exp / total, onehot, weight
+        ctx.probs, ctx.rows, ctx.target, ctx.weight = exp, rows, target, weight
         if reduction == "none":
             return losses
         loss = losses.sum()
-        return xp.asarray(loss / count if reduction == "mean" else loss, dtype=logits.dtype)
+        if reduction == "mean":
+            loss = loss / count if count else float("nan")
+        return xp.asarray(loss, dtype=logits.dtype)
 
     def backward(ctx, grad):
         logits, = ctx.saved_tensors
-        probs, onehot, weight = ctx.probs, ctx.onehot, ctx.weight
+        probs, weight = ctx.probs, ctx.weight
+        onehot = module_of(probs).zeros_like(probs)
+        onehot[ctx.rows, ctx.target] = 1
         if graph.is_grad_enabled():   # create_graph: a softmax the graph can differentiate
             probs = softmax(logits, 1)
             onehot, weight = Tensor._wrap(onehot, logits._device), _wrap_if_array(weight, logits)

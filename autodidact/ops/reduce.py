@@ -149,7 +149,7 @@ class Var(Function):
 
 
 class Std(Var):
-    """sqrt(var): the gradient is var's, times d(sqrt v)/dv = 1 / (2 std)."""
+    """sqrt(var): the gradient is var's, times d(sqrt v)/dv = 1 / (2 std) (0 where std is 0)."""
 
     def forward(ctx, a, dim=None, correction=1, keepdim=False):
         out = module_of(a).sqrt(Var.forward(ctx, a, dim, correction, keepdim))
@@ -158,7 +158,9 @@ class Std(Var):
 
     def backward(ctx, grad):
         a, out = ctx.saved_tensors
-        return _variance_grad(ctx, a, grad / (2 * out))
+        from .elementwise import where
+        # Where std is 0 (all values equal) the gradient is taken as 0, as in PyTorch.
+        return _variance_grad(ctx, a, where(out == 0, 0.0, grad / (2 * out)))
 
 
 def _variance_grad(ctx, a, grad):

@@ -536,7 +536,7 @@ def expand(input, *sizes):
             f"provided ({len(sizes)}) must be greater or equal to the number of dimensions in the "
             f"tensor ({len(shape)})")
     lead = len(sizes) - len(shape)
-    target, target_strides = [], []
+    target = []
     for i, size in enumerate(sizes):
         own = shape[i - lead] if i >= lead else None
         if size == -1:
@@ -555,7 +555,19 @@ def expand(input, *sizes):
                 f"at non-singleton dimension {i}.  Target sizes: {list(sizes)}.  Tensor sizes: "
                 f"{list(shape)}")
         target.append(size)
-        target_strides.append(strides[i - lead] if own is not None and own == size else 0)
+    # PyTorch's strides: 0 where an axis is stretched; a new axis of size 1
+    # gets the stride of a step over everything after it.
+    target_strides = [0] * len(target)
+    if shape:
+        for i in range(len(target) - 1, -1, -1):
+            own = i - lead
+            if own >= 0:
+                step = strides[own] if shape[own] == target[i] else 0
+            elif target[i] == 1:
+                step = target[i + 1] * target_strides[i + 1] if i + 1 < len(target) else 1
+            else:
+                step = 0
+            target_strides[i] = step
     return _as_view(Expand.apply(input, shape=tuple(target), strides=tuple(target_strides)),
                     input)
 

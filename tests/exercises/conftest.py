@@ -40,7 +40,7 @@ import autodidact  # noqa: F401  (the ops table must exist before the snapshot)
 from autodidact import graph, ops
 from autodidact.autograd import engine
 
-ENV = "AUTODIDACT_EXERCISES"
+ENV = "AUTODIDACT_EXERCISES"        # lessons.checking.STUDENT_ENV: set by `exercises check`
 COURSE = Path(__file__).resolve().parents[2] / "lessons"
 STUBS, ANSWERS = COURSE / "exercises", COURSE / "answers"
 
@@ -63,20 +63,6 @@ def load_module(path, kind):
             raise
         _LOADED[key] = module
     return _LOADED[key]
-
-
-def exercise_names(module):
-    """The exercises a module defines: its public functions and classes, in file order."""
-    found = [(getattr(obj, "__code__", None) and obj.__code__.co_firstlineno or 0, name)
-             for name, obj in vars(module).items()
-             if not name.startswith("_") and isinstance(obj, (types.FunctionType, type))
-             and getattr(obj, "__module__", None) == module.__name__ and "__" not in name]
-    classes = {name for _, name in found if isinstance(getattr(module, name), type)}
-    if classes:   # classes have no __code__: order them by where their source starts
-        import inspect
-        found = [(inspect.getsourcelines(getattr(module, n))[1] if n in classes else line, n)
-                 for line, n in found]
-    return [name for _, name in sorted(found)]
 
 
 def wrong_variants(wrong_module, exercise):
@@ -202,11 +188,18 @@ def _engine_restored():
     changes = engine_changes(ENGINE_AT_START, engine_state())
     if changes:
         # Put it back, so one leak does not fail every test after it, then say so.
+        functions = ops._all_functions()
         for name, rule in ENGINE_AT_START["rules"].items():
-            function = ops.REGISTRY.get(name) or ops._all_functions()[name]
-            if rule is None:
-                function.__dict__.get("backward") and delattr(function, "backward")
-            else:
+            function = functions[name]
+            if rule is not None:
                 function.backward = rule
+            elif "backward" in function.__dict__:
+                del function.backward
         graph._grad_enabled = ENGINE_AT_START["grad_enabled"]
         pytest.fail("the test left the engine changed: " + "; ".join(changes), pytrace=False)
+
+
+@pytest.fixture
+def engine_changes_now():
+    """A function returning what differs from the engine before the exercises ([] if nothing)."""
+    return lambda: engine_changes(ENGINE_AT_START, engine_state())
