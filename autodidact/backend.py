@@ -5,7 +5,7 @@ CUDA GPU. Both libraries share one interface, so an op asks
 ``array_module(device)`` (or ``module_of(array)``) for the module
 (``numpy`` or ``cupy``) and calls ``xp.exp``, ``xp.matmul``... on it,
 never ``numpy`` by name. Where the two libraries differ, the difference
-is handled here, once (``scatter_add``, ``shares_memory``).
+is handled here, once (``scatter_add``).
 
 CuPy is imported only when a CUDA device is first used, and
 ``cuda_available()`` treats every failure (no CuPy, no driver, no GPU) as
@@ -25,8 +25,8 @@ import sys
 import numpy
 
 __all__ = ["device", "array_module", "module_of", "cuda_available", "cuda_device_count",
-           "cuda_unavailable_reason", "CudaUnavailableError", "move", "scatter_add",
-           "shares_memory"]
+           "cuda_unavailable_reason", "CudaUnavailableError", "move", "to_host",
+           "scatter_add"]
 
 _DEVICE_TYPES = ("cpu", "cuda")
 
@@ -179,6 +179,16 @@ def _find_gpus():
             "the driver reports 0 devices"
             + (f" (CUDA_VISIBLE_DEVICES={hidden!r} may hide them)" if hidden is not None else "")
             + ". Check `nvidia-smi`, or use device='cpu'.")
+    try:   # a first kernel: CuPy compiles it, so a missing CUDA library shows up here
+        with cupy.cuda.Device(0):
+            if int((cupy.arange(3) + 1).sum()) != 6:
+                raise RuntimeError("1 + 2 + 3 came out wrong")
+    except Exception as exc:   # CompileException, a missing libnvrtc / libcublas, ...
+        return 0, (
+            f"the GPU can't run code: CuPy {version} sees {count} GPU(s) but a first kernel "
+            f"failed ({type(exc).__name__}: {exc}). This usually means a CuPy build for another "
+            "CUDA version, or missing CUDA libraries: install the CuPy build matching the CUDA "
+            "version `nvidia-smi` shows (`pip install cupy-cuda12x` or `cupy-cuda13x`).")
     return count, ""
 
 
@@ -322,13 +332,3 @@ def _scatter_add_by_bincount(xp, out, key, values):
     if not out.flags.c_contiguous:
         out[...] = target.reshape(out.shape)
 
-
-def shares_memory(a, b):
-    """True when arrays ``a`` and ``b`` (on one device) may share storage."""
-    gpu_a, gpu_b = _is_gpu_array(a), _is_gpu_array(b)
-    if gpu_a != gpu_b:
-        return False
-    if gpu_a:
-        import cupy
-        return bool(cupy.may_share_memory(a, b))
-    return bool(numpy.shares_memory(a, b))

@@ -20,7 +20,6 @@ slow down whatever runs next on a 2-core machine).
 import argparse
 import gc
 import statistics
-import sys
 import time
 
 import numpy as np
@@ -106,6 +105,26 @@ def chain_torch():
     y.backward()
 
 
+# ----------------------------------------------------------- workload 3
+
+def per_op_costs(start, number=20_000):
+    """Microseconds for one x * 1.001 on 10x10 float32, by how much autograd does."""
+    import timeit
+
+    def best(stmt, env):
+        return min(timeit.repeat(stmt, globals=env, number=number, repeat=5)) / number * 1e6
+
+    rows = {"NumPy": best("a * s", {"a": start, "s": np.float32(1.001)})}
+    plain = autodidact.tensor(start)
+    leaf = autodidact.tensor(start, requires_grad=True)
+    rows["autodidact, nothing recorded"] = best("x * 1.001", {"x": plain})
+    rows["autodidact, recorded"] = best("x * 1.001", {"x": leaf})
+    if torch is not None:
+        rows["PyTorch, nothing recorded"] = best("x * 1.001", {"x": torch.tensor(start)})
+        rows["PyTorch, recorded"] = best("x * 1.001", {"x": torch.tensor(start, requires_grad=True)})
+    return rows
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=7)
@@ -125,6 +144,10 @@ def main(argv=None):
         us = seconds / ELEMENTWISE_OPS * 1e6
         vs_torch = seconds / per_op["PyTorch (CPU)"] if torch is not None else float("nan")
         print(f"   {name:16s} {us:8.2f} {vs_torch:10.2f}x {seconds / per_op['bare NumPy']:8.2f}x")
+
+    print("\n3. one op (x * 1.001 on 10x10 float32), forward only: microseconds (best of 5)")
+    for name, us in per_op_costs(start).items():
+        print(f"   {name:30s} {us:7.2f}")
 
     chain = {"autodidact Scalar": _median_time(chain_scalar, args.chain_repeats),
              "autodidact 0-d Tensor": _median_time(chain_tensor, args.chain_repeats)}

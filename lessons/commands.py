@@ -205,8 +205,10 @@ def _check(lesson, file, verbose):
         report = Path(scratch) / "report.json"
         env = dict(os.environ, **{STUDENT_ENV: str(target), REPORT_ENV: str(report),
                                   "PYTHONDONTWRITEBYTECODE": "1", "MPLBACKEND": "Agg"})
+        # --confcutdir: only tests/exercises/conftest.py, not the suite's (which loads torch).
         command = [sys.executable, "-m", "pytest", str(tests), "-p", "lessons.checking",
-                   "-p", "no:cacheprovider", "-q", "--no-header", "-rN", "--color=no",
+                   "-p", "no:cacheprovider", "-p", "no:hypothesispytest",
+                   f"--confcutdir={tests.parent}", "-q", "--no-header", "-rN", "--color=no",
                    "--tb=short"]
         try:
             done = subprocess.run(command, cwd=catalog.COURSE.parent, env=env,

@@ -10,6 +10,7 @@ Expectations are PyTorch 2.13's (reference section 15), with the error for
 a missing GPU being autodidact's own: it names what is missing and the fix.
 """
 
+import contextlib
 import copy
 import importlib.util
 import pickle
@@ -240,6 +241,24 @@ def test_with_cupy_and_driver_but_no_gpu_the_error_names_the_device(no_device, m
     assert "no GPU device was found" in message
     assert "CUDA_VISIBLE_DEVICES=''" in message
     assert "driver is missing" not in message and "CuPy is missing" not in message
+
+
+def test_with_a_gpu_that_cannot_run_a_kernel_the_error_says_so(monkeypatch):
+    """getDeviceCount works, but CuPy can't compile (a build for another CUDA, no NVRTC)."""
+    broken = _fake_cupy(count=1)
+    broken.cuda.Device = lambda index: contextlib.nullcontext()
+
+    def arange(n):
+        raise RuntimeError("CuPy failed to load libnvrtc.so.12: OSError: libnvrtc.so.12: cannot "
+                           "open shared object file: No such file or directory")
+    broken.arange = arange
+    _fresh_probe(monkeypatch, broken)
+    assert autodidact.cuda.is_available() is False
+    with pytest.raises(CudaUnavailableError) as info:
+        autodidact.ones(2).cuda()
+    message = str(info.value)
+    assert "the GPU can't run code" in message and "sees 1 GPU(s)" in message
+    assert "libnvrtc.so.12" in message and "cupy-cuda12x" in message
 
 
 @pytest.mark.parametrize("state", ["no_cupy", "no_driver", "no_device"])

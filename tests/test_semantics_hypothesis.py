@@ -23,12 +23,11 @@ hypothesis = pytest.importorskip("hypothesis")
 from hypothesis import given  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
+# The PyTorch half runs where the oracle the suite pins (see conftest.py) is installed.
 HAS_TORCH = importlib.util.find_spec("torch") is not None
 if HAS_TORCH:
     import torch
-    from conftest import _oracle_problem
-    if _oracle_problem() is not None:
-        HAS_TORCH = False
+    HAS_TORCH = torch.__version__.split("+")[0] == "2.13.0"
 
 shapes = st.lists(st.integers(0, 4), min_size=0, max_size=4).map(tuple)
 

@@ -4,6 +4,7 @@ repr, and the device surface (.cpu(), .to(device), .cuda() without a GPU).
 Expectations are PyTorch 2.13's (reference sections 4, 15, 33 and 34).
 """
 
+import contextlib
 import re
 import sys
 import types
@@ -254,7 +255,9 @@ def _fake_cupy(monkeypatch, get_count):
     """Make `import cupy` find a stand-in whose runtime reports ``get_count()``."""
     fake = types.ModuleType("cupy")
     fake.__version__ = "13.6.0"
-    fake.cuda = types.SimpleNamespace(runtime=types.SimpleNamespace(getDeviceCount=get_count))
+    fake.cuda = types.SimpleNamespace(runtime=types.SimpleNamespace(getDeviceCount=get_count),
+                                      Device=lambda index: contextlib.nullcontext())
+    fake.arange = np.arange   # the probe runs a first kernel: cupy.arange(3) + 1
     monkeypatch.setitem(sys.modules, "cupy", fake)
     monkeypatch.setattr(backend, "_cuda_probe", None)
 
