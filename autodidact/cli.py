@@ -16,6 +16,7 @@ import sys
 COMMANDS = {
     "demo": ("viz.commands", "demo",
              "draw the seed's graph and the zero-grad pitfall into autodidact-out/"),
+    "tour": ("autodidact.tour", "main", "print a short tour of tensors and autograd"),
     "graph": ("viz.commands", "graph_command",
               "run a script and draw the graph of its last expression (--var NAME)"),
     "lessons": ("lessons.commands", "lessons_command", "list the course's lessons, one line each"),
