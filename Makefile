@@ -3,6 +3,7 @@
 #   make demo         a virtual environment in .venv, autodidact in it, the tour
 #   make test         the test suite (ORACLE=0 skips installing PyTorch, the oracle)
 #   make bench        speed against raw NumPy, PyTorch and micrograd
+#   make wheelhouse   every wheel the course needs, in wheelhouse/, for a lab without internet
 #   make clean        remove .venv and everything built
 #
 # Stamp files in .venv remember what is installed, so a second run is quick;
@@ -27,7 +28,7 @@ ifeq ($(ORACLE),1)
 TEST_STAMPS += $(VENV)/.stamp-torch
 endif
 
-.PHONY: demo test bench clean
+.PHONY: demo test bench clean wheelhouse
 
 demo: $(VENV)/.stamp-base $(VENV)/.stamp-graphviz
 	$(BIN)/autodidact demo
@@ -44,6 +45,16 @@ bench: $(VENV)/.stamp-bench
 	        echo "== benchmarks.$$m"; $(BIN)/python -m benchmarks.$$m || exit 1; \
 	    done; \
 	fi
+
+# The course offline: autodidact's own wheel, its `lessons` extra (notebooks,
+# the exercise checker) and a Graphviz renderer, with everything they need,
+# plus what installing from the checkout builds with. In the lab:
+#   python3 -m venv .venv
+#   .venv/bin/pip install --no-index --find-links wheelhouse -e '.[lessons]' graphviz-pure
+# Wheels are made for this machine's Python and platform: build on one like the lab's.
+wheelhouse: $(VENV)/.stamp-venv
+	$(BIN)/python -m pip wheel -q --wheel-dir wheelhouse '.[lessons]' graphviz-pure setuptools wheel
+	@echo "==> $$(ls wheelhouse/*.whl | wc -l) wheels in wheelhouse/ (see lessons/README.md)"
 
 clean:
 	rm -rf $(VENV) build dist wheelhouse *.egg-info autodidact-out .pytest_cache .hypothesis

@@ -239,7 +239,7 @@ def module_of(array):
 
 def device_of_array(array):
     if _is_gpu_array(array):
-        return as_device(device("cuda", int(array.device.id)))
+        return as_device(int(array.device.id))
     return CPU
 
 
@@ -268,9 +268,7 @@ def synchronize(dev=None):
     dev = as_device("cuda" if dev is None else dev)
     if dev.type == "cpu":
         return
-    cupy = array_module(dev)
-    with cupy.cuda.Device(dev._index()):
-        cupy.cuda.Device(dev._index()).synchronize()
+    array_module(dev).cuda.Device(dev._index()).synchronize()
 
 
 # ------------------------------------------------ where NumPy and CuPy differ
@@ -295,7 +293,7 @@ def scatter_add(out, key, values):
         try:
             scatter(out, key, values)
             return
-        except (TypeError, NotImplementedError):
+        except (TypeError, NotImplementedError, ValueError, IndexError):
             continue   # a dtype CuPy's atomics do not cover (int64, float16 on old CuPy...)
     _scatter_add_by_bincount(cupy, out, key, values)
 

@@ -61,7 +61,8 @@ print("y_pred.grad_fn =", y_pred.grad_fn.name(), "  y_pred.is_leaf =", y_pred.is
 
 # %%
 names = {"w": w, "y_pred": y_pred, "error": error, "loss": loss}
-lesson.save(viz.draw_graph(loss, params=names, title="loss = (x * w - y) ** 2, x = 2, y = 4, w = 1",
+lesson.save(viz.draw_graph(loss, params=names, rankdir="LR",
+                           title="loss = (x * w - y) ** 2, x = 2, y = 4, w = 1",
                            legend=True),
             "graph_forward", "the graph of the seed's loss, w.grad still None")
 
@@ -77,7 +78,7 @@ loss.backward()
 print("w.grad =", w.grad, "  (by hand: 2 * (x*w - y) * x = -8)")
 
 # %%
-lesson.save(viz.draw_graph(loss, params=names, show_order=True,
+lesson.save(viz.draw_graph(loss, params=names, show_order=True, rankdir="LR",
                            title="after loss.backward(): w.grad = -8  (#n = order reached)",
                            legend=True),
             "graph_backward", "the same graph after backward(): w.grad is filled in")

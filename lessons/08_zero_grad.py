@@ -57,7 +57,7 @@ for passes, name in ((1, "graph_one_pass"), (3, "graph_three_passes")):
         loss.backward()
     what = "one backward()" if passes == 1 else "three backward() calls, never zeroed"
     print(f"after {what}: w.grad = {w.grad.item():.4f}")
-    lesson.save(viz.draw_graph(loss, params=names, legend=True,
+    lesson.save(viz.draw_graph(loss, params=names, legend=True, rankdir="LR",
                                title=f"loss = ((w * x - y) ** 2).mean() after {what}"),
                 name, f"w's box after {what}" + (": marked as accumulated" if passes > 1 else ""))
 

@@ -40,7 +40,7 @@ names = {"w": w, "x": x, "a": a, "b = tanh(a)": b, "loss": loss}
 
 order = topological_order(loss.grad_fn)
 print("topological order:", " -> ".join(node.name() for node in order))
-lesson.save(viz.draw_graph(loss, params=names, show_order=True, legend=True,
+lesson.save(viz.draw_graph(loss, params=names, show_order=True, legend=True, rankdir="LR",
                            title="loss = (a * tanh(a)).sum(), a = w * x: #n is backward's order"),
             "graph_order", "the graph numbered in backward's order: a's node (MulBackward0 = a) "
             "comes after both of its users")

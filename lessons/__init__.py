@@ -1,7 +1,15 @@
 """lessons: the autodidact course, one numbered lesson a file.
 
-Each lesson is a Jupytext percent-format script (runnable with python,
-openable as a notebook); exercises/ will hold the stubs students copy and
-answers/ the reference answers. Lessons import autodidact; autodidact
-never imports them.
+Each lesson (``01_scalars.py`` ... ``11_inside_backward.py``) is a Jupytext
+percent-format script: runnable with python, openable as a notebook.
+``exercises/`` holds the stubs students copy (``autodidact exercises start
+N``), ``answers/`` the reference answers and the plausible wrong answers
+their tests are shown to catch. ``course.py`` is what the lessons share
+(output folder, plot style, saving pictures), ``catalog.py`` the table of
+contents, ``commands.py`` the ``lessons``/``lesson``/``exercises`` commands,
+``checking.py`` the pytest plugin behind ``exercises check``. README.md is
+the teacher's guide.
+
+Lessons import autodidact; autodidact never imports them (only its command
+line reaches them, per command).
 """

@@ -94,5 +94,12 @@ def exercise_names(path):
 
 
 def exercise_tests(lesson):
-    """The test file of ``lesson``'s exercises, in the course checkout's tests/exercises/."""
-    return COURSE.parent / "tests" / "exercises" / f"test_{lesson.stem}.py"
+    """The test file of ``lesson``'s exercises, in the course checkout's tests/exercises/.
+
+    Looked for beside this package (a checkout, or an editable install of
+    one), then under the current folder (a checkout, with autodidact
+    installed from a wheel). The first that exists; else the first place.
+    """
+    name = Path("tests") / "exercises" / f"test_{lesson.stem}.py"
+    places = [COURSE.parent / name, Path.cwd() / name]
+    return next((place for place in places if place.is_file()), places[0])

@@ -196,8 +196,8 @@ def _check(lesson, file, verbose):
     if not tests.is_file():
         print(f"autodidact: the tests of lesson {lesson.number}'s exercises are missing "
               f"({tests}). They live in the course's checkout, in tests/exercises/: run the "
-              f"command from an install of the checkout (pip install -e '.[lessons]').",
-              file=sys.stderr)
+              f"command in the checkout's folder, or install the checkout with "
+              f"pip install -e '.[lessons]'.", file=sys.stderr)
         return 2
     target = target.resolve()
     print(f"Checking lesson {lesson.number}'s exercises in {_shown(target)}\n", flush=True)

@@ -16,6 +16,7 @@ Nothing here is part of autodidact: it only keeps the lessons short.
 """
 
 import os
+import sys
 import time
 from pathlib import Path
 
@@ -61,8 +62,16 @@ def output_folder(number):
     return folder
 
 
+def _in_notebook():
+    """True inside a Jupyter kernel (where a saved picture is also shown inline)."""
+    if "IPython" not in sys.modules:
+        return False
+    shell = sys.modules["IPython"].get_ipython()
+    return shell is not None and type(shell).__name__ == "ZMQInteractiveShell"
+
+
 class Picture:
-    """The files one ``Lesson.save`` wrote. In a notebook it shows itself inline."""
+    """The files one ``Lesson.save`` wrote; a notebook shows the PNG inline."""
 
     def __init__(self, paths):
         self.paths = list(paths)
@@ -106,7 +115,8 @@ class Lesson:
     def save(self, picture, name, what):
         """Write ``picture`` (a matplotlib Figure or a viz graph) as NAME.svg and NAME.png.
 
-        Prints the PNG's path and ``what`` the student should look for in it.
+        Prints the PNG's path and ``what`` the student should look for in it;
+        in a notebook, also shows the picture below the cell.
         """
         svg, png = self.folder / f"{name}.svg", self.folder / f"{name}.png"
         if hasattr(picture, "source"):        # a graphviz graph from viz.draw_graph
@@ -127,7 +137,9 @@ class Lesson:
             paths = [svg, png]
         self.written += paths
         print(f"  >> look at {self._show(paths[-1])}: {what}")
-        return Picture(paths)
+        if _in_notebook():
+            from IPython.display import display
+            display(Picture(paths))
 
     def done(self):
         """Say what was written, and how to go on."""

@@ -216,7 +216,7 @@ def view_chains(draw):
                 ops.append((op, ()))
                 current = tuple(s for s in current if s != 1)
         elif op == "expand" and ndim < 5:
-            lead = draw(st.integers(0, 1))
+            lead = draw(st.integers(0 if ndim else 1, 1))
             new = tuple(draw(st.integers(1, 3)) for _ in range(lead))
             new += tuple(draw(st.integers(1, 3)) if s == 1 else draw(st.sampled_from([s, -1]))
                          for s in current)
@@ -338,3 +338,57 @@ def test_random_view_chains_carry_gradients(chain):
     expected = np.zeros(int(np.prod(shape)))
     np.add.at(expected, positions.reshape(-1), weights.numpy().reshape(-1))
     np.testing.assert_array_equal(x.grad.numpy().reshape(-1), expected)
+
+
+INPLACE_OPS = ["add_", "mul_", "exp_", "fill_", "zero_", "copy_", "setitem", "sub_base"]
+
+
+@pytest.mark.skipif(not HAS_TORCH, reason="compares gradients with PyTorch 2.13")
+@given(view_chains(), st.sampled_from(INPLACE_OPS))
+def test_inplace_through_random_views_gives_torchs_gradients(chain, op):
+    shape, ops = chain
+
+    def run_with(lib):
+        a = lib.arange(1., float(np.prod(shape)) + 1, dtype=lib.float64).view(shape)
+        a.requires_grad_()
+        s = lib.tensor(0.75, dtype=lib.float64, requires_grad=True)
+        y = a * 1
+        v = y
+        for name, args in ops:
+            v = v[::args[0]] if name == "slice" else getattr(v, name)(*args)
+        if op == "setitem":
+            v[...] = s * 2
+        elif op == "sub_base":
+            y.sub_(s)                      # the base changes; the view must follow
+        elif op in ("exp_", "zero_"):
+            getattr(v, op)()
+        elif op == "copy_":
+            v.copy_(s * 3)
+        elif op == "fill_":
+            v.fill_(s)
+        else:
+            getattr(v, op)(s)
+        weights = lib.arange(float(y.numel()), dtype=lib.float64).view(y.shape).cos()
+        loss = (y * weights).sum() + (v * v).sum()
+        loss.backward()
+        return y.detach(), a.grad, s.grad
+
+    ours, theirs = run_with_errors(run_with, ad), run_with_errors(run_with, torch)
+    if isinstance(theirs, Exception):
+        assert isinstance(ours, Exception), (theirs, ours)
+        assert str(ours).split(" Hint:")[0].split(". ")[0] == \
+            str(theirs).split(" Hint:")[0].split(". ")[0].replace("torch.", "autodidact.")
+        return
+    assert not isinstance(ours, Exception), ours
+    for o, t in zip(ours, theirs):
+        if t is None:
+            assert o is None or not o.numpy().any()
+        else:
+            np.testing.assert_allclose(o.numpy(), t.numpy(), rtol=1e-9, atol=1e-12)
+
+
+def run_with_errors(fn, lib):
+    try:
+        return fn(lib)
+    except (RuntimeError, ValueError, TypeError) as exc:
+        return exc

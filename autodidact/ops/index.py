@@ -153,7 +153,8 @@ def normalize_key(tensor, key):
             parts.append(_sequence_index(tensor, k))
         elif hasattr(k, "__cuda_array_interface__"):   # a GPU array (a key normalized before)
             parts.append(_tensor_index(tensor, Tensor._wrap(k)))
-        elif isinstance(k, (np.integer, np.bool_)) or (hasattr(k, "__index__") and not isinstance(k, float)):
+        elif isinstance(k, (np.integer, np.bool_)) or (
+                hasattr(k, "__index__") and not isinstance(k, float)):
             parts.append(module_of(tensor._data).asarray(k) if isinstance(k, np.bool_)
                          else int(k.__index__()))
         else:
@@ -380,4 +381,5 @@ def index_select(input, dim, index):
     return Index.apply(input, key=normalize_key(input, key))
 
 
-from .shape import _as_view, as_strided_array, element_strides  # noqa: E402  (shape imports nothing from here)
+# shape.py imports nothing from here, so this import at the end is safe.
+from .shape import _as_view, as_strided_array, element_strides  # noqa: E402

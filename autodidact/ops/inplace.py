@@ -167,7 +167,8 @@ def _check_castable(result_dtype, target_dtype):
 
 def has_internal_overlap(array):
     """True when two places of the array are one element in memory (stride 0, as after expand)."""
-    return array.size > 1 and any(st == 0 and size > 1 for st, size in zip(array.strides, array.shape))
+    return array.size > 1 and any(
+        step == 0 and size > 1 for step, size in zip(array.strides, array.shape))
 
 
 _NO, _FULL, _PARTIAL = 0, 1, 2
@@ -282,6 +283,12 @@ def commit(target, result):
     recording = graph._grad_enabled and (result._requires_grad or target._requires_grad)
     root = target._base
     if recording and root is not None:
+        if root._data.dtype != target._data.dtype:
+            raise RuntimeError(
+                "in-place operations on a view(dtype) of a tensor are not supported by "
+                "autodidact's autograd; use the out-of-place form (y = y + 1) instead")
+        if has_internal_overlap(target._data):
+            raise RuntimeError(_INTERNAL_OVERLAP)
         # Through a view: the base gets a CopySlices node that writes the
         # view's new values at the view's places.
         new_root = CopySlices.apply(_snapshot(root), result, key=root_key(root, target))
@@ -452,6 +459,11 @@ _C_NAMES = {"uint8": "uint8_t", "int8": "int8_t", "int16": "int16_t", "int32": "
             "int64": "int64_t", "float16": "c10::Half", "float32": "float", "float64": "double"}
 
 
+def _overflow(dtype):
+    return RuntimeError(
+        f"value cannot be converted to type {_C_NAMES[dtype.name]} without overflow")
+
+
 def scalar_for(value, dtype, setitem=False):
     """A Python number converted for a tensor of ``dtype``, with PyTorch's overflow check.
 
@@ -476,7 +488,7 @@ def scalar_for(value, dtype, setitem=False):
         if checked and not (isinstance(value, float) and not np.isfinite(value)):
             overflow = abs(value) > float(np.finfo(dtype.numpy).max)
         if overflow:
-            raise RuntimeError(f"value cannot be converted to type {_C_NAMES[dtype.name]} without overflow")
+            raise _overflow(dtype)
         return value
     info = np.iinfo(dtype.numpy)
     low = -int(info.max) if info.min == 0 else int(info.min)   # unsigned: negatives wrap
@@ -485,7 +497,7 @@ def scalar_for(value, dtype, setitem=False):
     else:
         overflow = not low <= value <= int(info.max)
     if overflow:
-        raise RuntimeError(f"value cannot be converted to type {_C_NAMES[dtype.name]} without overflow")
+        raise _overflow(dtype)
     return np.asarray(int(value), dtype=np.int64).astype(dtype.numpy)[()]   # a NumPy scalar: CuPy takes it too
 
 
@@ -506,8 +518,9 @@ def _value_for(value, target):
         from ..creation import tensor
         try:
             return tensor(value, dtype=target.dtype, device=target._device)
-        except (TypeError, ValueError, RuntimeError) as exc:
-            raise TypeError(f"can't assign a {type(value).__name__} to a {target.type()}: {exc}") from None
+        except (TypeError, ValueError) as exc:
+            raise TypeError(
+                f"can't assign a {type(value).__name__} to a {target.type()}: {exc}") from None
     name = type(value).__name__
     if type(value).__module__ not in ("builtins", None):
         name = f"{type(value).__module__.split('.')[0]}.{name}"

@@ -315,7 +315,7 @@ def _as_view(out, base):
         root = base
     out._base = root
     if graph._grad_enabled:
-        if out._data.dtype.kind == "f":
+        if out._data.dtype.kind == "f" and out._data.dtype == root._data.dtype:
             views = root.__dict__.get("_views")
             if views is None:
                 views = root.__dict__["_views"] = weakref.WeakSet()
@@ -528,6 +528,8 @@ def expand(input, *sizes):
     The stretched axes get stride 0: every place along them is the same
     element in memory.
     """
+    if not sizes:
+        raise TypeError('expand() missing 1 required positional arguments: "size"')
     sizes = tuple(int(s) for s in _shape_args(sizes))
     shape, strides = input.shape, element_strides(input._data)
     if len(sizes) < len(shape):

@@ -26,7 +26,8 @@ def test_reverse_rows(ex):
     x = torch.arange(12.0).view(4, 3)
     got = ex.reverse_rows(x)
     want = torch.tensor([[9.0, 10, 11], [6, 7, 8], [3, 4, 5], [0, 1, 2]])
-    assert torch.equal(got, want), f"the rows of\n{x}\nreversed are\n{want}\nbut you gave\n{got}"
+    assert torch.equal(got, want), (
+        f"the rows of {x.tolist()} reversed are {want.tolist()}; you gave {got.tolist()}")
     assert torch.equal(x, torch.arange(12.0).view(4, 3)), "leave x as it was"
 
 
