@@ -39,7 +39,9 @@ def attempt(code, namespace):
 # float32 plus float64 is float64.
 
 # %%
-i64, f32, f64 = torch.tensor([1, 2]), torch.tensor([1.0, 2.0]), torch.tensor([1.0, 2.0], dtype=torch.float64)
+i64 = torch.tensor([1, 2])
+f32 = torch.tensor([1.0, 2.0])
+f64 = torch.tensor([1.0, 2.0], dtype=torch.float64)
 i8 = torch.tensor([100, 120], dtype=torch.int8)
 ns = dict(i64=i64, f32=f32, f64=f64, i8=i8, torch=torch)
 for code in ("(i64 + f32).dtype", "(f32 + f64).dtype", "(i8 + i64).dtype",
@@ -54,7 +56,8 @@ for code in ("(i64 + f32).dtype", "(f32 + f64).dtype", "(i8 + i64).dtype",
 # A float number does lift an int tensor to floats, but to float32, not float64.
 
 # %%
-for code in ("i8 + 1000", "(i64 + 2.5).dtype", "(f32 + torch.tensor(1.0, dtype=torch.float64)).dtype"):
+for code in ("i8 + 1000", "(i64 + 2.5).dtype",
+             "(f32 + torch.tensor(1.0, dtype=torch.float64)).dtype"):
     attempt(code, ns)
 
 # %% [markdown]

@@ -29,7 +29,8 @@ torch.manual_seed(0)
 
 # %%
 X, y = datasets.two_moons(200, noise=0.15, seed=0)
-print("X:", tuple(X.shape), X.dtype, "  y:", tuple(y.shape), y.dtype, "  classes:", sorted(set(y.tolist())))
+print("X:", tuple(X.shape), X.dtype, "  y:", tuple(y.shape), y.dtype,
+      "  classes:", sorted(set(y.tolist())))
 
 fig, ax = lesson.figure()
 for label, color, marker in ((0, COLORS["blue"], "o"), (1, COLORS["orange"], "s")):

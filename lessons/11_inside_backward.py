@@ -174,7 +174,8 @@ ax.set_xlabel("x")
 ax.set_ylabel("d(x^3)/dx")
 ax.set_title("gradcheck compares backward with finite differences")
 ax.legend()
-lesson.save(fig, "gradcheck", "a right backward lies on the finite differences; a wrong one does not")
+lesson.save(fig, "gradcheck",
+            "a right backward lies on the finite differences; a wrong one does not")
 
 # %% [markdown]
 # ## Swapping a rule, for one experiment

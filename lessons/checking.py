@@ -77,6 +77,10 @@ def _explain(excinfo, when):
     if when == "setup":
         return {"status": "error",
                 "reason": f"your file could not be loaded: {name}: {_first_lines(error, 3)}{where}"}
+    if isinstance(error, AttributeError) and "'_exercise_student_" in str(error):
+        missing = str(error).rsplit("attribute", 1)[-1].strip(" '\"")
+        return {"status": "failed", "reason": f"your file has no {missing!r}: keep the stub's "
+                                              f"function (or class) of that name"}
     if isinstance(error, NotImplementedError) and where:
         return {"status": "not started", "reason": "still raises NotImplementedError"}
     if isinstance(error, AssertionError):
@@ -84,7 +88,8 @@ def _explain(excinfo, when):
         if message and not message.startswith("assert "):
             return {"status": "failed", "reason": _first_lines(message, 6)}
         return {"status": "failed", "reason": "a check failed: " + _first_lines(str(error), 3)}
-    return {"status": "failed", "reason": f"your code raised {name}: {_first_lines(error, 4)}{where}"}
+    return {"status": "failed",
+            "reason": f"your code raised {name}: {_first_lines(error, 4)}{where}"}
 
 
 def _first_lines(text, count):

@@ -77,7 +77,8 @@ def lesson_command(argv=None):
         description="Run lesson N as a script: it prints what to look at and writes its "
                     "pictures (SVG and PNG) to autodidact-out/lesson-NN/. With --notebook, "
                     "write the lesson as a Jupyter notebook there instead.")
-    parser.add_argument("number", metavar="N", help="the lesson's number (see `autodidact lessons`)")
+    parser.add_argument("number", metavar="N",
+                        help="the lesson's number (see `autodidact lessons`)")
     parser.add_argument("--notebook", action="store_true",
                         help="write the lesson as NN_name.ipynb instead of running it")
     parser.add_argument("--out", metavar="DIR",

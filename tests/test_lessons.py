@@ -127,8 +127,11 @@ def test_cuda_lesson_explains_why_without_a_gpu(runs):
 
 def test_a_lesson_runs_as_a_notebook(tmp_path, monkeypatch):
     nbclient = pytest.importorskip("nbclient")
-    pytest.importorskip("ipykernel")
+    kernelspec = pytest.importorskip("ipykernel.kernelspec")
     from lessons.commands import to_notebook
+    # A "python3" kernel that is this Python, found before any other installed one.
+    kernelspec.install(prefix=str(tmp_path / "jupyter"), kernel_name="python3")
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter" / "share" / "jupyter"))
     lesson = catalog.find(1)
     notebook = to_notebook(lesson.path)
     monkeypatch.setenv(OUT_ENV, str(tmp_path / "out"))

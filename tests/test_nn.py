@@ -84,6 +84,16 @@ def test_parameter_survives_deepcopy_as_a_parameter_with_its_own_storage():
     assert p.tolist() == [1.0, 1.0]
 
 
+def test_deepcopy_of_a_model_is_independent():
+    model = TwoLayer()
+    twin = copy.deepcopy(model)
+    assert [type(p) for p in twin.parameters()] == [nn.Parameter] * 4
+    assert [n for n, _ in twin.named_parameters()] == [n for n, _ in model.named_parameters()]
+    with ad.no_grad():
+        twin.layer1.weight.fill_(0.0)
+    assert model.layer1.weight.numpy(force=True).any()
+
+
 # ------------------------------------------------------------------ registration
 
 def test_named_parameters_children_and_modules_follow_registration_order():
