@@ -66,7 +66,7 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, 
         if flat is None:
             raise ValueError(f"gradcheck input {i} must be contiguous (call .contiguous())")
         for j in range(flat.size):
-            old = flat[j]
+            old = flat[j].item()   # a number: on CuPy, flat[j] is a view that would change too
             flat[j] = old + eps
             plus = projected()
             flat[j] = old - eps

@@ -457,7 +457,7 @@ def softmax(input, dim, dtype=None):
     if not input.dtype.is_floating_point:
         kernel = "softmax_lastdim" if normalize_dim(dim, input.dim()) >= input.dim() - 1 else "softmax"
         raise NotImplementedError(f'"{kernel}_kernel_impl" not implemented for \'{_type_word(input.dtype)}\'')
-    return Softmax.apply(input, dim=normalize_dim(dim, input.dim()))
+    return Softmax.apply(input, dim=_softmax_axis(dim, input))
 
 
 def log_softmax(input, dim, dtype=None):
@@ -467,7 +467,7 @@ def log_softmax(input, dim, dtype=None):
     if not input.dtype.is_floating_point:
         kernel = "log_softmax_lastdim" if normalize_dim(dim, input.dim()) >= input.dim() - 1 else "log_softmax"
         raise NotImplementedError(f'"{kernel}_kernel_impl" not implemented for \'{_type_word(input.dtype)}\'')
-    return LogSoftmax.apply(input, dim=normalize_dim(dim, input.dim()))
+    return LogSoftmax.apply(input, dim=_softmax_axis(dim, input))
 
 
 def all(input, dim=None, keepdim=False):
@@ -483,3 +483,9 @@ def any(input, dim=None, keepdim=False):
 def _type_word(dtype):
     from .elementwise import _dt_name
     return _dt_name(dtype)
+
+
+def _softmax_axis(dim, input):
+    """The axis to normalise over; None for a 0-d tensor (CuPy has no axis 0 there)."""
+    axis = normalize_dim(dim, input.dim())
+    return axis if input.dim() else None
