@@ -63,9 +63,8 @@ class BackwardNode(graph.Node):
     and the output's shape and dtype (for drawing the graph).
     """
 
-    __slots__ = ("_saved", "_released", "_input_shapes", "_forward_inputs",
-                 "_forward_arrays", "_forward_output", "output_shape", "output_dtype",
-                 "_output_ref", "__dict__")
+    __slots__ = ("_saved", "_released", "_input_shapes", "_constant_refs", "output_shape",
+                 "output_dtype", "_output_ref", "__dict__")
 
     function = None   # the Function subclass; set on each generated node class
 
@@ -269,16 +268,24 @@ class Function:
             result = output = wrap(out, device)
         if output._data.dtype.kind != "f":
             return result   # comparisons, argmax: nothing to differentiate
-        edges, shapes = [], []
+        edges, shapes, constants = [], [], None
         for x in inputs:
             if isinstance(x, Tensor):
                 shapes.append(x._data.shape)
-                edges.append(_edge(x) if x._requires_grad else _NO_EDGE)
+                if x._requires_grad:
+                    edges.append(_edge(x))
+                else:
+                    edges.append(_NO_EDGE)
+                    # Weakly, for drawing the graph: a constant such as the
+                    # data x in w * x can be shown while the caller keeps it.
+                    constants = constants or [None] * len(inputs)
+                    constants[len(edges) - 1] = weakref.ref(x)
             else:
                 shapes.append(None)
                 edges.append(_NO_EDGE)
         node.next_functions = tuple(edges)
         node._input_shapes = tuple(shapes)
+        node._constant_refs = constants
         node.output_shape = output._data.shape
         node.output_dtype = _BY_NUMPY[output._data.dtype]
         node._output_ref = weakref.ref(output)

@@ -190,15 +190,18 @@ def test_show_data_and_show_grad_off():
     assert not any(line.startswith(("data", "grad")) for line in lines)
 
 
-def test_a_constant_is_named_and_valued_while_the_op_keeps_it():
+def test_a_constant_is_named_and_valued_while_it_is_alive():
     w = autodidact.tensor([1.0], requires_grad=True)
     x = autodidact.tensor([1.0, 2.0, 3.0])
-    y_pred = w * x          # Mul saves x for backward
+    y_pred = w * x          # the node points at x weakly (and Mul saves it)
     g = draw_graph(y_pred, params={"x": x})
     [const] = by_kind(g, "constant")
     assert const.lines == ["x", "(3,) float32", "data [1., 2., 3.]"]
-    y_pred.sum().backward()   # frees what Mul saved: only the shape is left
+    y_pred.sum().backward()   # frees what Mul saved; the caller still holds x
     [const] = by_kind(draw_graph(y_pred, params={"x": x}), "constant")
+    assert const.lines == ["x", "(3,) float32", "data [1., 2., 3.]"]
+    del x                     # now nothing holds it: only the shape is left
+    [const] = by_kind(draw_graph(y_pred), "constant")
     assert const.lines == ["constant", "(3,)"]
     assert not by_kind(draw_graph(y_pred, show_constants=False), "constant")
 

@@ -518,11 +518,16 @@ def _cap(order, max_nodes):
 
 
 def _saved_constant(node, index, shape):
-    """The constant tensor that ``node`` took at input ``index``, when backward still keeps it.
+    """The constant tensor that ``node`` took at input ``index``, if it can still be found.
 
-    Only ops that saved the input know it (``x`` in ``w * x``), and only
-    until backward frees what was saved (unless ``retain_graph=True``).
+    The node points at it weakly, so it is there while the caller keeps
+    it; otherwise only ops that saved the input know it (``x`` in
+    ``w * x``), until backward frees what was saved.
     """
+    refs = getattr(node, "_constant_refs", None)
+    alive = refs[index]() if refs and index < len(refs) and refs[index] is not None else None
+    if alive is not None:
+        return alive   # the caller still holds it
     saved = getattr(node, "_saved", None)
     if not saved or getattr(node, "_released", False):
         return None
