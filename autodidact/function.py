@@ -195,6 +195,7 @@ class _NoGradContext:
     """The ``ctx`` forward gets when nothing is recorded: saving is a no-op."""
 
     __slots__ = ()
+    needs_input_grad = (False,) * 8   # no input needs a gradient (indexed, never unpacked)
 
     def save_for_backward(self, *values):
         pass
@@ -260,14 +261,6 @@ class Function:
             return wrap(out, device)
 
         node = cls.node_type()
-        out = cls.forward(node, *arrays, **params)
-        if type(out) is tuple:
-            result = tuple(wrap(o, device) for o in out)
-            output = result[0]   # the differentiable output (max's values, not its indices)
-        else:
-            result = output = wrap(out, device)
-        if output._data.dtype.kind != "f":
-            return result   # comparisons, argmax: nothing to differentiate
         edges, shapes, constants = [], [], None
         for x in inputs:
             if isinstance(x, Tensor):
@@ -286,6 +279,15 @@ class Function:
         node.next_functions = tuple(edges)
         node._input_shapes = tuple(shapes)
         node._constant_refs = constants
+        # Edges first, so that forward can ask ctx.needs_input_grad what to save.
+        out = cls.forward(node, *arrays, **params)
+        if type(out) is tuple:
+            result = tuple(wrap(o, device) for o in out)
+            output = result[0]   # the differentiable output (max's values, not its indices)
+        else:
+            result = output = wrap(out, device)
+        if output._data.dtype.kind != "f":
+            return result   # comparisons, argmax: nothing to differentiate
         node.output_shape = output._data.shape
         node.output_dtype = _BY_NUMPY[output._data.dtype]
         node._output_ref = weakref.ref(output)

@@ -645,3 +645,23 @@ def test_a_missing_rule_fails_with_a_named_error_not_a_key_error():
         q.sum().backward()
     assert isinstance(info.value, NotImplementedError)
     assert not isinstance(info.value, KeyError)
+
+
+def test_ops_save_only_what_backward_will_use(torch_oracle):
+    """b * 2 needs b only for the gradient of 2, which no one wants: changing b
+    in place afterwards is fine (PyTorch agrees), while b * w still refuses."""
+    results = []
+    for M in (autodidact, torch_oracle):
+        x = M.ones(3, requires_grad=True)
+        b = x * 1
+        c = b * 2.0
+        b.add_(1)
+        c.sum().backward()
+        results.append(x.grad.tolist())
+        w = M.ones(3, requires_grad=True)
+        b = x * 1
+        d = b * w
+        b.add_(1)
+        with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+            d.sum().backward()
+    assert results[0] == results[1] == [2.0, 2.0, 2.0]

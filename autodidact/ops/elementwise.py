@@ -48,7 +48,9 @@ class Sub(Function):
 
 class Mul(Function):
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        # Keep only what backward uses: b for a's gradient, a for b's.
+        need_a, need_b = ctx.needs_input_grad[0], ctx.needs_input_grad[1]
+        ctx.save_for_backward(a if need_b else None, b if need_a else None)
         return a * b
 
     def backward(ctx, grad):
@@ -83,7 +85,8 @@ class Pow(Function):
     def forward(ctx, a, b):
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             out = _integer_power(a, b) if a.dtype.kind in "iu" else a ** b
-        ctx.save_for_backward(a, b, out)
+        # The output is needed only for the exponent's gradient.
+        ctx.save_for_backward(a, b, out if ctx.needs_input_grad[1] else None)
         return out
 
     def backward(ctx, grad):

@@ -16,19 +16,22 @@ class Matmul(Function):
     node_name = "MmBackward0"
 
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        # a's gradient needs b and b's needs a: keep only what will be used.
+        ctx.save_for_backward(a if ctx.needs_input_grad[1] else None,
+                              b if ctx.needs_input_grad[0] else None)
         return module_of(a).matmul(a, b)
 
     def backward(ctx, grad):
-        a, b = ctx.saved_tensors
+        a, b = ctx.saved_tensors           # None where the other input needs no gradient
         need_a, need_b = ctx.needs_input_grad
+        a_shape, b_shape = ctx._input_shapes
         # Lift vectors to matrices so one formula serves every case.
-        a2 = a.unsqueeze(0) if a.dim() == 1 else a
-        b2 = b.unsqueeze(-1) if b.dim() == 1 else b
+        a2_shape = (1,) + a_shape if len(a_shape) == 1 else a_shape
+        b2_shape = b_shape + (1,) if len(b_shape) == 1 else b_shape
         g = grad   # b's axis first: for vector @ vector, grad is 0-d
-        if b.dim() == 1:
+        if len(b_shape) == 1:
             g = g.unsqueeze(-1)
-        if a.dim() == 1:
+        if len(a_shape) == 1:
             g = g.unsqueeze(-2)
         if 0 in g._data.strides and g._data.size > 1:
             # A broadcast gradient (sum's backward is an expand, stride 0): NumPy's
@@ -37,11 +40,13 @@ class Matmul(Function):
             g = g.contiguous()
         grad_a = grad_b = None
         if need_a:
-            grad_a = (g @ b2.transpose(-1, -2)).sum_to_size(a2.shape)
-            grad_a = grad_a.reshape(a.shape) if a.dim() == 1 else grad_a
+            b2 = b.unsqueeze(-1) if len(b_shape) == 1 else b
+            grad_a = (g @ b2.transpose(-1, -2)).sum_to_size(a2_shape)
+            grad_a = grad_a.reshape(a_shape) if len(a_shape) == 1 else grad_a
         if need_b:
-            grad_b = (a2.transpose(-1, -2) @ g).sum_to_size(b2.shape)
-            grad_b = grad_b.reshape(b.shape) if b.dim() == 1 else grad_b
+            a2 = a.unsqueeze(0) if len(a_shape) == 1 else a
+            grad_b = (a2.transpose(-1, -2) @ g).sum_to_size(b2_shape)
+            grad_b = grad_b.reshape(b_shape) if len(b_shape) == 1 else grad_b
         return grad_a, grad_b
 
 
