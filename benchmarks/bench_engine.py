@@ -6,7 +6,10 @@ Two workloads from the autograd issue, each timed side by side in one run:
    tensor, then backward: microseconds per op, for autodidact, PyTorch on
    the CPU, and bare NumPy doing the same forward and backward by hand
    (the floor for any NumPy-backed engine).
-2. A 100,000-op chain on one value (x = tanh(x * 0.999 + 0.001)), forward
+2. One op, forward only, with and without recording a node: the per-op
+   cost of the engine's choice (rules written as Tensor code, run under
+   no_grad unless create_graph), against NumPy and PyTorch.
+3. A 100,000-op chain on one value (x = tanh(x * 0.999 + 0.001)), forward
    then backward: seconds, for autodidact's Scalar, a 0-d Tensor, and a
    0-d PyTorch tensor.
 
@@ -79,7 +82,7 @@ def elementwise_numpy(start):
     return grad
 
 
-# ----------------------------------------------------------- workload 2
+# ----------------------------------------------------------- workload 3
 
 def chain_scalar():
     x = Scalar(0.5)
@@ -105,7 +108,7 @@ def chain_torch():
     y.backward()
 
 
-# ----------------------------------------------------------- workload 3
+# ----------------------------------------------------------- workload 2
 
 def per_op_costs(start, number=20_000):
     """Microseconds for one x * 1.001 on 10x10 float32, by how much autograd does."""
@@ -145,7 +148,7 @@ def main(argv=None):
         vs_torch = seconds / per_op["PyTorch (CPU)"] if torch is not None else float("nan")
         print(f"   {name:16s} {us:8.2f} {vs_torch:10.2f}x {seconds / per_op['bare NumPy']:8.2f}x")
 
-    print("\n3. one op (x * 1.001 on 10x10 float32), forward only: microseconds (best of 5)")
+    print("\n2. one op (x * 1.001 on 10x10 float32), forward only: microseconds (best of 5)")
     for name, us in per_op_costs(start).items():
         print(f"   {name:30s} {us:7.2f}")
 
@@ -153,7 +156,7 @@ def main(argv=None):
              "autodidact 0-d Tensor": _median_time(chain_tensor, args.chain_repeats)}
     if torch is not None:
         chain["PyTorch 0-d tensor"] = _median_time(chain_torch, args.chain_repeats)
-    print(f"\n2. a {CHAIN_LENGTH:,}-op chain on one value, forward + backward "
+    print(f"\n3. a {CHAIN_LENGTH:,}-op chain on one value, forward + backward "
           f"(median of {args.chain_repeats})")
     print(f"   {'':22s} {'seconds':>8s} {'vs PyTorch':>11s}")
     for name, seconds in chain.items():
