@@ -1,6 +1,6 @@
 """Engine overhead: many small ops, and one very long chain, forward then backward.
 
-Two workloads from the autograd issue, each timed side by side in one run:
+Three measurements for the autograd issue, each timed side by side in one run:
 
 1. 1,000 elementwise ops (mul, add, tanh in turn) on a 10x10 float32
    tensor, then backward: microseconds per op, for autodidact, PyTorch on
