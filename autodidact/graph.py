@@ -195,10 +195,8 @@ def run_backward(root, grad, retain_graph=False, order_fn=None, capture=None):
         for (child, _), child_grad in zip(node.next_functions, input_grads):
             if child is None or child_grad is None:
                 continue
-            if child in pending:
-                pending[child] = pending[child] + child_grad
-            else:
-                pending[child] = child_grad
+            arrived = pending.get(child)   # a gradient from another path, not yet passed on
+            pending[child] = child_grad if arrived is None else arrived + child_grad
     if pending:   # only a wrong order_fn leaves gradients undelivered
         late = next(iter(pending))
         raise RuntimeError(
