@@ -94,7 +94,8 @@ except RuntimeError as error:
 #
 # Every op of autodidact is a `Function` in `autodidact/ops/`: `forward` computes
 # the result (and saves what backward will need), `backward` maps the output's
-# gradient to one gradient per input. Multiplication, from `ops/elementwise.py`:
+# gradient to one gradient per input. Multiplication, in its simplest form (the
+# one in `ops/elementwise.py` also skips saving a factor no gradient will need):
 #
 #     class Mul(Function):
 #         def forward(ctx, a, b):

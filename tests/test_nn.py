@@ -379,6 +379,32 @@ def test_linear_skips_the_input_gradient_nobody_needs():
     assert lin.weight.grad.tolist() == [[4.0] * 3] * 2 and lin.bias.grad.tolist() == [4.0, 4.0]
 
 
+def test_linear_keeps_the_weight_only_when_the_input_needs_a_gradient():
+    # As PyTorch's addmm: changing a first layer's weight between forward and
+    # backward is allowed; when the input needs a gradient, it is caught.
+    lin = nn.Linear(3, 2)
+    out = lin(ad.ones(4, 3))
+    with ad.no_grad():
+        lin.weight.add_(1)
+    out.sum().backward()
+    assert lin.weight.grad.tolist() == [[4.0] * 3] * 2
+    out = lin(ad.ones(4, 3, requires_grad=True))
+    with ad.no_grad():
+        lin.weight.add_(1)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        out.sum().backward()
+
+
+def test_evaluation_under_no_grad_records_nothing():
+    model = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 2))
+    x, y = ad.randn(5, 3), ad.tensor([0, 1, 1, 0, 1])
+    with ad.no_grad():
+        out = model(x)
+        losses = [F.cross_entropy(out, y), F.mse_loss(out, ad.zeros(5, 2))]
+    assert out.grad_fn is None and not out.requires_grad
+    assert all(loss.grad_fn is None and loss.dim() == 0 for loss in losses)
+
+
 @pytest.mark.parametrize("shape", [(4, 3), (3,), (2, 2, 3)])
 def test_linear_gradcheck(shape):
     x = ad.randn(*shape, dtype=ad.float64, requires_grad=True)

@@ -9,6 +9,8 @@ when you hold the weights yourself.
 
 import warnings
 
+import numpy as np
+
 from .. import dtypes as _dt
 from ..ops import layers
 from ..ops.elementwise import _dt_name, promote
@@ -158,6 +160,13 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
         >>> F.cross_entropy(autodidact.tensor([[2.0, 0.0]]), autodidact.tensor([0]))
         tensor(0.1269)
     """
+    z, t = getattr(input, "_data", None), getattr(target, "_data", None)
+    if (z is not None and t is not None and z.ndim == 2 and t.ndim == 1 and len(z) == len(t)
+            and z.dtype.kind == "f" and t.dtype == np.int64 and reduction in _REDUCTIONS
+            and weight is None and not label_smoothing and size_average is None
+            and reduce is None):   # the usual case, told at once; the rest checks step by step
+        ignored = _ignored_rows(target, z.shape[1], ignore_index)
+        return layers.CrossEntropy.apply(input, target, ignored=ignored, reduction=reduction)
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
     if weight is not None or label_smoothing:

@@ -29,18 +29,22 @@ class Linear(Function):
     node_name = "AddmmBackward0"
 
     def forward(ctx, x, weight, bias=None):
-        ctx.save_for_backward(x, weight)
+        # w's gradient needs x and x's needs w: keep only what will be used (a first
+        # layer's input needs no gradient, so its weight is not kept for it).
+        needs = ctx.needs_input_grad
+        ctx.save_for_backward(x if needs[1] else None, weight if needs[0] else None)
         out = module_of(x).matmul(x, weight.T)
         if bias is not None:
             out += bias   # in place: no second array the size of the output
         return out
 
     def backward(ctx, grad):
-        x, weight = ctx.saved_tensors
+        x, weight = ctx.saved_tensors   # None where no gradient needs it
         if graph.is_grad_enabled():   # create_graph: Tensor ops, recorded
             return _linear_grads(grad, x, weight, ctx.needs_input_grad)
         # The usual case: the same formulas on the arrays, without an op per line.
-        grads = _linear_grads(grad._data, x._data, weight._data, ctx.needs_input_grad)
+        grads = _linear_grads(grad._data, None if x is None else x._data,
+                              None if weight is None else weight._data, ctx.needs_input_grad)
         return _wrap_all(grads, grad._device)
 
 
@@ -48,9 +52,11 @@ def _linear_grads(grad, x, weight, needs):
     """The three gradients of x @ w^T + b; works on Tensors and on arrays alike."""
     need_x, need_weight, need_bias = needs
     # Every row of the batch (and of any extra leading axes) adds to w's and b's gradient.
-    g2 = grad.reshape(-1, grad.shape[-1])
+    g2 = grad if grad.ndim == 2 else grad.reshape(-1, grad.shape[-1])
     grad_x = grad @ weight if need_x else None
-    grad_weight = g2.T @ x.reshape(-1, x.shape[-1]) if need_weight else None
+    grad_weight = None
+    if need_weight:
+        grad_weight = g2.T @ (x if x.ndim == 2 else x.reshape(-1, x.shape[-1]))
     grad_bias = g2.sum(0) if need_bias else None
     return grad_x, grad_weight, grad_bias
 
@@ -129,15 +135,17 @@ class CrossEntropy(Function):
 
     def backward(ctx, grad):
         logits, = ctx.saved_tensors
-        probs, weight = ctx.probs, ctx.weight
-        onehot = module_of(probs).zeros_like(probs)
-        onehot[ctx.rows, ctx.target] = 1
         if graph.is_grad_enabled():   # create_graph: a softmax the graph can differentiate
-            probs = softmax(logits, 1)
-            onehot, weight = Tensor._wrap(onehot, logits._device), _wrap_if_array(weight, logits)
+            onehot = module_of(ctx.probs).zeros_like(ctx.probs)
+            onehot[ctx.rows, ctx.target] = 1
+            probs, onehot = softmax(logits, 1), Tensor._wrap(onehot, logits._device)
+            weight = _wrap_if_array(ctx.weight, logits)
             return (probs - onehot) * (grad.reshape(-1, 1) * weight), None
-        # The usual case: the same formula on arrays, reusing forward's softmax.
-        out = (probs - onehot) * (grad._data.reshape(-1, 1) * weight)
+        # The usual case: the same formula on arrays, reusing forward's softmax, with
+        # the one-hot part subtracted in place rather than built.
+        scale = grad._data.reshape(-1, 1) * ctx.weight   # (1, 1), or (N, 1) per row
+        out = ctx.probs * scale
+        out[ctx.rows, ctx.target] -= scale.reshape(-1)
         return Tensor._wrap(out, grad._device), None
 
 
