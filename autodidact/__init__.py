@@ -27,8 +27,29 @@ from .creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, fu
 from .legacy import (BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor, HalfTensor,
                      IntTensor, LongTensor, ShortTensor)
 from . import autograd, cuda
-from . import datasets, nn, optim
-from .serialization import load, save
+
+# nn, optim and datasets load on first use (`autodidact.nn`, `from autodidact
+# import nn`), so that `import autodidact` stays quick for a tensor-only script.
+_LAZY_SUBMODULES = ("nn", "optim", "datasets", "serialization")
+
+
+def __getattr__(name):
+    if name in _LAZY_SUBMODULES:
+        import importlib
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module 'autodidact' has no attribute '{name}'")
+
+
+def save(obj, f):
+    """Save a tensor or a state dict to an .npz file (see ``autodidact.serialization``)."""
+    from .serialization import save as _save
+    return _save(obj, f)
+
+
+def load(f, map_location=None, *, weights_only=True):
+    """Load what ``save`` wrote; never unpickles, so a file cannot run code."""
+    from .serialization import load as _load
+    return _load(f, map_location=map_location, weights_only=weights_only)
 
 __version__ = "0.1.0"
 

@@ -3,6 +3,7 @@
 import warnings
 
 from .. import graph
+from ..backend import module_of
 from ..tensor import Tensor
 
 _CYCLE_WARNING = (
@@ -21,8 +22,7 @@ def _root_gradient(output, gradient, create_graph, index=0):
                 "grad can be implicitly created only for scalar outputs. For an output with "
                 f"{output.numel()} elements pass gradient= (a tensor of its shape "
                 f"{list(output.shape)}), or reduce it first, e.g. output.sum().backward()")
-        from ..creation import ones_like
-        return ones_like(output)
+        return Tensor._wrap(module_of(output._data).ones_like(output._data), output._device)
     if not isinstance(gradient, Tensor):
         from ..creation import tensor
         gradient = tensor(gradient, dtype=output.dtype, device=output.device)

@@ -4,6 +4,7 @@
     reduce.py        sum, mean, max, softmax...
     shape.py         view, reshape, permute, expand, cat, stack, flip...
     linalg.py        matmul
+    layers.py        fused layers: linear, mse_loss, cross_entropy
     index.py         x[key] and its scatter-add backward
     inplace.py       add_, x[key] = v, out=, fill_
 
@@ -13,7 +14,7 @@ method too: ``x.exp()`` is ``autodidact.exp(x)``.
 
 from ..function import Function
 from ..tensor import Tensor
-from . import elementwise, index, inplace, linalg, reduce, shape
+from . import elementwise, index, inplace, layers, linalg, reduce, shape
 from .elementwise import *  # noqa: F401,F403  (the public functions)
 from .linalg import bmm, dot, matmul, mm
 from .reduce import (all, amax, amin, any, argmax, argmin, log_softmax, max, mean, min, prod,
