@@ -189,7 +189,8 @@ def child_memory(name, steps):
     if name == "torch":
         import torch  # noqa: F401  (imports are not the framework's training memory)
     elif name == "autodidact":
-        import autodidact  # noqa: F401
+        import autodidact.nn  # noqa: F401  (nn and optim load on first use)
+        import autodidact.optim  # noqa: F401
     x, y, weights = make_data()
     gc.collect()
     baseline = _status_kib("VmRSS")

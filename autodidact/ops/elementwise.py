@@ -181,12 +181,12 @@ class Sigmoid(Function):
 
 class Relu(Function):
     def forward(ctx, a):
-        ctx.save_for_backward((a > 0).astype(a.dtype))   # relu'(0) = 0, as in PyTorch
+        ctx.save_for_backward(a > 0)   # a bool mask: relu'(0) = 0, as in PyTorch
         return module_of(a).maximum(a, 0)
 
     def backward(ctx, grad):
         positive, = ctx.saved_tensors
-        return grad * positive
+        return where(positive, grad, 0.0)
 
 
 class Abs(Function):
