@@ -39,21 +39,10 @@ import numpy as np  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-BATCH, SIZES, LR = 128, (784, 256, 10), 0.01
+from benchmarks.mlp_data import LR, SIZES, make_data  # noqa: E402
+
+BATCH = 128
 FRAMEWORKS = ("numpy", "autodidact", "torch")
-
-
-def make_data(seed=0):
-    """Fixed random inputs and labels, and the initial weights all frameworks start from."""
-    rng = np.random.default_rng(seed)
-    x = rng.standard_normal((BATCH, SIZES[0]), dtype=np.float32)
-    y = rng.integers(0, SIZES[-1], BATCH).astype(np.int64)
-    weights = []
-    for fan_in, fan_out in zip(SIZES[:-1], SIZES[1:]):
-        bound = 1 / np.sqrt(fan_in)
-        weights.append(rng.uniform(-bound, bound, (fan_out, fan_in)).astype(np.float32))
-        weights.append(rng.uniform(-bound, bound, fan_out).astype(np.float32))
-    return x, y, weights
 
 
 # ------------------------------------------------------------ the three steps

@@ -41,20 +41,10 @@ clock = time.process_time
 
 
 def two_moons(n=100, noise=0.1, seed=1337):
-    """Two interleaving half circles, labels -1/+1 (sklearn's make_moons, without sklearn)."""
-    rng = np.random.default_rng(seed)
-    n_out = n // 2
-    n_in = n - n_out
-    t_out = np.linspace(0, math.pi, n_out)
-    t_in = np.linspace(0, math.pi, n_in)
-    X = np.vstack([
-        np.column_stack([np.cos(t_out), np.sin(t_out)]),
-        np.column_stack([1 - np.cos(t_in), 1 - np.sin(t_in) - 0.5]),
-    ])
-    X += rng.normal(scale=noise, size=X.shape)
-    y = np.hstack([-np.ones(n_out), np.ones(n_in)])
-    order = rng.permutation(n)
-    return X[order].tolist(), y[order].tolist()
+    """micrograd's demo data: autodidact's two moons, as lists, labels -1/+1."""
+    from autodidact import datasets
+    X, y = datasets.two_moons(n, noise=noise, seed=seed)
+    return X.tolist(), (y * 2 - 1).tolist()
 
 
 # ------------------------------------------------- a tiny MLP of Scalars

@@ -34,7 +34,7 @@ if os.environ.get("AUTODIDACT_FAKE_CUPY") == "1":
     import fake_cupy
     fake_cupy.install()
 
-SIZES, LR = (784, 256, 10), 0.01
+from benchmarks.mlp_data import LR, SIZES  # noqa: E402  (the same network as bench_mlp)
 BATCHES = (128, 4096)
 NO_GPU = 77   # "skipped", as automake's test drivers read it
 
@@ -138,17 +138,9 @@ def select(files):
 
 # ------------------------------------------------------------------ bench
 
-def _data(batch, seed=0):
-    import numpy as np
-    rng = np.random.default_rng(seed)
-    x = rng.standard_normal((batch, SIZES[0]), dtype=np.float32)
-    y = rng.integers(0, SIZES[-1], batch).astype(np.int64)
-    weights = []
-    for fan_in, fan_out in zip(SIZES[:-1], SIZES[1:]):
-        bound = 1 / np.sqrt(fan_in)
-        weights.append(rng.uniform(-bound, bound, (fan_out, fan_in)).astype(np.float32))
-        weights.append(rng.uniform(-bound, bound, fan_out).astype(np.float32))
-    return x, y, weights
+def _data(batch):
+    from benchmarks.mlp_data import make_data
+    return make_data(batch)
 
 
 def autodidact_step(batch, device):
