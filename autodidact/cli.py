@@ -10,6 +10,7 @@ and the library itself never imports viz or lessons.
 """
 
 import importlib
+import os
 import sys
 
 # name -> (module, function, one-line help)
@@ -58,5 +59,11 @@ def main(argv=None):
         return 2
     module_name, function_name, _ = COMMANDS[name]
     function = getattr(importlib.import_module(module_name), function_name)
-    code = function(rest)
+    try:
+        code = function(rest)
+    except BrokenPipeError:
+        # The reader went away (`autodidact lessons | head`): not an error.
+        # Point stdout at /dev/null so Python's exit flush stays quiet too.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     return 0 if code is None else code

@@ -56,3 +56,15 @@ def test_docs_never_install_the_pypi_namesake():
     offenders = [str(path.relative_to(ROOT)) for path in docs
                  if path.is_file() and wrong.search(path.read_text(encoding="utf-8"))]
     assert offenders == [], f"these say to pip install autodidact by name: {offenders}"
+
+
+def test_a_closed_pipe_is_not_an_error():
+    """`autodidact lessons | head`: the command stops quietly when the reader does."""
+    import subprocess
+    import sys
+    process = subprocess.Popen([sys.executable, "-m", "autodidact", "lessons"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.close()          # the reader goes away before the command writes
+    stderr = process.stderr.read().decode()
+    assert process.wait(timeout=60) == 0
+    assert "Traceback" not in stderr and "BrokenPipeError" not in stderr
