@@ -39,7 +39,7 @@ import numpy as np  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.mlp_data import LR, SIZES, make_data  # noqa: E402
+from benchmarks.mlp_data import SIZES, LR, hand_written_step, make_data  # noqa: E402
 
 BATCH = 128
 FRAMEWORKS = ("numpy", "autodidact", "torch")
@@ -48,36 +48,8 @@ FRAMEWORKS = ("numpy", "autodidact", "torch")
 # ------------------------------------------------------------ the three steps
 
 def numpy_step(x, y, weights):
-    """The network by hand: forward, softmax cross-entropy, backward, SGD."""
-    w1, b1, w2, b2 = [w.copy() for w in weights]
-    rows = np.arange(len(y))
-
-    def step():
-        nonlocal w1, b1, w2, b2
-        h = x @ w1.T
-        h += b1
-        a = np.maximum(h, 0)
-        z = a @ w2.T
-        z += b2
-        z -= z.max(axis=1, keepdims=True)
-        e = np.exp(z)
-        s = e.sum(axis=1, keepdims=True)
-        loss = float(np.log(s[:, 0]).sum() - z[rows, y].sum()) / len(y)
-        dz = e / s                       # softmax - onehot, over the batch
-        dz[rows, y] -= 1
-        dz /= len(y)
-        dw2 = dz.T @ a
-        db2 = dz.sum(axis=0)
-        da = dz @ w2
-        da *= h > 0
-        dw1 = da.T @ x
-        db1 = da.sum(axis=0)
-        w1 -= LR * dw1
-        b1 -= LR * db1
-        w2 -= LR * dw2
-        b2 -= LR * db2
-        return loss
-    return step
+    """The network by hand in NumPy: forward, softmax cross-entropy, backward, SGD."""
+    return hand_written_step(x, y, weights)
 
 
 def autodidact_step(x, y, weights):

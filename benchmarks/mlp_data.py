@@ -20,3 +20,36 @@ def make_data(batch=128, seed=0):
         weights.append(rng.uniform(-bound, bound, (fan_out, fan_in)).astype(np.float32))
         weights.append(rng.uniform(-bound, bound, fan_out).astype(np.float32))
     return x, y, weights
+
+
+def hand_written_step(x, y, weights, xp=np):
+    """The same training step written by hand on ``xp`` (NumPy or CuPy): forward,
+    softmax cross-entropy, backward, SGD, working in place where it can. This is
+    the floor an array-backed autograd engine is measured against."""
+    w1, b1, w2, b2 = [xp.array(w) for w in weights]   # copies: the step updates them
+    x, y = xp.asarray(x), xp.asarray(y)
+    rows = xp.arange(len(y))
+
+    def step():
+        h = x @ w1.T
+        h += b1
+        a = xp.maximum(h, 0)
+        z = a @ w2.T
+        z += b2
+        z -= z.max(axis=1, keepdims=True)
+        e = xp.exp(z)
+        s = e.sum(axis=1, keepdims=True)
+        loss = float(xp.log(s[:, 0]).sum() - z[rows, y].sum()) / len(y)
+        dz = e / s                       # softmax - onehot, over the batch
+        dz[rows, y] -= 1
+        dz /= len(y)
+        dw2 = dz.T @ a
+        db2 = dz.sum(axis=0)
+        da = dz @ w2
+        da *= h > 0
+        dw1 = da.T @ x
+        db1 = da.sum(axis=0)
+        for w, g in ((w1, dw1), (b1, db1), (w2, dw2), (b2, db2)):
+            w -= LR * g
+        return loss
+    return step
