@@ -9,37 +9,12 @@ import numpy as np
 import pytest
 
 import autodidact as ad
+from torch_compare import run, same_error, same_exact as same_value
 
 # Both libraries warn that x[[[0, 1], [1, 2]]] (a list read as a tuple) is deprecated.
 pytestmark = pytest.mark.filterwarnings("ignore:Using a non-tuple sequence:UserWarning")
 
 # ------------------------------------------------------------------ helpers
-
-
-def run(lib, fn):
-    """fn(lib) or the exception it raised."""
-    try:
-        return fn(lib)
-    except Exception as exc:  # noqa: BLE001 - the exception is the result
-        return exc
-
-
-def same_value(ours, theirs):
-    """Values, shape and dtype agree (ours an autodidact tensor, theirs a torch tensor)."""
-    assert tuple(ours.shape) == tuple(theirs.shape)
-    assert ours.dtype.name == str(theirs.dtype).replace("torch.", "")
-    np.testing.assert_array_equal(ours.detach().numpy(), theirs.detach().numpy())
-
-
-def same_error(ours, theirs, prefix=False):
-    assert isinstance(theirs, Exception), f"torch did not raise: {theirs!r}"
-    assert isinstance(ours, Exception), f"autodidact did not raise, gave {ours!r}"
-    assert type(ours) is type(theirs)
-    text = str(theirs).replace("torch.", "autodidact.")
-    if prefix:
-        assert str(ours).startswith(text), (str(ours), text)
-    else:
-        assert str(ours) == text
 
 
 def unchanged(t):

@@ -9,27 +9,7 @@ import numpy as np
 import pytest
 
 import autodidact as ad
-
-
-def run(lib, fn):
-    try:
-        return fn(lib)
-    except Exception as exc:  # noqa: BLE001
-        return exc
-
-
-def same_value(ours, theirs):
-    assert tuple(ours.shape) == tuple(theirs.shape)
-    assert ours.dtype.name == str(theirs.dtype).replace("torch.", "")
-    np.testing.assert_allclose(ours.detach().numpy().astype(np.float64),
-                               theirs.detach().numpy().astype(np.float64), rtol=1e-6)
-
-
-def same_error(ours, theirs):
-    assert isinstance(theirs, Exception), f"torch did not raise: {theirs!r}"
-    assert isinstance(ours, Exception), f"autodidact did not raise, gave {ours!r}"
-    assert type(ours) is type(theirs)
-    assert str(ours) == str(theirs).replace("torch.", "autodidact."), (str(ours), str(theirs))
+from torch_compare import run, same_error, same_value
 
 
 def fingerprint(t):

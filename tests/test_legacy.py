@@ -4,16 +4,11 @@ import numpy as np
 import pytest
 
 import autodidact as ad
+from torch_compare import same_exact as same_value
 
 LEGACY = [("FloatTensor", "float32"), ("DoubleTensor", "float64"), ("HalfTensor", "float16"),
           ("LongTensor", "int64"), ("IntTensor", "int32"), ("ShortTensor", "int16"),
           ("CharTensor", "int8"), ("ByteTensor", "uint8"), ("BoolTensor", "bool")]
-
-
-def same_value(ours, theirs):
-    assert tuple(ours.shape) == tuple(theirs.shape)
-    assert ours.dtype.name == str(theirs.dtype).replace("torch.", "")
-    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
 
 
 @pytest.mark.parametrize("name,dtype", LEGACY)

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 import autodidact as ad
+from torch_compare import run_quietly as run, same_error, same_value
 
 RESIZE_WARNING = (
     "An output with one or more elements was resized since it had shape [5, 5], which does not "
@@ -19,29 +20,6 @@ RESIZE_WARNING = (
     "PyTorch release outputs will not be resized unless they have zero elements. You can "
     "explicitly reuse an out tensor t by resizing it, inplace, to zero elements with "
     "t.resize_(0).")
-
-
-def run(lib, fn):
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return fn(lib)
-    except Exception as exc:  # noqa: BLE001
-        return exc
-
-
-def same_value(ours, theirs):
-    assert tuple(ours.shape) == tuple(theirs.shape)
-    assert ours.dtype.name == str(theirs.dtype).replace("torch.", "")
-    np.testing.assert_allclose(ours.detach().numpy().astype(np.float64),
-                               theirs.detach().numpy().astype(np.float64), rtol=1e-6)
-
-
-def same_error(ours, theirs):
-    assert isinstance(theirs, Exception), f"torch did not raise: {theirs!r}"
-    assert isinstance(ours, Exception), f"autodidact did not raise, gave {ours!r}"
-    assert type(ours) is type(theirs)
-    assert str(ours) == str(theirs).replace("torch.", "autodidact.")
 
 
 def fingerprint(t):

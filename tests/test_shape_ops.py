@@ -4,23 +4,10 @@ Values, dtypes, errors and gradients as in PyTorch 2.13; cat and stack
 take ``out=``.
 """
 
-import numpy as np
 import pytest
 
 import autodidact as ad
-
-
-def run(lib, fn):
-    try:
-        return fn(lib)
-    except Exception as exc:  # noqa: BLE001
-        return exc
-
-
-def same_value(ours, theirs):
-    assert tuple(ours.shape) == tuple(theirs.shape)
-    assert ours.dtype.name == str(theirs.dtype).replace("torch.", "")
-    np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=1e-6)
+from torch_compare import run, same_value
 
 
 def same(ours, theirs):
