@@ -117,7 +117,7 @@ def time_steps(frameworks, repeats, steps, pause):
     losses = {name: [runners[name]() for _ in range(3)] for name in frameworks}   # warm up
     first = {name: values[0] for name, values in losses.items()}
     spread = max(first.values()) - min(first.values())
-    print(f"first-step loss: " + ", ".join(f"{n} {v:.6f}" for n, v in first.items())
+    print("first-step loss: " + ", ".join(f"{n} {v:.6f}" for n, v in first.items())
           + f" (spread {spread:.1e}: the same network everywhere)")
     wall = {name: [] for name in frameworks}
     cpu = {name: [] for name in frameworks}

@@ -21,14 +21,12 @@ micrograd and torch are optional: a missing one is reported, not fatal.
 
 import argparse
 import gc
-import math
 import os
 import random
 import statistics
 import sys
 import time
 
-import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 

@@ -13,7 +13,6 @@
 # read exactly as PyTorch: everything below runs on PyTorch with that line changed.
 
 # %%
-import numpy as np
 
 import autodidact as torch
 from lessons.course import Lesson, COLORS

@@ -180,8 +180,8 @@ def _start(number, folder, force):
         print(f"\nOpen {_shown(folder / lesson.stub.name)}, read each docstring, and replace "
               f"`raise NotImplementedError` with your code.")
         print(f"Then run:  autodidact exercises check {lesson.number}")
-        print(f"(The originals in lessons/exercises/ stay as they are; the answers are in "
-              f"lessons/answers/, for after you have tried.)")
+        print("(The originals in lessons/exercises/ stay as they are; the answers are in "
+              "lessons/answers/, for after you have tried.)")
     return 0
 
 
