@@ -52,30 +52,9 @@ def numpy_step(x, y, weights):
     return hand_written_step(x, y, weights)
 
 
-def autodidact_step(x, y, weights):
-    import autodidact
-    from autodidact import nn, optim
-    model = nn.Sequential(nn.Linear(SIZES[0], SIZES[1]), nn.ReLU(), nn.Linear(SIZES[1], SIZES[2]))
-    with autodidact.no_grad():
-        for param, value in zip(model.parameters(), weights):
-            param.copy_(autodidact.from_numpy(value))
-    optimizer = optim.SGD(model.parameters(), lr=LR)
-    criterion = nn.CrossEntropyLoss()
-    inputs, labels = autodidact.from_numpy(x), autodidact.from_numpy(y)
-
-    def step():
-        optimizer.zero_grad()
-        loss = criterion(model(inputs), labels)
-        loss.backward()
-        optimizer.step()
-        return loss.item()
-    return step
-
-
-def torch_step(x, y, weights):
-    import torch
-    torch.set_num_threads(1)
-    from torch import nn, optim
+def framework_step(torch, x, y, weights):
+    """One training step written once in PyTorch's API: ``torch`` is autodidact or PyTorch."""
+    nn, optim = torch.nn, torch.optim
     model = nn.Sequential(nn.Linear(SIZES[0], SIZES[1]), nn.ReLU(), nn.Linear(SIZES[1], SIZES[2]))
     with torch.no_grad():
         for param, value in zip(model.parameters(), weights):
@@ -91,6 +70,18 @@ def torch_step(x, y, weights):
         optimizer.step()
         return loss.item()
     return step
+
+
+def autodidact_step(x, y, weights):
+    import autodidact.nn
+    import autodidact.optim  # noqa: F401  (loaded on first use otherwise)
+    return framework_step(autodidact, x, y, weights)
+
+
+def torch_step(x, y, weights):
+    import torch
+    torch.set_num_threads(1)
+    return framework_step(torch, x, y, weights)
 
 
 STEPS = {"numpy": numpy_step, "autodidact": autodidact_step, "torch": torch_step}

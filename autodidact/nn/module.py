@@ -264,15 +264,7 @@ class Module:
         Call it (or ``optimizer.zero_grad()``) before each ``backward()``:
         gradients add up across backward calls.
         """
-        for param in self.parameters():
-            if param._grad is None:
-                continue
-            if set_to_none:
-                param._grad = None
-            else:
-                grad = param._grad
-                grad.detach_()
-                grad.zero_()
+        zero_grads(self.parameters(), set_to_none)
 
     # ------------------------------------------------------------ dtype and device
 
@@ -447,3 +439,19 @@ def _typename(value):
         return value.type()
     cls = type(value)
     return cls.__qualname__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__qualname__}"
+
+
+def zero_grads(parameters, set_to_none=True):
+    """Forget each parameter's gradient: ``.grad = None``, or zeros in place.
+
+    What ``Module.zero_grad`` and ``Optimizer.zero_grad`` both do.
+    """
+    for param in parameters:
+        if param._grad is None:
+            continue
+        if set_to_none:
+            param._grad = None
+        else:
+            grad = param._grad
+            grad.detach_()
+            grad.zero_()

@@ -21,6 +21,7 @@ from collections import defaultdict
 
 from .. import graph
 from ..tensor import Tensor
+from ..nn.module import zero_grads
 
 __all__ = ["Optimizer", "required"]
 
@@ -102,15 +103,7 @@ class Optimizer:
         Call it before each ``backward()``: gradients add up across calls.
         """
         for group in self.param_groups:
-            for param in group["params"]:
-                if param._grad is None:
-                    continue
-                if set_to_none:
-                    param._grad = None
-                else:
-                    grad = param._grad
-                    grad.detach_()
-                    grad.zero_()
+            zero_grads(group["params"], set_to_none)
 
     def step(self, closure=None):
         """Update every parameter that has a gradient (subclasses define how)."""
