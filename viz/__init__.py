@@ -23,13 +23,13 @@ viz imports autodidact; autodidact never imports viz.
 """
 
 from .data import graph_data
-from .draw import ComputationGraph, draw_graph
+from .draw import ComputationGraph, draw_gradcheck, draw_graph
 from .plots import (GradRecorder, PitfallResult, TrainingHistory, plot_decision_boundary,
                     plot_grad_history, plot_zero_grad_pitfall, zero_grad_experiment)
 from .render import RendererNotFoundError, find_renderer, render
 
 __all__ = [
-    "draw_graph", "graph_data", "ComputationGraph", "render", "find_renderer", "RendererNotFoundError",
+    "draw_graph", "draw_gradcheck", "graph_data", "ComputationGraph", "render", "find_renderer", "RendererNotFoundError",
     "zero_grad_experiment", "plot_zero_grad_pitfall", "PitfallResult", "TrainingHistory",
     "plot_grad_history", "GradRecorder", "plot_decision_boundary",
 ]

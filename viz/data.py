@@ -43,7 +43,9 @@ it. Each node has:
   (backward freed what the op saved), ``grad_none`` (a named
   intermediate whose ``.grad`` stays None: not a leaf, no
   ``retain_grad()``), ``recorded_by_backward`` (recorded by
-  ``backward(create_graph=True)``: part of a gradient's graph).
+  ``backward(create_graph=True)``: part of a gradient's graph),
+  ``gradcheck_failed`` (the op ``autograd.gradcheck_ops`` found; a
+  ``compare`` line holds both gradients, in ``left`` and ``right``).
 
 Edges run with the data, from an input to the node that used it;
 ``input`` is which input of ``to`` it is, ``output_nr`` which output of
@@ -77,13 +79,15 @@ SUMMARY_VALUES = 16          # how many leading numbers a summary keeps
 _BACKWARD_SUFFIX = re.compile(r"Backward\d*$")
 
 
-def graph_data(output, params=None, max_nodes=None):
+def graph_data(output, params=None, max_nodes=None, culprit=None):
     """The graph behind ``output`` (a Tensor, a Scalar or a graph node) as plain data.
 
     ``params`` names tensors, as for :func:`viz.draw_graph` (a mapping,
     pairs or a Module). Past ``max_nodes`` nodes (None: no limit) the
-    middle of the graph is replaced by one ``omitted`` node. The module
-    docstring describes what comes back.
+    middle of the graph is replaced by one ``omitted`` node. ``culprit``,
+    what ``autograd.gradcheck_ops`` returned, marks its op
+    (``gradcheck_failed``) with both gradients. The module docstring
+    describes what comes back.
 
         >>> data = viz.graph_data(loss, params={"w": w})
         >>> data["nodes"][0]["op"]
@@ -92,7 +96,7 @@ def graph_data(output, params=None, max_nodes=None):
     if max_nodes is not None and (not isinstance(max_nodes, int) or max_nodes < 2):
         raise ValueError(f"max_nodes must be an int of at least 2, or None for no limit; "
                          f"got {max_nodes!r}")
-    collector = _Collector(names_of(params))
+    collector = _Collector(names_of(params), culprit)
     if isinstance(output, Scalar):
         collector.scalar_graph(output, max_nodes)
     elif isinstance(output, Tensor):
@@ -226,8 +230,9 @@ def _value_line(value, label):
 class _Collector:
     """Reads the graph once into nodes and edges, in a fixed order."""
 
-    def __init__(self, names):
+    def __init__(self, names, culprit=None):
         self.names = names
+        self.culprit = culprit
         self.nodes = {}          # id -> node dict, in the order they were met
         self.edges = []
         self.kind = "tensor"
@@ -359,6 +364,17 @@ class _Collector:
             lines += [_line("mark", f"{name}.grad is None: not a leaf", mark="grad_none"),
                       _line("note", f"{name}.retain_grad() before backward() keeps it",
                             mark="grad_none")]
+        culprit = self.culprit
+        if culprit is not None and culprit.node is node:
+            marks.append("gradcheck_failed")
+            lines += [_line("mark", f"wrong backward: input {culprit.input}'s gradient",
+                            mark="gradcheck_failed"),
+                      _line("compare", f"backward {format_value(culprit.analytic)} | finite "
+                            f"differences {format_value(culprit.numeric)}",
+                            left="backward gives\n" + format_value(culprit.analytic),
+                            right="finite differences\n" + format_value(culprit.numeric)),
+                      _line("note", "(both for one random gradient arriving from above)",
+                            mark="gradcheck_failed")]
         if getattr(node, "__dict__", {}).get("_recorded_by_backward"):
             marks.append("recorded_by_backward")
             lines.append(_line("mark", "recorded by backward(create_graph=True)",

@@ -30,7 +30,7 @@ import graphviz
 from . import dot
 from .data import format_value, graph_data, shape_text, short_op_name
 
-__all__ = ["draw_graph", "ComputationGraph", "DrawnNode", "format_value", "short_op_name"]
+__all__ = ["draw_graph", "draw_gradcheck", "ComputationGraph", "DrawnNode", "format_value", "short_op_name"]
 
 # High-contrast fills with black text; borders say the same thing again for
 # anyone who cannot tell the fills apart.
@@ -41,6 +41,7 @@ BACKWARD_COLOR = "#00695C"
 GRAD_NONE_COLOR = "#0B3D91"
 NO_GRADIENT_COLOR = "#8C8C8C"
 BROADCAST_COLOR = "#9C4A00"
+CULPRIT_COLOR = "#A3005C"
 
 STYLES = {
     "param":    dict(shape="box", style="filled,bold", fillcolor="#CFE3FF", color="#0B3D91",
@@ -68,6 +69,9 @@ STYLES = {
     # an op that backward(create_graph=True) recorded: part of a gradient's graph
     "recorded_by_backward": dict(shape="box", style="filled,rounded,bold", fillcolor="#D5F2EE",
                                  color=BACKWARD_COLOR, penwidth="3"),
+    # the op whose backward gradcheck_ops found wrong
+    "gradcheck_failed": dict(shape="box", style="filled,bold,rounded", fillcolor="#FFD6E7",
+                             color=CULPRIT_COLOR, penwidth="5"),
 }
 
 DEFAULT_MAX_NODES = 60
@@ -137,7 +141,7 @@ class ComputationGraph(graphviz.Digraph):
 
 def draw_graph(output, params=None, show_data=True, show_grad=True, rankdir="TB",
                max_nodes=DEFAULT_MAX_NODES, show_order=False, short_ops=False,
-               show_constants=True, title=None, legend=False, show_saved=False):
+               show_constants=True, title=None, legend=False, show_saved=False, culprit=None):
     """Draw the graph behind ``output`` (a Tensor, a Scalar or a graph node).
 
     ``params`` names tensors: a ``{name: tensor}`` mapping such as
@@ -153,7 +157,10 @@ def draw_graph(output, params=None, show_data=True, show_grad=True, rankdir="TB"
     backward, with the version it was saved at and its version now; an op
     whose saved tensor was modified in place since (backward will fail
     there) is purple, and ops whose saved tensors backward freed are
-    dotted. Returns a :class:`ComputationGraph`; its ``data``
+    dotted. ``culprit`` (what ``autograd.gradcheck_ops`` returned) colours
+    the op whose backward is wrong and shows its gradient beside finite
+    differences' (see :func:`draw_gradcheck`). Returns a
+    :class:`ComputationGraph`; its ``data``
     is what :func:`viz.graph_data` returns, the one source of the drawing.
 
         >>> g = viz.draw_graph(loss, params=dict(model.named_parameters()), show_order=True)
@@ -161,12 +168,30 @@ def draw_graph(output, params=None, show_data=True, show_grad=True, rankdir="TB"
     """
     if rankdir not in ("TB", "BT", "LR", "RL"):
         raise ValueError(f"rankdir must be 'TB', 'BT', 'LR' or 'RL', not {rankdir!r}")
-    data = graph_data(output, params, max_nodes)
+    data = graph_data(output, params, max_nodes, culprit)
     builder = _Builder(show_data, show_grad, show_order, short_ops, show_constants, show_saved)
     builder.read(data)
     graph = builder.finish(rankdir, title, legend)
     graph.data = data
     return graph
+
+
+def draw_gradcheck(mismatch, params=None, title=None, **options):
+    """Draw the graph in which ``autograd.gradcheck_ops`` found a wrong backward.
+
+    The op is coloured and shows what its backward gives beside what
+    finite differences give; other options as for :func:`draw_graph`.
+
+        >>> wrong = autodidact.autograd.gradcheck_ops(fn, (x, w))
+        >>> viz.draw_gradcheck(wrong, params={"x": x, "w": w}).write("wrong.png")
+    """
+    if mismatch is None:
+        raise ValueError("gradcheck_ops found no wrong backward (it returned None): "
+                         "there is nothing to point at")
+    if title is None:
+        title = (f"{mismatch.op}: its backward disagrees with finite differences "
+                 f"for input {mismatch.input}")
+    return draw_graph(mismatch.output, params=params, title=title, culprit=mismatch, **options)
 
 
 # Re-exported: the drawing's text helpers live with the data they format.
@@ -193,9 +218,11 @@ MARK_ROWS = {
     "freed": dict(color=FREED_COLOR),
     "grad_none": dict(color=GRAD_NONE_COLOR),   # a hint, quieter than a warning
     "recorded_by_backward": dict(color="#FFFFFF", bgcolor=BACKWARD_COLOR),
+    "gradcheck_failed": dict(color="#FFFFFF", bgcolor=CULPRIT_COLOR, size=16),
 }
 NOTE_ROWS = {"accumulated": dict(color=MARK_COLOR), "saved_modified": dict(color=MODIFIED_COLOR),
-             "freed": dict(color=FREED_COLOR), "grad_none": dict(color=GRAD_NONE_COLOR)}
+             "freed": dict(color=FREED_COLOR), "grad_none": dict(color=GRAD_NONE_COLOR),
+             "gradcheck_failed": dict(color=CULPRIT_COLOR)}
 # Marks drawn only when asked for, with the option that asks.
 SAVED_MARKS = ("saved_modified", "freed")
 
@@ -252,6 +279,8 @@ class _Builder:
             marks = [mark for mark in SAVED_MARKS if mark in node["marks"]]
             if marks and self.show_saved:
                 return marks[0]
+            if "gradcheck_failed" in node["marks"]:
+                return "gradcheck_failed"
             return "recorded_by_backward" if "recorded_by_backward" in node["marks"] else "op"
         if kind == "leaf":
             return "accumulated" if self.show_grad and "accumulated" in node["marks"] else "param"
@@ -276,6 +305,8 @@ class _Builder:
             return MARK_ROWS[line["mark"]]
         if line["role"] == "note":
             return NOTE_ROWS[line["mark"]]
+        if line["role"] == "compare":
+            return dict(pair=(line["left"], line["right"]))
         return ROW_OPTIONS[line["role"]]
 
     def _legend(self):
@@ -338,6 +369,7 @@ LEGEND = (
     ("saved_modified", "saved tensor modified in place since"),
     ("freed", "saved tensors freed by backward()"),
     ("recorded_by_backward", "recorded by backward(create_graph=True)"),
+    ("gradcheck_failed", "backward disagrees with finite differences"),
     ("scalar_op", "operation"),
     ("value", "intermediate value"),
     ("output", "output"),
@@ -362,5 +394,6 @@ def _legend_rows(kinds, numbered):
 
 
 def _label(rows):
-    return dot.table([dot.badge(text) if options.get("badge") else dot.row(text, **options)
-                      for text, options in rows])
+    return dot.table([dot.badge(text) if options.get("badge") else
+                      dot.pair(*options["pair"]) if "pair" in options else
+                      dot.row(text, **options) for text, options in rows])
