@@ -51,7 +51,7 @@ def test_the_loop_without_zero_grad_warns_and_names_the_parameter_and_the_fix():
     assert len(found) == 2           # steps 2 and 3 (under "always")
     message = str(found[0].message)
     assert "optimizer.step() used gradients that were already there" in message
-    assert "param_groups[0]['params'][0]" in message
+    assert "params[0] (shape (1,))" in message
     assert "optimizer.zero_grad()" in message and "optimizer.carry_grads = True" in message
     assert found[0].filename == __file__          # points at the caller's step() line
     assert run(3, optimizer_class=optim.Adam)

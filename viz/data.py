@@ -268,10 +268,9 @@ class _Collector:
         numbers = {node: i + 1 for i, node in enumerate(order)}
         kept, omitted = _cap(order, max_nodes)
         ids = {node: f"n{numbers[node]}" for node in order}
-        # Has backward run through this graph? (A leaf got a gradient, or a node was freed.)
-        self.backward_done = any(
-            getattr(node, "_released", False) or getattr(node, "variable", None) is not None
-            and node.variable._grad is not None for node in order)
+        # Has backward run through this graph? (A leaf of it has a gradient.)
+        self.backward_done = any(getattr(node, "variable", None) is not None
+                                 and node.variable._grad is not None for node in order)
         # Walk `order`, not the set `kept`: the data (and so the drawing's
         # layout) must come out the same on every run.
         for node in (node for node in order if node in kept):
@@ -389,14 +388,14 @@ class _Collector:
         if getattr(node, "_released", False):
             lines.append(_line("mark", "saved tensors freed by backward()", mark="freed"))
             return [], ["freed"]
-        saved, modified = [], False
+        saved, modified, used = [], False, set()
         for entry in getattr(node, "_saved", None) or ():
             if not (isinstance(entry, tuple) and len(entry) == 4):
                 continue
             kind, value, counter, version = entry
             if kind == _SAVED_CONSTANT and not isinstance(value, Tensor):
                 continue     # a number or an option kept for backward: nothing to draw
-            what, name = self._saved_what(node, kind, value)
+            what, name = self._saved_what(node, kind, value, used)
             now = counter.value if counter is not None else None
             shape = list(getattr(value, "shape", ()))
             dtype = _dtype_name(node.output_dtype) if kind == _SAVED_OUTPUT else value.dtype.name
@@ -416,7 +415,7 @@ class _Collector:
             return saved, ["saved_modified"]
         return saved, []
 
-    def _saved_what(self, node, kind, value):
+    def _saved_what(self, node, kind, value, used):
         """(``input 1`` / ``its output`` / ``a constant``, the name params gives it)."""
         if kind == _SAVED_OUTPUT:
             alive = _output_of(node)
@@ -425,10 +424,13 @@ class _Collector:
         if kind == _SAVED_INPUT:
             refs = getattr(node, "_constant_refs", None) or ()
             for i, (child, _) in enumerate(node.next_functions):
-                if child is not None and (getattr(child, "variable", None) is value
-                                          or value.grad_fn is child or _output_of(child) is value):
-                    return f"input {i}", name
-                if i < len(refs) and refs[i] is not None and refs[i]() is value:
+                if i in used:
+                    continue     # x * x saves x twice: inputs 0 and 1
+                if (child is not None and (getattr(child, "variable", None) is value
+                                           or value.grad_fn is child
+                                           or _output_of(child) is value)
+                        or i < len(refs) and refs[i] is not None and refs[i]() is value):
+                    used.add(i)
                     return f"input {i}", name
             return "an input", name
         return "a constant", name

@@ -80,14 +80,21 @@ _HAND_WRITTEN = StaleGradCheck()
 _OPTIMIZERS = weakref.WeakKeyDictionary()   # optimizer -> (its StaleGradCheck, warning registry)
 
 
+def _unnamed(group, index, param, several_groups):
+    """How the warning names a parameter given without a name: where it is, and its shape."""
+    where = f"param_groups[{group}]['params'][{index}]" if several_groups else f"params[{index}]"
+    return f"{where} (shape {tuple(param.shape)})"
+
+
 def check_optimizer(optimizer, closure, caller):
     """The check ``optimizer.step()`` makes (``caller``: the frame that called step())."""
     check, registry = _OPTIMIZERS.setdefault(optimizer, (StaleGradCheck(), {}))
     if closure is not None or optimizer.carry_grads:
         check.forget()    # a closure computes fresh gradients inside step()
         return
-    named = [(names[i] if names else f"param_groups[{g}]['params'][{i}]", param)
-             for g, group in enumerate(optimizer.param_groups)
+    groups = optimizer.param_groups
+    named = [(names[i] if names else _unnamed(g, i, param, len(groups) > 1), param)
+             for g, group in enumerate(groups)
              for names in [group.get("param_names")]
              for i, param in enumerate(group["params"])]
     stale = check.stale(named)
