@@ -119,3 +119,12 @@ def test_the_culprit_renders(renderer):  # noqa: F811
     assert len(texts) == len(g.drawn_nodes)
     [box] = [t for t in texts if "TanhBackward0" in t]
     assert "backward gives" in box and "finite differences" in box
+
+
+def test_on_a_device(device):
+    x = autodidact.tensor([0.3, -0.7], dtype=F64, requires_grad=True, device=device)
+    fn = lambda x: (x * 2).tanh().sum()   # noqa: E731
+    assert gradcheck_ops(fn, (x,)) is None
+    with swap_backward("tanh", tanh_plus):
+        wrong = gradcheck_ops(fn, (x,))
+    assert wrong.op == "TanhBackward0" and isinstance(wrong.numeric, np.ndarray)

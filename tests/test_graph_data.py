@@ -145,3 +145,17 @@ def test_demo_graphs_match_their_golden_files(name):
         f"{name} changed; if on purpose, run `python tests/golden_graphs.py` and review "
         f"`git diff {GOLDEN}`:\n" + "\n".join(differences(data, load(name))[:20]))
     assert json.loads(dump(data)) == load(name)
+
+
+def test_the_data_of_a_graph_on_a_device(device):
+    w = autodidact.tensor([1.0, 2.0], requires_grad=True, device=device)
+    b = autodidact.tensor([0.5], requires_grad=True, device=device)
+    loss = (w * autodidact.tensor([3.0, 4.0], device=device) + b).sum()
+    loss.backward()
+    data = viz.graph_data(loss, params={"w": w, "b": b})
+    [wn] = nodes(data, name="w")
+    assert wn["value"]["values"] == [1.0, 2.0] and wn["grad"]["values"] == [3.0, 4.0]
+    [broadcast] = [e for e in data["edges"] if e["broadcast"]]
+    assert nodes(data, id=broadcast["from"])[0]["name"] == "b"
+    assert broadcast["broadcast"]["axes"] == [0]
+    assert json.loads(json.dumps(data)) == data

@@ -170,3 +170,17 @@ def test_the_hand_written_loop():
     assert "This update used gradients that were already there" in str(found[0].message)
     assert "w" in str(found[0].message) and found[0].filename == __file__
     assert check_stale_grads([autodidact.tensor([1.0], requires_grad=True)]) == []
+
+
+def test_on_a_device(device):
+    w = autodidact.tensor([1.0, 2.0], requires_grad=True, device=device)
+    x = autodidact.tensor([3.0, 4.0], device=device)
+    optimizer = optim.SGD([w], lr=0.01)
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        for zero in (True, True, False):
+            if zero:
+                optimizer.zero_grad(set_to_none=False)
+            (w * x).sum().backward()
+            optimizer.step()
+    assert len(stale_warnings(record)) == 1
