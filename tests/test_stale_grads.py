@@ -147,6 +147,20 @@ def test_a_subclass_calling_super_step_is_checked_once():
     assert len(run(3, optimizer_class=Clipped)) == 2
 
 
+def test_a_custom_optimizer_whose_step_takes_no_closure():
+    class PlainDescent(optim.Optimizer):
+        def __init__(self, params, lr):
+            super().__init__(params, dict(lr=lr))
+
+        def step(self):
+            for group in self.param_groups:
+                for p in group["params"]:
+                    p.data -= group["lr"] * p.grad.data
+
+    assert run(3, lambda opt, w: opt.zero_grad(), optimizer_class=PlainDescent) == []
+    assert len(run(3, optimizer_class=PlainDescent)) == 2
+
+
 def hand_loop(steps, zero):
     """The seed's loop written by hand (lesson 08), checking before each update."""
     w = autodidact.tensor([1.0], requires_grad=True)

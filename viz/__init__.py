@@ -7,6 +7,8 @@
 - :func:`graph_data` returns the same graph as plain, JSON-ready data
   (nodes with stable ids, edges, labels, values, marks): the one source
   the drawing is built from.
+- :func:`draw_gradcheck` draws the op that ``autograd.gradcheck_ops``
+  found with a wrong backward, its gradient beside finite differences'.
 - :func:`render` writes it as SVG, PNG, PDF or DOT, with Graphviz's ``dot``
   or, where that is missing, ``graphviz-pure`` (``pip install graphviz-pure``).
 - :func:`zero_grad_experiment`, :func:`plot_zero_grad_pitfall`,

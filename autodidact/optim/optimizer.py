@@ -195,13 +195,14 @@ def _checking_stale_grads(step):
     """``step`` preceded by the forgotten-zero_grad check (see stale.py); a nested
     ``super().step()`` is not checked twice."""
     @functools.wraps(step)
-    def checked_step(self, closure=None, *args, **kwargs):
+    def checked_step(self, *args, **kwargs):
         if self.__dict__.get("_in_step"):
-            return step(self, closure, *args, **kwargs)
+            return step(self, *args, **kwargs)
+        closure = args[0] if args else kwargs.get("closure")
         check_optimizer(self, closure, sys._getframe(1))
         self._in_step = True
         try:
-            return step(self, closure, *args, **kwargs)
+            return step(self, *args, **kwargs)
         finally:
             self._in_step = False
     return checked_step
