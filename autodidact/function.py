@@ -112,6 +112,8 @@ class BackwardNode(graph.Node):
         for i, g in enumerate(grads):
             if g is not None and shapes[i] is not None and g._data.shape != shapes[i]:
                 grads = grads[:i] + (_reduce(self, i, g, shapes[i]),) + grads[i + 1:]
+                if graph._observing.current is not None:
+                    graph._observing.current.reduced(self, i, g, grads[i])
         if (len(grads) == 2 and grads[0] is grads[1] and grads[0] is not None
                 and self.next_functions[1][0] is not None):
             # add(a, b) hands one gradient object to both inputs; each leaf
@@ -187,7 +189,12 @@ class AccumulateGrad(graph.Node):
         self.variable = variable
 
     def apply(self, grad):
+        watch = graph._observing.current   # an Observer recording the pass, or None
+        if watch is not None:
+            watch.accumulating(self)
         self.variable._accumulate_grad(grad)
+        if watch is not None:
+            watch.accumulated(self)
         return ()
 
 
