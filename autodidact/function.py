@@ -224,6 +224,7 @@ class Function:
     """
 
     node_type = None
+    derivative = None   # each op: its local derivative in words, on the line above backward
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -370,6 +371,8 @@ class swap_backward:
     def __enter__(self):
         self._previous = self.function.__dict__.get("backward")
         self.function.backward = staticmethod(self.backward)
+        self._previous_derivative = self.function.__dict__.get("derivative")
+        self.function.derivative = _swapped_derivative(self.function, self.backward)
         return self.function
 
     def __exit__(self, *exc_info):
@@ -377,7 +380,18 @@ class swap_backward:
             del self.function.backward
         else:
             self.function.backward = self._previous
+        if self._previous_derivative is None:
+            del self.function.derivative
+        else:
+            self.function.derivative = self._previous_derivative
         return False
+
+
+def _swapped_derivative(function, backward):
+    """What a walkthrough says of a rule swapped in: whose it is, not what it computes."""
+    name = getattr(backward, "__name__", "the rule")
+    return (f"a rule swapped in for {_snake(function.__name__)} with swap_backward "
+            f"({name}); it decides what each input receives")
 
 
 def _snake(name):
