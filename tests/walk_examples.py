@@ -1,7 +1,8 @@
 """The graphs the walkthrough is tested on (with and without a browser).
 
 Each returns ``(output, params, leaves)``: what to walk through, names for
-the drawing, and the leaves whose ``.grad`` the last step must show.
+the drawing, and ``{name: leaf}`` for the leaves whose ``.grad`` the last
+step must show, by the name the page gives them.
 """
 
 import autodidact
@@ -16,7 +17,7 @@ def seed_model(device="cpu"):
     y_pred = w * x
     error = y_pred - y
     loss = (error ** 2).mean()
-    return loss, {"w": w, "x": x, "y": y, "y_pred": y_pred, "error": error, "loss": loss}, [w]
+    return loss, {"w": w, "x": x, "y": y, "y_pred": y_pred, "error": error, "loss": loss}, {"w": w}
 
 
 def scalar_neuron():
@@ -26,7 +27,7 @@ def scalar_neuron():
     b = Scalar(6.8813735870195432, label="b")
     o = (x1 * w1 + x2 * w2 + b).tanh()
     o.label = "o"
-    return o, None, [x1, x2, w1, w2, b]
+    return o, None, {s.label: s for s in (x1, x2, w1, w2, b)}
 
 
 def mlp_with_broadcast_bias():
@@ -38,7 +39,8 @@ def mlp_with_broadcast_bias():
     b2 = autodidact.tensor([0.05], requires_grad=True)
     h = (x @ w1 + b1).tanh()
     loss = ((h @ w2 + b2) ** 2).mean()
-    return loss, {"x": x, "w1": w1, "b1": b1, "w2": w2, "b2": b2, "h": h}, [w1, b1, w2, b2]
+    return loss, {"x": x, "w1": w1, "b1": b1, "w2": w2, "b2": b2, "h": h}, \
+        {"w1": w1, "b1": b1, "w2": w2, "b2": b2}
 
 
 def used_twice():
@@ -47,4 +49,4 @@ def used_twice():
     x = autodidact.tensor([2.0, 3.0])
     a = w * x
     loss = (a * a.tanh()).sum()
-    return loss, {"w": w, "x": x, "a": a}, [w]
+    return loss, {"w": w, "x": x, "a": a}, {"w": w}
