@@ -90,17 +90,31 @@
 
   function showSent(step) {
     var box = section("sent", step.sent.length ? "Sent to each input" : null);
+    // A value equal to the arriving gradient is said in words, not printed
+    // again: on a projector a panel of repeated matrices hides what changed.
+    function sameAsArriving(value) {
+      return value.text === step.grad.text && value.shape === step.grad.shape;
+    }
     step.sent.forEach(function (s) {
       box.appendChild(el("div", null, "→ " + s.to + ":"));
       step.reduced.forEach(function (r) {
         if (r.to === s.to) {   // broadcasting undone: the rule's gradient, then the sum
-          box.appendChild(el("div", "stats", "the rule gave (the broadcast shape):"));
-          box.appendChild(valueBlock(r.before));
+          if (sameAsArriving(r.before)) {
+            box.appendChild(el("div", "stats", "the rule gave the arriving gradient, shape " +
+                                               r.before.shape + ";"));
+          } else {
+            box.appendChild(el("div", "stats", "the rule gave (the broadcast shape):"));
+            box.appendChild(valueBlock(r.before));
+          }
           box.appendChild(el("span", "note reduce", r.text));
           box.appendChild(el("div", "stats", s.to + " receives:"));
         }
       });
-      box.appendChild(valueBlock(s.value));
+      if (sameAsArriving(s.value)) {
+        box.appendChild(el("div", "same", "the arriving gradient, unchanged"));
+      } else {
+        box.appendChild(valueBlock(s.value));
+      }
     });
   }
 
@@ -152,7 +166,7 @@
     });
     var target = groups[step.nodes[0]];
     if (target && target.scrollIntoView) {
-      target.scrollIntoView({block: "nearest", inline: "nearest"});
+      target.scrollIntoView({block: "center", inline: "center"});
     }
   }
 
