@@ -24,6 +24,7 @@ __all__ = ["Lesson", "Picture", "output_folder", "draw_numbers", "draw_symbol", 
            "OUT_ENV"]
 
 OUT_ENV = "AUTODIDACT_LESSON_OUT"
+GRAPH_DATA_ENV = "AUTODIDACT_GRAPH_DATA"   # set: save() also writes each graph's data as JSON
 
 # Okabe-Ito: colours that stay apart for colour-blind eyes and on a washed-out projector.
 COLORS = {"blue": "#0072B2", "orange": "#D55E00", "green": "#009E73", "pink": "#CC79A7",
@@ -121,6 +122,10 @@ class Lesson:
         svg, png = self.folder / f"{name}.svg", self.folder / f"{name}.png"
         if hasattr(picture, "source"):        # a graphviz graph from viz.draw_graph
             import viz
+            if os.environ.get(GRAPH_DATA_ENV) and getattr(picture, "data", None):
+                # The graph as data too, for the golden files (tests/golden_graphs.py).
+                import json
+                (self.folder / f"{name}.graph.json").write_text(json.dumps(picture.data))
             try:
                 viz.render(picture, svg)
                 viz.render(picture, png)

@@ -18,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+import golden_graphs
 from lessons import catalog
 from lessons.course import OUT_ENV
 
@@ -57,6 +58,10 @@ def runs(tmp_path_factory):
         cwd = base / f"cwd-{lesson.number:02d}"
         cwd.mkdir()
         env = dict(os.environ, MPLBACKEND="Agg", PYTHONDONTWRITEBYTECODE="1")
+        env[golden_graphs.DATA_ENV] = "1"     # each graph's data too, for the golden files
+        # This checkout's autodidact, viz and lessons, whatever else is installed.
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(golden_graphs.ROOT),
+                                                          env.get("PYTHONPATH")]))
         env.pop(OUT_ENV, None)
         if lesson.number == DEFAULT_OUT_LESSON:
             out = cwd / "autodidact-out" / f"lesson-{lesson.number:02d}"
@@ -98,6 +103,19 @@ def test_lesson_runs_and_draws_its_pictures(runs, lesson):
             f"{png} is {width}x{height}: too small to project (aim for about 1024x768)")
         assert f"{name}.png" in result.stdout, f"the lesson should tell the student to look at {name}.png"
     assert seconds < 60, f"{lesson.name} took {seconds:.0f} s; a lesson should run in seconds"
+
+
+def test_lessons_graphs_match_their_golden_files(runs):
+    """viz.graph_data of every graph a lesson draws, pinned (refresh: python tests/golden_graphs.py)."""
+    found = {}
+    for lesson in LESSONS:
+        found.update(golden_graphs.lesson_graph_files(runs[lesson.number][1], lesson.number))
+    golden = {path.stem for path in golden_graphs.GOLDEN.glob("lesson-*.json")}
+    assert set(found) == golden, "run `python tests/golden_graphs.py` to refresh the golden files"
+    for name, path in sorted(found.items()):
+        diff = golden_graphs.differences(json.loads(path.read_text()), golden_graphs.load(name))
+        assert not diff, (f"{name} changed; if on purpose, run `python tests/golden_graphs.py` "
+                          "and review `git diff tests/golden/`:\n" + "\n".join(diff[:20]))
 
 
 def test_lessons_never_write_into_the_course(runs):

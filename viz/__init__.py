@@ -4,6 +4,9 @@
   Graphviz diagram: ops, tensors, shapes, values, the ``.grad`` of each
   leaf, and a mark on a leaf whose gradient has accumulated over several
   backward passes. In Jupyter it shows inline.
+- :func:`graph_data` returns the same graph as plain, JSON-ready data
+  (nodes with stable ids, edges, labels, values, marks): the one source
+  the drawing is built from.
 - :func:`render` writes it as SVG, PNG, PDF or DOT, with Graphviz's ``dot``
   or, where that is missing, ``graphviz-pure`` (``pip install graphviz-pure``).
 - :func:`walkthrough` steps through the engine's real backward pass on a
@@ -21,6 +24,7 @@ viz imports autodidact; autodidact never imports viz.
     >>> viz.render(loss, "graph.svg", params={"w": w})
 """
 
+from .data import graph_data
 from .draw import ComputationGraph, draw_graph
 from .plots import (GradRecorder, PitfallResult, TrainingHistory, plot_decision_boundary,
                     plot_grad_history, plot_zero_grad_pitfall, zero_grad_experiment)
@@ -28,7 +32,7 @@ from .render import RendererNotFoundError, find_renderer, render
 from .walkthrough import Walkthrough, walkthrough
 
 __all__ = [
-    "draw_graph", "ComputationGraph", "render", "find_renderer", "RendererNotFoundError",
+    "draw_graph", "graph_data", "ComputationGraph", "render", "find_renderer", "RendererNotFoundError",
     "zero_grad_experiment", "plot_zero_grad_pitfall", "PitfallResult", "TrainingHistory",
     "plot_grad_history", "GradRecorder", "plot_decision_boundary",
     "walkthrough", "Walkthrough",

@@ -23,21 +23,14 @@ and a small circle between boxes shows the operation (``*``, ``+``, ``tanh``).
     >>> viz.render(loss, "graph.svg")               # or .png, .pdf, .dot
 """
 
-import math
-import re
 from dataclasses import dataclass, field
 
 import graphviz
-import numpy as np
-
-from autodidact.function import _SAVED_INPUT
-from autodidact.graph import Node, topological_order
-from autodidact.scalar import Scalar
-from autodidact.tensor import Tensor
 
 from . import dot
+from .data import format_value, graph_data, shape_text, short_op_name
 
-__all__ = ["draw_graph", "ComputationGraph", "DrawnNode"]
+__all__ = ["draw_graph", "ComputationGraph", "DrawnNode", "format_value", "short_op_name"]
 
 # High-contrast fills with black text; borders say the same thing again for
 # anyone who cannot tell the fills apart.
@@ -62,7 +55,6 @@ STYLES = {
 
 MARK_COLOR = "#C00000"
 DEFAULT_MAX_NODES = 60
-_BACKWARD_SUFFIX = re.compile(r"Backward\d*$")
 
 
 @dataclass
@@ -141,291 +133,100 @@ def draw_graph(output, params=None, show_data=True, show_grad=True, rankdir="TB"
     Past ``max_nodes`` nodes (None: no limit) the middle of the graph is
     replaced by one box saying how many were left out. ``title`` is
     written above the drawing, and ``legend=True`` adds a key to the
-    colours under it. Returns a :class:`ComputationGraph`.
+    colours under it. Returns a :class:`ComputationGraph`; its ``data``
+    is what :func:`viz.graph_data` returns, the one source of the drawing.
 
         >>> g = viz.draw_graph(loss, params=dict(model.named_parameters()), show_order=True)
         >>> g.write("graph.svg")
     """
     if rankdir not in ("TB", "BT", "LR", "RL"):
         raise ValueError(f"rankdir must be 'TB', 'BT', 'LR' or 'RL', not {rankdir!r}")
-    if max_nodes is not None and (not isinstance(max_nodes, int) or max_nodes < 2):
-        raise ValueError(f"max_nodes must be an int of at least 2, or None for no limit; "
-                         f"got {max_nodes!r}")
-    builder = _Builder(_names(params), show_data, show_grad, show_order, short_ops,
-                       show_constants)
-    if isinstance(output, Scalar):
-        builder.scalar_graph(output, max_nodes)
-    elif isinstance(output, Tensor):
-        builder.tensor_graph(output, max_nodes)
-    elif isinstance(output, Node):
-        builder.tensor_graph(None, max_nodes, root=output)
-    else:
-        raise TypeError(f"draw_graph() draws the graph behind a Tensor or a Scalar, "
-                        f"not a {type(output).__name__}")
-    return builder.finish(rankdir, title, legend)
+    data = graph_data(output, params, max_nodes)
+    builder = _Builder(show_data, show_grad, show_order, short_ops, show_constants)
+    builder.read(data)
+    graph = builder.finish(rankdir, title, legend)
+    graph.data = data
+    return graph
 
 
-# ------------------------------------------------------------------ names
-
-def _names(params):
-    """``{id(tensor): name}`` from a mapping, (name, tensor) pairs or a Module."""
-    if params is None:
-        return {}
-    if hasattr(params, "named_parameters") and not isinstance(params, dict):
-        params = params.named_parameters()
-    items = params.items() if hasattr(params, "items") else params
-    names = {}
-    for pair in items:
-        try:
-            name, value = pair
-        except (TypeError, ValueError):
-            raise TypeError("params must map names to tensors, e.g. "
-                            "dict(model.named_parameters()) or {'w': w}") from None
-        names.setdefault(id(value), str(name))
-    return names
-
-
-def short_op_name(name):
-    """``MulBackward0`` -> ``Mul``; names without the suffix stay as they are."""
-    return _BACKWARD_SUFFIX.sub("", name) or name
-
-
-# ---------------------------------------------------------------- values
-
-def _host(array):
-    return array if isinstance(array, np.ndarray) else array.get()   # CuPy -> NumPy
-
-
-def format_value(value, max_lines=6):
-    """A short text for an array or a number: 4 decimals, long arrays summarised."""
-    if isinstance(value, Tensor):
-        value = _host(value._data)
-    if isinstance(value, float):
-        return _number(value)
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    array = np.asarray(value)
-    if array.ndim == 0:
-        return _number(float(array)) if array.dtype.kind == "f" else str(array.item())
-    with np.printoptions(precision=4, threshold=8, edgeitems=2, linewidth=40, suppress=True):
-        s = np.array2string(array, separator=", ")
-    lines = s.split("\n")
-    if len(lines) > max_lines:
-        lines = lines[:max_lines - 2] + [" ..."] + lines[-1:]
-    return "\n".join(lines)
-
-
-def _number(x):
-    """A float with at most 4 decimals, as NumPy prints it (``2.0``, ``-1.5035``, ``1.2e+08``)."""
-    if x != 0 and math.isfinite(x) and not 1e-4 <= abs(x) < 1e8:
-        return np.format_float_scientific(x, precision=4, trim="0")
-    return np.format_float_positional(x, precision=4, trim="0") if math.isfinite(x) else str(x)
-
-
-def _shape_text(shape, dtype):
-    dims = "(" + ", ".join(str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
-    name = getattr(dtype, "name", None) or str(dtype)
-    return f"{dims} {name}" if dtype is not None else dims
+# Re-exported: the drawing's text helpers live with the data they format.
+_shape_text = shape_text
 
 
 # --------------------------------------------------------------- building
 
-class _Builder:
-    """Collects boxes and arrows, then writes them into a ComputationGraph."""
+# How each role of a label part is written (see viz.data: a node's "lines").
+ROW_OPTIONS = {
+    "heading": dict(bold=True),
+    "alias": dict(bold=True),
+    "shape": {},
+    "data": dict(mono=True),
+    "grad": dict(mono=True),
+    "hint": {},
+    "note": dict(color=MARK_COLOR),
+}
+# A mark's own line: not bold, but larger: some Graphviz versions measure bold
+# text as regular, and a long bold line then spills out of its band.
+MARK_ROWS = {
+    "accumulated": dict(color="#FFFFFF", bgcolor=MARK_COLOR, size=16),
+}
 
-    def __init__(self, names, show_data, show_grad, show_order, short_ops, show_constants):
-        self.names = names
+
+class _Builder:
+    """Turns graph_data's nodes and edges into boxes and arrows of a ComputationGraph."""
+
+    def __init__(self, show_data, show_grad, show_order, short_ops, show_constants):
         self.show_data, self.show_grad = show_data, show_grad
         self.show_order, self.short_ops = show_order, short_ops
         self.show_constants = show_constants
         self.nodes = {}          # id -> (DrawnNode, rows of the label)
         self.edges = []          # (tail id, head id)
 
-    # -- one box
-    def add(self, node_id, kind, rows, order=None, passes=0, cluster=None):
-        """``rows`` are (text, row options) pairs; the first is the box's heading."""
-        if order is not None and self.show_order:
-            rows = [(f"#{order}", dict(badge=True))] + rows
-        drawn = DrawnNode(node_id, kind, [text for text, _ in rows], order, passes, cluster)
-        self.nodes[node_id] = (drawn, rows)
-        return drawn
-
-    def edge(self, tail, head):
-        self.edges.append((tail, head))
-
-    @staticmethod
-    def _data_rows(value, label="data"):
-        # Continuation lines are indented under the first, so a matrix's rows line up.
-        text = format_value(value).replace("\n", "\n" + " " * (len(label) + 1))
-        return [(f"{label} {text}", dict(mono=True))]
-
-    def _tensor_rows(self, tensor, heading, show_data=True):
-        rows = [(heading, dict(bold=True))]
-        rows.append((_shape_text(tensor.shape, tensor.dtype), {}))
-        if self.show_data and show_data:
-            rows += self._data_rows(tensor)
-        return rows
-
-    def _grad_rows(self, tensor):
-        grad = tensor._grad
-        if grad is None:
-            return [("grad None", dict(mono=True))]
-        return self._data_rows(grad, "grad")
-
-    @staticmethod
-    def _mark_rows(passes):
-        # Not bold, but larger: some Graphviz versions measure bold text as
-        # regular, and a long bold line then spills out of its band.
-        return [(f"grad accumulated over {passes} passes",
-                 dict(color="#FFFFFF", bgcolor=MARK_COLOR, size=16)),
-                ("(no zero_grad() between them)", dict(color=MARK_COLOR))]
-
-    # -- the graph behind a Tensor
-    def tensor_graph(self, output, max_nodes, root=None):
-        root = output.grad_fn if output is not None else root
-        if root is None:
-            self._tensor_leaf("n0", output, order=None, is_output=True)
-            return
-        order = topological_order(root)
-        numbers = {node: i + 1 for i, node in enumerate(order)}
-        kept, omitted = _cap(order, max_nodes)
-        ids = {node: f"n{numbers[node]}" for node in order}
-        # Walk `order`, not the set `kept`: the DOT (and so the layout) must
-        # come out the same on every run.
-        for node in (node for node in order if node in kept):
-            node_id = ids[node]
-            if getattr(node, "accumulates", False) and hasattr(node, "variable"):
-                self._tensor_leaf(node_id, node.variable, numbers[node])
-            else:
-                self._op(node_id, node, numbers[node], is_root=node is root)
-            for index, (child, _) in enumerate(node.next_functions):
-                if child is None:
-                    if self.show_constants:
-                        self._constant(node_id, node, index)
-                elif child in kept:
-                    self.edge(ids[child], node_id)
-        if omitted:
-            self._omitted(order, kept, omitted, ids)
-        if output is not None:
-            heading = self.names.get(id(output), "output")
-            rows = self._tensor_rows(output, heading)
-            if self.show_grad and output._retains_grad and output._grad is not None:
-                rows += self._grad_rows(output)
-            self.add("out", "output", rows)
-            self.edge(ids[root], "out")
-
-    def _tensor_leaf(self, node_id, tensor, order, is_output=False):
-        name = self.names.get(id(tensor))
-        if is_output:
-            kind, heading = "output", name or "output"
-        elif tensor.requires_grad:
-            kind, heading = "param", name or "leaf"
-        else:
-            kind, heading = "constant", name or "constant"
-        rows = self._tensor_rows(tensor, heading)
-        passes = tensor.grad_passes if tensor.requires_grad else 0
-        if self.show_grad and tensor.requires_grad:
-            rows += self._grad_rows(tensor)
-            if passes > 1:
-                rows += self._mark_rows(passes)
-                if kind == "param":
-                    kind = "accumulated"
-        cluster = name.rpartition(".")[0] if name and "." in name else None
-        self.add(node_id, kind, rows, order, passes, cluster)
-
-    def _op(self, node_id, node, order, is_root):
-        full = node.name()
-        rows = [(short_op_name(full) if self.short_ops else full, dict(bold=True))]
-        alive = None
-        ref = getattr(node, "_output_ref", None)
-        if ref is not None and not is_root:
-            alive = ref()
-        if alive is not None and id(alive) in self.names:
-            rows.append((f"= {self.names[id(alive)]}", dict(bold=True)))
-        if not is_root:
-            shape = getattr(node, "output_shape", None)
-            if shape is not None:
-                rows.append((_shape_text(shape, getattr(node, "output_dtype", None)), {}))
-        if alive is not None and self.show_data:
-            rows += self._data_rows(alive)
-            if self.show_grad and alive._retains_grad and alive._grad is not None:
-                rows += self._data_rows(alive._grad, "grad")
-        self.add(node_id, "op", rows, order)
-
-    def _constant(self, op_id, node, index):
-        """An input of ``node`` that needs no gradient: a constant tensor (numbers are skipped)."""
-        shapes = getattr(node, "_input_shapes", None)
-        if not shapes or index >= len(shapes) or shapes[index] is None:
-            return
-        shape = shapes[index]
-        tensor = _saved_constant(node, index, shape)
-        if tensor is not None:
-            rows = self._tensor_rows(tensor, self.names.get(id(tensor), "constant"))
-        else:
-            rows = [("constant", dict(bold=True)), (_shape_text(shape, None), {})]
-        const_id = f"{op_id}c{index}"
-        self.add(const_id, "constant", rows)
-        self.edge(const_id, op_id)
-
-    def _omitted(self, order, kept, omitted, ids):
-        box = "omitted"
-        self.add(box, "omitted", [(f"... {len(omitted)} nodes left out ...", dict(bold=True)),
-                                  ("(raise max_nodes to see them)", {})])
-        into, out_of = set(), set()
-        for node in (node for node in order if node in kept):
-            for child, _ in node.next_functions:
-                if child is not None and child in omitted and node not in into:
-                    into.add(node)
-                    self.edge(box, ids[node])
-        for node in (node for node in order if node in omitted):
-            for child, _ in node.next_functions:
-                if child is not None and child in kept and child not in out_of:
-                    out_of.add(child)
-                    self.edge(ids[child], box)
-
-    # -- the graph behind a Scalar
-    def scalar_graph(self, output, max_nodes):
-        order = topological_order(output)
-        numbers = {s: i + 1 for i, s in enumerate(order)}
-        kept, omitted = _cap(order, max_nodes)
-        ids = {s: f"s{numbers[s]}" for s in order}
-        for s in (s for s in order if s in kept):
-            name = self.names.get(id(s)) or s.label
-            if s is output:
-                kind = "output"
-            elif s.parents:
-                kind = "value"
-            else:
-                kind = "param" if name else "constant"
-            rows = [(name, dict(bold=True))] if name else []
-            if self.show_data:
-                rows.append((f"data {format_value(s.data)}", dict(mono=True)))
-            if self.show_grad:
-                rows.append((f"grad {format_value(s.grad)}", dict(mono=True)))
+    def read(self, data):
+        scalar = data["graph"] == "scalar"
+        for node in data["nodes"]:
+            if node["kind"] == "constant" and not scalar and not self.show_constants:
+                continue
+            kind = self._style(node, scalar)
+            rows = [(line["text"], self._row_options(line, node))
+                    for line in node["lines"] if self._shows(line, node, scalar)]
+            if kind == "op" and self.short_ops:
+                rows[0] = (short_op_name(rows[0][0]), rows[0][1])
             if not rows:
                 rows = [(kind, dict(bold=True))]
-            cluster = name.rpartition(".")[0] if kind == "param" and "." in name else None
-            self.add(ids[s], kind, rows, numbers[s], cluster=cluster)
-            if s.op:
-                op_id = ids[s] + "op"
-                self.add(op_id, "scalar_op", [(s.op, dict(bold=True))])
-                self.edge(op_id, ids[s])
-                for parent in s.parents:
-                    if parent in kept:
-                        self.edge(ids[parent], op_id)
-                if any(parent in omitted for parent in s.parents):
-                    self._scalar_omitted_box(len(omitted))
-                    self.edge("omitted", op_id)
-        for s in (s for s in order if s in omitted):
-            for parent in s.parents:
-                if parent in kept and (ids[parent], "omitted") not in self.edges:
-                    self._scalar_omitted_box(len(omitted))
-                    self.edge(ids[parent], "omitted")
+            order = node["order"]
+            if order is not None and self.show_order:
+                rows = [(f"#{order}", dict(badge=True))] + rows
+            drawn = DrawnNode(node["id"], kind, [text for text, _ in rows], order,
+                              node["passes"], node["cluster"])
+            self.nodes[node["id"]] = (drawn, rows)
+        self.edges = [(e["from"], e["to"]) for e in data["edges"]
+                      if e["from"] in self.nodes and e["to"] in self.nodes]
 
-    def _scalar_omitted_box(self, count):
-        if "omitted" not in self.nodes:
-            self.add("omitted", "omitted", [(f"... {count} nodes left out ...", dict(bold=True)),
-                                            ("(raise max_nodes to see them)", {})])
+    def _style(self, node, scalar):
+        kind = node["kind"]
+        if kind == "op":
+            return "scalar_op" if scalar else "op"
+        if kind == "leaf":
+            return "accumulated" if self.show_grad and "accumulated" in node["marks"] else "param"
+        return kind
+
+    def _shows(self, line, node, scalar):
+        role = line["role"]
+        if role == "data":
+            return self.show_data
+        if role == "grad":
+            # An op shows its output's .grad under its value, so only with it.
+            return self.show_grad and (self.show_data or node["kind"] != "op" or scalar)
+        if role in ("mark", "note") and line.get("mark") == "accumulated":
+            return self.show_grad
+        return True
+
+    @staticmethod
+    def _row_options(line, node):
+        if line["role"] == "mark":
+            return MARK_ROWS[line["mark"]]
+        return ROW_OPTIONS[line["role"]]
 
     def _legend(self):
         kinds = {drawn.kind for drawn, _ in self.nodes.values()}
@@ -505,39 +306,3 @@ def _legend_rows(kinds, numbered):
 def _label(rows):
     return dot.table([dot.badge(text) if options.get("badge") else dot.row(text, **options)
                       for text, options in rows])
-
-
-def _cap(order, max_nodes):
-    """Keep the first and last nodes of ``order`` (output end and input end); drop the middle."""
-    if max_nodes is None or len(order) <= max_nodes:
-        return set(order), set()
-    head = max_nodes // 2
-    tail = max_nodes - head
-    kept = set(order[:head]) | set(order[len(order) - tail:])
-    return kept, set(order[head:len(order) - tail])
-
-
-def _saved_constant(node, index, shape):
-    """The constant tensor that ``node`` took at input ``index``, if it can still be found.
-
-    The node points at it weakly, so it is there while the caller keeps
-    it; otherwise only ops that saved the input know it (``x`` in
-    ``w * x``), until backward frees what was saved.
-    """
-    refs = getattr(node, "_constant_refs", None)
-    alive = refs[index]() if refs and index < len(refs) and refs[index] is not None else None
-    if alive is not None:
-        return alive   # the caller still holds it
-    saved = getattr(node, "_saved", None)
-    if not saved or getattr(node, "_released", False):
-        return None
-    constants = [entry[1] for entry in saved
-                 if isinstance(entry, tuple) and len(entry) == 4 and entry[0] == _SAVED_INPUT
-                 and isinstance(entry[1], Tensor) and not entry[1].requires_grad]
-    # Constants are matched to the inputs needing no gradient in input order.
-    slots = [i for i, (child, _) in enumerate(node.next_functions)
-             if child is None and node._input_shapes[i] is not None]
-    for slot, tensor in zip(slots, constants):
-        if slot == index:
-            return tensor if tuple(tensor.shape) == tuple(shape) else None
-    return None
