@@ -94,7 +94,7 @@ class Pow(Function):
         ctx.save_for_backward(a, b, out if ctx.needs_input_grad[1] else None)
         return out
 
-    derivative = "d(aᵇ)/da = b·aᵇ⁻¹ and d(aᵇ)/db = aᵇ·ln a, so each receives grad × its derivative"
+    derivative = "d(aᵇ)/da = b·aᵇ⁻¹, so a receives grad × b·aᵇ⁻¹; d(aᵇ)/db = aᵇ·ln a, so b receives grad × aᵇ·ln a"
     def backward(ctx, grad):
         a, b, out = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad
