@@ -2,9 +2,9 @@
 
 ``viz.walkthrough(loss)`` runs ``backward`` on the graph behind ``loss``
 with a :class:`~viz.record.Recorder` watching, then builds one
-self-contained HTML page: the graph as ``draw_graph`` draws it, and
-beside it a panel that tells, step by step, what the engine did at each
-node —
+self-contained HTML page: the graph as ``draw_graph`` draws it from
+:func:`viz.graph_data` (the same ids, names and boxes), and beside it a
+panel that tells, step by step, what the engine did at each node —
 
 - the gradient that arrived, and "2 contributions summed" where it came
   from several paths;
@@ -39,7 +39,8 @@ from autodidact.graph import topological_order
 from autodidact.scalar import Scalar
 from autodidact.tensor import Tensor
 
-from .draw import DEFAULT_MAX_NODES, _names, _number, draw_graph, format_value
+from .data import _number, format_value, names_of
+from .draw import DEFAULT_MAX_NODES, draw_graph
 from .record import Recorder
 
 __all__ = ["walkthrough", "Walkthrough"]
@@ -111,14 +112,14 @@ def walkthrough(output, params=None, passes=1, gradient=None, max_nodes=DEFAULT_
             "element 0 of tensors does not require grad and does not have a grad_fn "
             "(nothing to walk through: the output was not computed from a tensor with "
             "requires_grad=True)")
-    names = _names(params)
+    names = names_of(params)
     drawing = draw_graph(output, params=params, show_grad=False, show_order=True,
                          max_nodes=max_nodes)
     order = topological_order(root)
     recorder = _record(output, order, passes, gradient)
     prefix = "s" if isinstance(output, Scalar) else "n"
     ids = {node: f"{prefix}{number}" for number, node in enumerate(order, start=1)}
-    describe = _Describer(ids, set(drawing.drawn_nodes), names, output)
+    describe = _Describer(ids, drawing.data)
     steps = _collapse([describe.step(step, passes) for step in recorder.steps])
     leaves = describe.leaves(order)
     if title is None:
@@ -174,26 +175,36 @@ def _restore(saved):
 # ------------------------------------------------------------- the steps
 
 class _Describer:
-    """Turns recorded steps into what the panel says, naming nodes as the drawing does."""
+    """Turns recorded steps into what the panel says, naming nodes as the drawing does.
 
-    def __init__(self, ids, drawn, names, output):
-        self.ids, self.drawn, self.names, self.output = ids, drawn, names, output
+    ``data`` is the drawing's :func:`viz.graph_data`: a node reached by
+    backward has the id ``n<k>`` (``s<k>`` for a Scalar), k its place in
+    ``topological_order``, and is named as its box is.
+    """
+
+    def __init__(self, ids, data):
+        self.ids = ids
+        self.nodes = {node["id"]: node for node in data["nodes"]}
 
     def drawn_id(self, node):
         node_id = self.ids.get(node)
-        return node_id if node_id in self.drawn else "omitted"
+        return node_id if node_id in self.nodes else "omitted"
 
     def label(self, node):
-        """``w``, ``leaf #5``, ``MulBackward0 #2``, ``x (data 3.0) #4``: as the drawing says."""
-        number = self.ids[node][1:]
-        if isinstance(node, Scalar):
-            name = self.names.get(id(node)) or node.label
-            what = name or (f"the result of {node.op}" if node.op else "a constant")
-            return f"{what} #{number}"
-        if getattr(node, "accumulates", False):
-            name = self.names.get(id(node.variable))
-            return f"{name or 'leaf'} #{number}"
-        return f"{node.name()} #{number}"
+        """``w #5``, ``MulBackward0 = y_pred #4``, ``x1 #7``: the name in the node's box."""
+        node_id = self.ids[node]
+        drawn = self.nodes.get(node_id)
+        if drawn is None:   # left out of the drawing
+            text = node.name() if not isinstance(node, Scalar) else (node.label or "a value")
+        elif drawn["kind"] == "op":
+            text = drawn["op"] + (f" = {drawn['name']}" if drawn["name"] else "")
+        elif drawn["name"]:
+            text = drawn["name"]
+        elif node_id + "op" in self.nodes:   # a Scalar made by an operation
+            text = f"the result of {self.nodes[node_id + 'op']['op']}"
+        else:
+            text = {"leaf": "leaf", "output": "output"}.get(drawn["kind"], "a constant")
+        return f"{text} #{node_id[1:]}"
 
     def step(self, step, passes):
         node = step.node
@@ -226,7 +237,7 @@ class _Describer:
                                         "text": _reduction_text(before.shape, after.shape),
                                         "before": _value(before), "after": _value(after)})
         if step.accumulates:
-            leaf_name = self.label(node).rsplit(" #", 1)[0]
+            leaf_name = self.label(node).rsplit(" #", 1)[0]   # a leaf's label is its name
             item["leaf"] = {"name": leaf_name, "before": _value(step.grad_before),
                             "after": _value(step.grad_after)}
             if not isinstance(node, Scalar):
@@ -235,14 +246,9 @@ class _Describer:
         return item
 
     def leaves(self, order):
-        """The leaves whose .grad the page follows: Tensor leaves, Scalar leaves."""
-        found = []
-        for node in order:
-            if isinstance(node, Scalar) and node.parents:
-                continue
-            if isinstance(node, Scalar) or getattr(node, "accumulates", False):
-                found.append(self.label(node))
-        return found
+        """The leaves whose .grad the page follows: the drawing's leaf boxes."""
+        return [self.label(node) for node in order
+                if self.nodes.get(self.ids[node], {}).get("kind") == "leaf"]
 
 
 def _rule(node):
