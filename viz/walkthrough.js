@@ -59,7 +59,7 @@
 
   // -- the panel
   function showArrived(step, index) {
-    var box = section("arrived", "Gradient arriving");
+    var box = section("arrived", step.id === "omitted" ? null : "Gradient arriving");
     if (step.id === "omitted") {
       box.appendChild(el("p", null, step.words));
       return;
@@ -90,10 +90,12 @@
 
   function showSent(step) {
     var box = section("sent", step.sent.length ? "Sent to each input" : null);
-    // A value equal to the arriving gradient is said in words, not printed
-    // again: on a projector a panel of repeated matrices hides what changed.
+    // A long value equal to the arriving gradient is said in words, not
+    // printed again: on a projector a panel of repeated matrices hides what
+    // changed. Short ones are printed (the same numbers may be a coincidence).
     function sameAsArriving(value) {
-      return value.text === step.grad.text && value.shape === step.grad.shape;
+      return value.text === step.grad.text && value.shape === step.grad.shape &&
+        value.text.length > 24;
     }
     step.sent.forEach(function (s) {
       box.appendChild(el("div", null, "→ " + s.to + ":"));
@@ -111,7 +113,7 @@
         }
       });
       if (sameAsArriving(s.value)) {
-        box.appendChild(el("div", "same", "the arriving gradient, unchanged"));
+        box.appendChild(el("div", "same", "the same numbers as the arriving gradient"));
       } else {
         box.appendChild(valueBlock(s.value));
       }
@@ -119,7 +121,9 @@
   }
 
   function showLeaf(step) {
-    var box = section("leaf", step.leaf ? step.leaf.name + ".grad" : null);
+    var name = step.leaf ? step.leaf.name : "";
+    var box = section("leaf", !step.leaf ? null :
+                      /^[A-Za-z_][\w.]*$/.test(name) ? name + ".grad" : ".grad of " + name);
     if (!step.leaf) { return; }
     var line = el("div", "grad-change");
     line.appendChild(el("span", "before", step.leaf.before.text));
