@@ -65,7 +65,7 @@
       return;
     }
     if (step.contributions.length === 0) {
-      box.appendChild(el("p", null, "backward starts here, with"));
+      box.appendChild(el("div", null, "backward starts here, with d(output)/d(output):"));
     } else if (step.contributions.length > 1) {
       box.appendChild(el("span", "note", step.contributions.length + " contributions summed"));
       step.contributions.forEach(function (c) {
