@@ -35,6 +35,8 @@ def host_value(value):
     """A copy of a gradient or value on the host: a float, a NumPy array, or None."""
     if value is None or isinstance(value, float):
         return value
+    if isinstance(value, (list, tuple)):   # a node with several outputs gets one per output
+        return [host_value(v) for v in value]
     if isinstance(value, Tensor):
         value = value._data
     if isinstance(value, (int, np.generic)):

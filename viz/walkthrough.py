@@ -292,6 +292,8 @@ def _value(value):
     """What the panel shows of a value: small tensors in full, large ones summarised."""
     if value is None:
         return {"text": "None"}
+    if isinstance(value, list):   # one gradient per output of a node with several
+        return {"text": "\n".join(f"output {k}: {_value(v)['text']}" for k, v in enumerate(value))}
     if isinstance(value, float):
         return {"text": format_value(value)}
     array = np.asarray(value)
