@@ -2,6 +2,7 @@
 #
 #   make demo         a virtual environment in .venv, autodidact in it, the tour
 #   make test         the test suite (ORACLE=0 skips installing PyTorch, the oracle)
+#                     (BROWSER=0 skips installing Chromium for the walkthrough's browser tests)
 #   make bench        speed against raw NumPy, PyTorch and micrograd
 #   make wheelhouse   every wheel the course needs, in wheelhouse/, for a lab without internet
 #   make clean        remove .venv and everything built
@@ -12,6 +13,7 @@
 PY ?= python3
 VENV = .venv
 ORACLE ?= 1
+BROWSER ?= 1
 # How to get a Graphviz renderer when `dot` is missing: auto, apt or pip.
 GRAPHVIZ ?= auto
 
@@ -26,6 +28,9 @@ MICROGRAD = micrograd==0.1.0
 TEST_STAMPS = $(VENV)/.stamp-dev $(VENV)/.stamp-graphviz
 ifeq ($(ORACLE),1)
 TEST_STAMPS += $(VENV)/.stamp-torch
+endif
+ifeq ($(BROWSER),1)
+TEST_STAMPS += $(VENV)/.stamp-browser
 endif
 
 .PHONY: demo test bench clean wheelhouse
@@ -101,5 +106,23 @@ $(VENV)/.stamp-graphviz: $(VENV)/.stamp-venv
 	else \
 	    echo "Graphviz: installing graphviz-pure into $(VENV)"; \
 	    $(PIP) graphviz-pure || exit 1; \
+	fi
+	@touch $@
+
+# The walkthrough's browser tests drive Debian's Chromium through its own
+# chromedriver (their versions match; nothing is downloaded at test time).
+# Installed when missing and we are root; otherwise the tests skip, unless
+# AUTODIDACT_REQUIRE_BROWSER=1 (as .ci/run sets) makes them fail.
+$(VENV)/.stamp-browser: $(VENV)/.stamp-venv
+	@if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then \
+	    echo "Chromium: $$(command -v chromium), $$(command -v chromedriver)"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+	        && echo "Chromium: installing Debian's chromium and chromium-driver packages" \
+	        && apt-get update -qq \
+	        && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; then \
+	    echo "Chromium: $$(command -v chromium)"; \
+	else \
+	    echo "Chromium: not installed (apt-get install chromium chromium-driver, as root);" \
+	         "the browser tests will skip"; \
 	fi
 	@touch $@

@@ -20,6 +20,8 @@ COMMANDS = {
     "tour": ("autodidact.tour", "main", "print a short tour of tensors and autograd"),
     "graph": ("viz.commands", "graph_command",
               "run a script and draw the graph of its last expression (--var NAME)"),
+    "walk": ("viz.walk_commands", "walk_command",
+             "run a script and step through backward from its result, in a web page"),
     "lessons": ("lessons.commands", "lessons_command", "list the course's lessons, one line each"),
     "lesson": ("lessons.commands", "lesson_command",
                "run lesson N (--notebook: write it as a Jupyter notebook)"),

@@ -113,6 +113,8 @@ class BackwardNode(graph.Node):
         for i, g in enumerate(grads):
             if g is not None and shapes[i] is not None and g._data.shape != shapes[i]:
                 grads = grads[:i] + (_reduce(self, i, g, shapes[i]),) + grads[i + 1:]
+                if graph._observing.current is not None:
+                    graph._observing.current.reduced(self, i, g, grads[i])
         if (len(grads) == 2 and grads[0] is grads[1] and grads[0] is not None
                 and self.next_functions[1][0] is not None):
             # add(a, b) hands one gradient object to both inputs; each leaf
@@ -189,7 +191,12 @@ class AccumulateGrad(graph.Node):
         self.variable = variable
 
     def apply(self, grad):
+        watch = graph._observing.current   # an Observer recording the pass, or None
+        if watch is not None:
+            watch.accumulating(self)
         self.variable._accumulate_grad(grad)
+        if watch is not None:
+            watch.accumulated(self)
         return ()
 
 
@@ -219,6 +226,7 @@ class Function:
     """
 
     node_type = None
+    derivative = None   # each op: its local derivative in words, on the line above backward
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -365,6 +373,8 @@ class swap_backward:
     def __enter__(self):
         self._previous = self.function.__dict__.get("backward")
         self.function.backward = staticmethod(self.backward)
+        self._previous_derivative = self.function.__dict__.get("derivative")
+        self.function.derivative = _swapped_derivative(self.function, self.backward)
         return self.function
 
     def __exit__(self, *exc_info):
@@ -372,7 +382,18 @@ class swap_backward:
             del self.function.backward
         else:
             self.function.backward = self._previous
+        if self._previous_derivative is None:
+            del self.function.derivative
+        else:
+            self.function.derivative = self._previous_derivative
         return False
+
+
+def _swapped_derivative(function, backward):
+    """What a walkthrough says of a rule swapped in: whose it is, not what it computes."""
+    name = getattr(backward, "__name__", "the rule")
+    return (f"a rule swapped in for {_snake(function.__name__)} with swap_backward "
+            f"({name}); it decides what each input receives")
 
 
 def _snake(name):

@@ -25,10 +25,12 @@ holding a Python float and a ``Tensor`` holding an array both run on it.
 
 import contextlib
 import gc
+import threading
 
 __all__ = [
     "Node", "topological_order", "run_backward",
     "is_grad_enabled", "set_grad_enabled", "no_grad", "enable_grad",
+    "Observer", "observe",
 ]
 
 
@@ -158,6 +160,54 @@ def topological_order(root):
     return order
 
 
+# ------------------------------------------------------------------ observer
+
+class Observer:
+    """Told about each step of backward, to record the pass (``viz.walkthrough`` does).
+
+    Override what you need; every method does nothing here. The engine
+    calls them in this order, for each node that a gradient reaches:
+
+    - ``reached(node, grad)``: ``grad`` is the sum of every gradient sent
+      to the node (each one was in an earlier ``applied`` call);
+    - ``hooked(node, grad)``: a hook replaced the gradient with ``grad``;
+    - ``reduced(node, index, grad, summed)``: the rule's gradient for input
+      ``index`` had the broadcast shape and was summed back to the input's;
+    - ``accumulating(node)`` and ``accumulated(node)``: a leaf's ``.grad``
+      just before and just after the gradient is added in;
+    - ``applied(node, input_grads)``: what the node sends to each input,
+      in the order of ``node.next_functions``.
+    """
+
+    def reached(self, node, grad): pass
+    def hooked(self, node, grad): pass
+    def reduced(self, node, index, grad, summed): pass
+    def accumulating(self, node): pass
+    def accumulated(self, node): pass
+    def applied(self, node, input_grads): pass
+
+
+class _Observing(threading.local):
+    current = None   # this thread's Observer; None (the usual case) costs one check per node
+
+
+_observing = _Observing()
+
+
+@contextlib.contextmanager
+def observe(observer):
+    """Tell ``observer`` about every backward pass run on this thread inside the block.
+
+        >>> with graph.observe(recorder):
+        ...     loss.backward()
+    """
+    previous, _observing.current = _observing.current, observer
+    try:
+        yield observer
+    finally:
+        _observing.current = previous
+
+
 def run_backward(root, grad, retain_graph=False, order_fn=None, capture=None):
     """Send ``grad`` from ``root`` back through the graph (the chain rule, repeated).
 
@@ -169,6 +219,7 @@ def run_backward(root, grad, retain_graph=False, order_fn=None, capture=None):
     replaces ``topological_order`` (an exercise plugs its own in). Saved
     values are freed on the way unless ``retain_graph``.
     """
+    watch = _observing.current   # an Observer recording this pass, or (usually) None
     # The walk keeps one stack entry per level of depth; Python's cycle
     # collector would scan them over and over on a deep graph (see below).
     with _collector_paused():
@@ -183,17 +234,23 @@ def run_backward(root, grad, retain_graph=False, order_fn=None, capture=None):
             grad = pending.pop(node, None)
             if grad is None:
                 continue   # no gradient flows here (a branch that needs none)
+            if watch is not None:
+                watch.reached(node, grad)
             if node._hooks:
                 for hook in node._hooks:
                     result = hook(grad)
                     if result is not None:
                         grad = result
+                        if watch is not None:
+                            watch.hooked(node, grad)
             if capture is not None:
                 if node in capture:
                     capture[node] = grad
                 if not any(child in leads for child, _ in node.next_functions):
                     continue   # nothing wanted lies beyond (and .grad is never written)
             input_grads = node.apply(grad)
+            if watch is not None:
+                watch.applied(node, input_grads)
             if not retain_graph:
                 node.release()
             for (child, _), child_grad in zip(node.next_functions, input_grads):

@@ -113,6 +113,11 @@ class Scalar(Node):
         """
         run_backward(self, 1.0, retain_graph=True)
 
+    @property
+    def derivative(self):
+        """The local derivative of the op that made this Scalar, in words (None for a leaf)."""
+        return DERIVATIVES.get("**" if self.op.startswith("**") else self.op) if self.op else None
+
     # ------------------------------------------------------------ arithmetic
     # Each operation: compute the value, and the derivative of the value
     # with respect to each input, at the same time.
@@ -207,6 +212,22 @@ class Scalar(Node):
 
     def __repr__(self):
         return f"Scalar(data={self.data:.4f}, grad={self.grad:.4f})"
+
+
+# Each op's local derivative in words, by the op's symbol (shown by viz.walkthrough).
+DERIVATIVES = {
+    "+": "d(a+b)/da = d(a+b)/db = 1, so a and b each receive grad unchanged",
+    "-": "d(a−b)/da = 1 and d(a−b)/db = −1, so a receives grad and b receives −grad",
+    "*": "d(a·b)/da = b, so a receives grad × b; d(a·b)/db = a, so b receives grad × a",
+    "/": "d(a/b)/da = 1/b and d(a/b)/db = −a/b², so a receives grad/b and b −grad·a/b²",
+    "**": "d(aⁿ)/da = n·aⁿ⁻¹, so a receives grad × n·aⁿ⁻¹",
+    "neg": "d(−a)/da = −1, so a receives −grad",
+    "exp": "d(eᵃ)/da = eᵃ (the output itself), so a receives grad × out",
+    "log": "d(ln a)/da = 1/a, so a receives grad / a",
+    "tanh": "d(tanh a)/da = 1 − tanh²(a), so a receives grad × (1 − out²)",
+    "relu": "d(relu a)/da = 1 where a > 0, else 0, so a receives grad only where a > 0",
+    "sigmoid": "d(σ(a))/da = σ(a)·(1 − σ(a)), so a receives grad × out × (1 − out)",
+}
 
 
 def _as_scalar(value):

@@ -73,6 +73,18 @@ lesson.save(viz.draw_graph(loss, params=names, rankdir="LR",
 # the chain rule at each node, and leaves `d loss / d w` in `w.grad`. By hand:
 # `loss = (x*w - y)**2`, so `d loss/d w = 2 * (x*w - y) * x = 2 * (2 - 4) * 2 = -8`.
 
+# %% [markdown]
+# Before calling it, watch it. `viz.walkthrough` runs backward on this graph with
+# a recorder watching, and writes a page that steps through what the engine did
+# at each node: the gradient arriving, the node's rule, what it sends on, and
+# `w.grad` filling in. (It then puts `w.grad` back as it was: looking changes nothing.)
+
+# %%
+page = viz.walkthrough(loss, params=names)
+print(f">> open {page.save(lesson.folder / 'walkthrough.html')} in a browser: the arrow keys "
+      "step through backward, space plays")
+page                            # in a notebook, the walkthrough shows here
+
 # %%
 loss.backward()
 print("w.grad =", w.grad, "  (by hand: 2 * (x*w - y) * x = -8)")

@@ -62,6 +62,18 @@ for passes, name in ((1, "graph_one_pass"), (3, "graph_three_passes")):
                 name, f"w's box after {what}" + (": marked as accumulated" if passes > 1 else ""))
 
 # %% [markdown]
+# Watch it happen: a walkthrough of three backward passes on one graph, never
+# zeroed. Step to the end of each pass and look at `w.grad` before → after.
+
+# %%
+w = torch.tensor([1.0], requires_grad=True)
+loss, names = seed_loss(w)
+page = viz.walkthrough(loss, params=names, passes=3)
+print(f">> open {page.save(lesson.folder / 'walkthrough.html')} in a browser: pass by pass, "
+      "w.grad goes -9.3333, -18.6667, -28")
+page
+
+# %% [markdown]
 # ## Training without zeroing
 #
 # `viz.zero_grad_experiment` runs the seed's loop twice from `w = 1`: once as

@@ -46,6 +46,16 @@ lesson.save(viz.draw_graph(loss, params=names, show_order=True, legend=True, ran
             "comes after both of its users")
 
 # %% [markdown]
+# Step through it: at `a`'s node (`MulBackward0 = a`) the page says
+# "2 contributions summed", with the piece from each user and their sum.
+
+# %%
+page = viz.walkthrough(loss, params=names)
+print(f">> open {page.save(lesson.folder / 'walkthrough.html')} in a browser and step to "
+      "MulBackward0 = a: two contributions, summed before being passed on")
+page
+
+# %% [markdown]
 # ## The order: finished last comes first
 #
 # Walk depth-first from the loss; a node is *finished* when all the nodes it

@@ -309,3 +309,22 @@ def test_exercise_files_hang_together(lesson):
     tests = catalog.exercise_tests(lesson).read_text()
     tested = set(re.findall(r'exercise\("(\w+)"\)', tests))
     assert tested == set(names), f"tests cover {sorted(tested)}, exercises are {names}"
+
+
+# Lessons that write a walkthrough of backward and tell the student to open it.
+WALKTHROUGHS = (6, 8, 11)
+
+
+@pytest.mark.parametrize("number", WALKTHROUGHS)
+def test_lesson_writes_a_walkthrough_and_says_to_open_it(runs, number):
+    result, out, _ = runs[number]
+    page = out / "walkthrough.html"
+    assert page.is_file() and page.stat().st_size < 1_000_000
+    assert f">> open {page}" in result.stdout and "in a browser" in result.stdout
+    text = page.read_text(encoding="utf-8")
+    assert "<svg" in text and '"steps"' in text
+    if number == 8:
+        assert '"passes": 3' in text
+    if number == 11:
+        assert text.count('"from": ') >= 2
+

@@ -40,7 +40,8 @@ def test_demo_writes_the_pictures(renderer, tmp_path, capsys):
     out = tmp_path / "pictures"
     assert cli.main(["demo", "--out", str(out)]) == 0
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["graph.svg", "graph_accumulated.svg", "zero_grad.png", "zero_grad.svg"]
+    assert names == ["graph.svg", "graph_accumulated.svg", "walkthrough.html", "zero_grad.png",
+                     "zero_grad.svg"]
     for name in ("graph.svg", "graph_accumulated.svg", "zero_grad.svg"):
         ET.parse(out / name)                                   # well-formed XML
     assert (out / "zero_grad.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -11,6 +11,8 @@
   found with a wrong backward, its gradient beside finite differences'.
 - :func:`render` writes it as SVG, PNG, PDF or DOT, with Graphviz's ``dot``
   or, where that is missing, ``graphviz-pure`` (``pip install graphviz-pure``).
+- :func:`walkthrough` steps through the engine's real backward pass on a
+  graph, node by node, as one self-contained HTML page (or inline in Jupyter).
 - :func:`zero_grad_experiment`, :func:`plot_zero_grad_pitfall`,
   :func:`plot_grad_history` (with :class:`GradRecorder`) and
   :func:`plot_decision_boundary` are matplotlib plots, headless: each
@@ -29,9 +31,11 @@ from .draw import ComputationGraph, draw_gradcheck, draw_graph
 from .plots import (GradRecorder, PitfallResult, TrainingHistory, plot_decision_boundary,
                     plot_grad_history, plot_zero_grad_pitfall, zero_grad_experiment)
 from .render import RendererNotFoundError, find_renderer, render
+from .walkthrough import Walkthrough, walkthrough
 
 __all__ = [
     "draw_graph", "draw_gradcheck", "graph_data", "ComputationGraph", "render", "find_renderer", "RendererNotFoundError",
     "zero_grad_experiment", "plot_zero_grad_pitfall", "PitfallResult", "TrainingHistory",
     "plot_grad_history", "GradRecorder", "plot_decision_boundary",
+    "walkthrough", "Walkthrough",
 ]

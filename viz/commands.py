@@ -50,7 +50,8 @@ def demo(argv=None):
         description="Draw the computation graph of the seed's linear model, after one "
                     "backward pass and after three that were never zeroed, and plot the "
                     "zero-grad pitfall. Writes graph.svg, graph_accumulated.svg, "
-                    "zero_grad.svg and zero_grad.png.")
+                    "zero_grad.svg and zero_grad.png, and walkthrough.html, a page that "
+                    "steps through backward.")
     parser.add_argument("--out", metavar="DIR", default="autodidact-out",
                         help="folder to write the pictures to (default: %(default)s)")
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
@@ -81,6 +82,10 @@ def demo(argv=None):
             missing_renderer = error
             written.append(render(graph, out / Path(filename).with_suffix(".dot")))
 
+    if missing_renderer is None:   # the walkthrough inlines the rendered SVG
+        from .walk_commands import demo_walkthrough
+        walk_page = demo_walkthrough(out)
+        written.append(walk_page)
     result = zero_grad_experiment(X_DATA, Y_DATA, w0=1.0, lr=0.01)
     figure = plot_zero_grad_pitfall(result)
     for filename in ("zero_grad.svg", "zero_grad.png"):
@@ -94,6 +99,8 @@ def demo(argv=None):
     print("Wrote:")
     for path in written:
         print(f"  {path}")
+    if missing_renderer is None:
+        print(f"Step through backward, node by node: open {walk_page} in a browser")
     print(f"({time.perf_counter() - start:.1f} s)")
     if missing_renderer is not None:
         print(f"\nThe graphs were written as DOT source only: {missing_renderer}",

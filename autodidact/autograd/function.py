@@ -34,6 +34,7 @@ class Function(_function.Function):
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         cls.node_type = type(cls.__name__ + "Backward", (cls.node_type,), {"__slots__": ()})
+        cls.derivative = cls.__dict__.get("derivative") or _user_derivative(cls.__name__)
 
     @classmethod
     def apply(cls, *args, **kwargs):
@@ -73,6 +74,11 @@ class Function(_function.Function):
             "You must implement either the backward or vjp method for your custom "
             "autograd.Function to use it with backward mode AD. (autodidact has no vjp: "
             "define backward(ctx, grad) in your Function subclass.)")
+
+
+def _user_derivative(name):
+    """What a walkthrough says of a rule the user wrote: autodidact can't put it in words."""
+    return f"your own rule: {name}.backward(ctx, grad) says what each input receives"
 
 
 def _pack_user(value, result):

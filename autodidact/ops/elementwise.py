@@ -34,6 +34,7 @@ class Add(Function):
     def forward(ctx, a, b):
         return a + b
 
+    derivative = "d(a+b)/da = d(a+b)/db = 1, so a and b each receive grad unchanged"
     def backward(ctx, grad):
         return grad, grad
 
@@ -42,6 +43,7 @@ class Sub(Function):
     def forward(ctx, a, b):
         return a - b
 
+    derivative = "d(a−b)/da = 1 and d(a−b)/db = −1, so a receives grad and b receives −grad"
     def backward(ctx, grad):
         return grad, -grad
 
@@ -53,6 +55,7 @@ class Mul(Function):
         ctx.save_for_backward(a if need_b else None, b if need_a else None)
         return a * b
 
+    derivative = "d(a·b)/da = b, so a receives grad × b; d(a·b)/db = a, so b receives grad × a"
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad
@@ -65,6 +68,7 @@ class Div(Function):
         with np.errstate(divide="ignore", invalid="ignore"):
             return a / b
 
+    derivative = "d(a/b)/da = 1/b and d(a/b)/db = −a/b², so a receives grad/b and b −grad·a/b²"
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad
@@ -75,6 +79,7 @@ class Neg(Function):
     def forward(ctx, a):
         return -a
 
+    derivative = "d(−a)/da = −1, so a receives −grad"
     def backward(ctx, grad):
         return -grad
 
@@ -89,6 +94,7 @@ class Pow(Function):
         ctx.save_for_backward(a, b, out if ctx.needs_input_grad[1] else None)
         return out
 
+    derivative = "d(aᵇ)/da = b·aᵇ⁻¹, so a receives grad × b·aᵇ⁻¹; d(aᵇ)/db = aᵇ·ln a, so b receives grad × aᵇ·ln a"
     def backward(ctx, grad):
         a, b, out = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad
@@ -106,6 +112,7 @@ class Exp(Function):
         ctx.save_for_backward(out)
         return out
 
+    derivative = "d(eᵃ)/da = eᵃ (the output itself), so a receives grad × out"
     def backward(ctx, grad):
         out, = ctx.saved_tensors
         return grad * out
@@ -117,6 +124,7 @@ class Log(Function):
         with np.errstate(divide="ignore", invalid="ignore"):
             return module_of(a).log(a)
 
+    derivative = "d(ln a)/da = 1/a, so a receives grad / a"
     def backward(ctx, grad):
         a, = ctx.saved_tensors
         return grad / a
@@ -129,6 +137,7 @@ class Sqrt(Function):
         ctx.save_for_backward(out)
         return out
 
+    derivative = "d(√a)/da = 1/(2√a), so a receives grad / (2 × out)"
     def backward(ctx, grad):
         out, = ctx.saved_tensors
         return grad / (2 * out)
@@ -139,6 +148,7 @@ class Sin(Function):
         ctx.save_for_backward(a)
         return module_of(a).sin(a)
 
+    derivative = "d(sin a)/da = cos a, so a receives grad × cos(a)"
     def backward(ctx, grad):
         a, = ctx.saved_tensors
         return grad * cos(a)
@@ -149,6 +159,7 @@ class Cos(Function):
         ctx.save_for_backward(a)
         return module_of(a).cos(a)
 
+    derivative = "d(cos a)/da = −sin a, so a receives −grad × sin(a)"
     def backward(ctx, grad):
         a, = ctx.saved_tensors
         return -grad * sin(a)
@@ -160,6 +171,7 @@ class Tanh(Function):
         ctx.save_for_backward(out)
         return out
 
+    derivative = "d(tanh a)/da = 1 − tanh²(a), so a receives grad × (1 − out²)"
     def backward(ctx, grad):
         out, = ctx.saved_tensors
         return grad * (1 - out * out)
@@ -174,6 +186,7 @@ class Sigmoid(Function):
         ctx.save_for_backward(out)
         return out
 
+    derivative = "d(σ(a))/da = σ(a)·(1 − σ(a)), so a receives grad × out × (1 − out)"
     def backward(ctx, grad):
         out, = ctx.saved_tensors
         return grad * out * (1 - out)
@@ -184,6 +197,7 @@ class Relu(Function):
         ctx.save_for_backward((a > 0).astype(a.dtype))   # relu'(0) = 0, as in PyTorch
         return module_of(a).maximum(a, 0)
 
+    derivative = "d(relu a)/da = 1 where a > 0, else 0, so a receives grad only where a > 0"
     def backward(ctx, grad):
         # A multiply by a 0/1 mask of grad's dtype: NumPy's where() with a
         # number is ten times slower on large arrays.
@@ -197,6 +211,7 @@ class Abs(Function):
         ctx.save_for_backward(xp.sign(a))   # abs'(0) = 0
         return xp.abs(a)
 
+    derivative = "d|a|/da = sign(a), so a receives grad × sign(a) (0 at a = 0)"
     def backward(ctx, grad):
         sign_a, = ctx.saved_tensors
         return grad * sign_a
@@ -206,6 +221,7 @@ class Sign(Function):
     def forward(ctx, a):
         return module_of(a).sign(a)
 
+    derivative = "sign(a) is flat almost everywhere (derivative 0), so a receives zeros"
     def backward(ctx, grad):
         return grad * 0
 
@@ -222,6 +238,7 @@ class Clamp(Function):
         out = out if high is None else xp.minimum(out, high)
         return out.astype(a.dtype, copy=out is a)
 
+    derivative = "d(clamp a)/da = 1 inside [min, max], else 0, so a receives grad only inside"
     def backward(ctx, grad):
         inside, = ctx.saved_tensors
         return grad * inside
@@ -232,6 +249,7 @@ class Where(Function):
         ctx.save_for_backward(condition)
         return module_of(a).where(condition, a, b)
 
+    derivative = "where(c, a, b) takes a where c is true, so a receives grad there and b elsewhere"
     def backward(ctx, grad):
         condition, = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad[1:]
@@ -248,6 +266,7 @@ class Maximum(Function):
         ctx.save_for_backward(_tie_share(a > b, a == b, a.dtype))
         return module_of(a).maximum(a, b)
 
+    derivative = "d max(a, b) = 1 for the larger input, so it receives grad (a tie: half each)"
     def backward(ctx, grad):
         share, = ctx.saved_tensors
         return grad * share, grad * (1 - share)
@@ -258,6 +277,7 @@ class Minimum(Function):
         ctx.save_for_backward(_tie_share(a < b, a == b, a.dtype))
         return module_of(a).minimum(a, b)
 
+    derivative = "d min(a, b) = 1 for the smaller input, so it receives grad (a tie: half each)"
     def backward(ctx, grad):
         share, = ctx.saved_tensors
         return grad * share, grad * (1 - share)
@@ -267,6 +287,7 @@ class Round(Function):
     def forward(ctx, a):
         return module_of(a).round(a)
 
+    derivative = "round(a) is flat almost everywhere (derivative 0), so a receives zeros"
     def backward(ctx, grad):
         return grad * 0
 
@@ -302,6 +323,7 @@ class Remainder(Function):
         with np.errstate(divide="ignore", invalid="ignore"):   # float % 0 is nan, silently
             return module_of(a).remainder(a, b)
 
+    derivative = "d(a mod b)/da = 1, d/db = −floor(a/b), so a receives grad, b −grad·floor(a/b)"
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad
@@ -320,6 +342,7 @@ class Cast(Function):
         with np.errstate(over="ignore", invalid="ignore"):
             return a.astype(dtype.numpy)
 
+    derivative = "a cast changes only the dtype (derivative 1), so a receives grad cast back"
     def backward(ctx, grad):
         return cast(grad, ctx.input_dtype)
 
@@ -334,6 +357,7 @@ class MoveTo(Function):
         ctx.source = device_of_array(a)
         return move(a, device)
 
+    derivative = "a copy to another device (derivative 1), so a receives grad moved back"
     def backward(ctx, grad):
         return move_to(grad, ctx.source)
 

@@ -35,6 +35,7 @@ class Index(Function):
         ctx.input_shape, ctx.key = a.shape, key
         return a[key]
 
+    derivative = "indexing picks elements, so a receives grad at the picked places and 0 elsewhere"
     def backward(ctx, grad):
         return IndexBackwardScatter.apply(grad, key=ctx.key, shape=ctx.input_shape)
 
@@ -77,6 +78,7 @@ class IndexBackwardScatter(Function):
         scatter_add(out, key, g)
         return out
 
+    derivative = "scatter-add places g's elements, so g receives grad picked from those places"
     def backward(ctx, grad):
         return Index.apply(grad, key=ctx.key)
 

@@ -75,6 +75,7 @@ class CopySlices(Function):
         out[key] = value
         return out
 
+    derivative = "a[key] = value: the written places receive grad into value, the rest into a"
     def backward(ctx, grad):
         need_a, need_value = ctx.needs_input_grad[:2]
         grad_a = grad_value = None
@@ -97,6 +98,7 @@ class Fill(Function):
         out[...] = value
         return out
 
+    derivative = "filling replaces a's values, so a receives zeros and value receives grad summed"
     def backward(ctx, grad):
         need_a, need_value = ctx.needs_input_grad[:2]
         return (grad * 0 if need_a else None), (grad.sum() if need_value else None)
@@ -125,6 +127,7 @@ class Copy(Function):
         out[...] = src
         return out
 
+    derivative = "copy_ replaces a's values with src, so a receives zeros and src receives grad"
     def backward(ctx, grad):
         need_a, need_src = ctx.needs_input_grad[:2]
         grad_src = None

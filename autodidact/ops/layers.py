@@ -38,6 +38,7 @@ class Linear(Function):
             out += bias   # in place: no second array the size of the output
         return out
 
+    derivative = "out = x@Wᵀ + b: x receives grad @ W, W receives gradᵀ @ x, b grad summed over rows"
     def backward(ctx, grad):
         x, weight = ctx.saved_tensors   # None where no gradient needs it
         if graph.is_grad_enabled():   # create_graph: Tensor ops, recorded
@@ -85,6 +86,7 @@ class MseLoss(Function):
         return module_of(a).asarray(total / count if reduction == "mean" else total,
                                     dtype=squared.dtype)
 
+    derivative = "d mean((a−b)²)/da = 2(a−b)/n, so a receives grad × 2(a−b)/n and b the opposite"
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad
@@ -133,6 +135,7 @@ class CrossEntropy(Function):
             loss = loss / count if count else float("nan")
         return xp.asarray(loss, dtype=logits.dtype)
 
+    derivative = "d loss/dz = softmax(z) − onehot(target), so the logits receive grad × that"
     def backward(ctx, grad):
         logits, = ctx.saved_tensors
         if graph.is_grad_enabled():   # create_graph: a softmax the graph can differentiate

@@ -21,6 +21,7 @@ class Matmul(Function):
                               b if ctx.needs_input_grad[0] else None)
         return module_of(a).matmul(a, b)
 
+    derivative = "d(A@B)/dA = Bᵀ and d(A@B)/dB = Aᵀ, so A receives grad @ Bᵀ and B Aᵀ @ grad"
     def backward(ctx, grad):
         a, b = ctx.saved_tensors           # None where the other input needs no gradient
         need_a, need_b = ctx.needs_input_grad

@@ -30,6 +30,7 @@ class Sum(Function):
         ctx.input_shape, ctx.dim, ctx.keepdim = a.shape, dim, keepdim
         return a.sum(axis=dim, keepdims=keepdim, dtype=a.dtype)   # NumPy would widen int8
 
+    derivative = "d(Σa)/daᵢ = 1, so every element of a receives grad (expanded back to a's shape)"
     def backward(ctx, grad):
         return _expand_back(grad, ctx.input_shape, ctx.dim, ctx.keepdim)
 
@@ -43,6 +44,7 @@ class SumToSize(Function):
         ctx.input_shape = a.shape
         return _sum_to(a, shape)
 
+    derivative = "each element counted once in the sum (derivative 1), so a receives grad expanded"
     def backward(ctx, grad):
         return grad.expand(ctx.input_shape)
 
@@ -54,6 +56,7 @@ class Mean(Function):
         with np.errstate(invalid="ignore", divide="ignore"):
             return a.mean(axis=dim, keepdims=keepdim)
 
+    derivative = "d(mean a)/daᵢ = 1/n, so every element of a receives grad / n"
     def backward(ctx, grad):
         return _expand_back(grad, ctx.input_shape, ctx.dim, ctx.keepdim) / ctx.count
 
@@ -69,6 +72,7 @@ class Amax(Function):
         ctx.save_for_backward(_tie_weights(a, out, dim, keepdim))
         return out
 
+    derivative = "only the largest element counts (ties share), so it receives grad, the rest 0"
     def backward(ctx, grad):
         weights, = ctx.saved_tensors
         return _expand_back(grad, ctx.input_shape, ctx.dim, ctx.keepdim) * weights
@@ -99,6 +103,7 @@ class MaxDim(Function):
             values, indices = values.squeeze(dim), indices.squeeze(dim)
         return values, indices.astype(np.int64)
 
+    derivative = "only the element at the returned index counts, so it receives grad, the rest 0"
     def backward(ctx, grad):
         indices, = ctx.saved_tensors
         xp = module_of(grad._data)
@@ -127,6 +132,7 @@ class Prod(Function):
         ctx.save_for_backward(a, out)
         return out
 
+    derivative = "d(∏a)/daᵢ = the product of the others, so aᵢ receives grad × that product"
     def backward(ctx, grad):
         a, out = ctx.saved_tensors
         # d(prod)/d(a_i) = product of the others; computed without dividing
@@ -143,6 +149,7 @@ class Var(Function):
         with np.errstate(invalid="ignore", divide="ignore"):
             return a.var(axis=dim, ddof=correction, keepdims=keepdim)
 
+    derivative = "d var/daᵢ = 2(aᵢ − mean)/(n − correction), so aᵢ receives grad × that"
     def backward(ctx, grad):
         a, = ctx.saved_tensors
         return _variance_grad(ctx, a, grad)
@@ -156,6 +163,7 @@ class Std(Var):
         ctx.save_for_backward(a, out)
         return out
 
+    derivative = "d std/daᵢ = (aᵢ − mean)/((n − correction)·std), so aᵢ receives grad × that"
     def backward(ctx, grad):
         a, out = ctx.saved_tensors
         from .elementwise import where
@@ -180,6 +188,7 @@ class Softmax(Function):
         ctx.save_for_backward(out)
         return out
 
+    derivative = "d sᵢ/daⱼ = sᵢ(δᵢⱼ − sⱼ), so a receives out × (grad − Σ grad·out)"
     def backward(ctx, grad):
         out, = ctx.saved_tensors
         return out * (grad - (grad * out).sum(dim=ctx.dim, keepdim=True))
@@ -198,6 +207,7 @@ class LogSoftmax(Function):
         ctx.save_for_backward(out)
         return out
 
+    derivative = "d(log sᵢ)/daⱼ = δᵢⱼ − sⱼ, so a receives grad − softmax(a) × Σ grad"
     def backward(ctx, grad):
         out, = ctx.saved_tensors
         return grad - out.exp() * grad.sum(dim=ctx.dim, keepdim=True)

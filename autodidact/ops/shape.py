@@ -40,6 +40,7 @@ class View(Function):
         ctx.input_shape = a.shape
         return restride(a, shape, strides)
 
+    derivative = "a view only rearranges elements (derivative 1), so a receives grad reshaped back"
     def backward(ctx, grad):
         return grad.reshape(ctx.input_shape)
 
@@ -63,6 +64,7 @@ class UnsafeView(Function):
         ctx.input_shape = a.shape
         return module_of(a).ascontiguousarray(a).reshape(shape)
 
+    derivative = "reshape only rearranges elements (derivative 1), so a receives grad reshaped back"
     def backward(ctx, grad):
         return grad.reshape(ctx.input_shape)
 
@@ -72,6 +74,7 @@ class Permute(Function):
         ctx.dims = dims
         return a.transpose(dims)
 
+    derivative = "permuting axes moves elements (derivative 1), so a receives grad permuted back"
     def backward(ctx, grad):
         return grad.permute(*np.argsort(ctx.dims).tolist())
 
@@ -89,6 +92,7 @@ class Expand(Function):
         ctx.input_shape = a.shape
         return as_strided_array(a, shape, strides)
 
+    derivative = "each element was copied to many places, so a receives those places' grads summed"
     def backward(ctx, grad):
         return grad.sum_to_size(ctx.input_shape)
 
@@ -98,6 +102,7 @@ class Cat(Function):
         ctx.dim, ctx.sizes = dim, [a.shape[dim] for a in arrays]
         return module_of(arrays[0]).concatenate(arrays, axis=dim)
 
+    derivative = "each input is one piece of the output, so each receives its piece of grad"
     def backward(ctx, grad):
         pieces, start = [], 0
         for size in ctx.sizes:
@@ -111,6 +116,7 @@ class Stack(Function):
         ctx.dim = dim
         return module_of(arrays[0]).stack(arrays, axis=dim)
 
+    derivative = "each input is one slice of the output, so each receives its slice of grad"
     def backward(ctx, grad):
         return tuple(grad.select(ctx.dim, i) for i in range(grad.shape[ctx.dim]))
 
@@ -121,6 +127,7 @@ class Flip(Function):
         # A copy, as in PyTorch: tensors never have negative strides.
         return module_of(a).flip(a, axis=dims).copy()
 
+    derivative = "flipping moves elements (derivative 1), so a receives grad flipped back"
     def backward(ctx, grad):
         return grad.flip(ctx.dims)
 
@@ -131,6 +138,7 @@ class Contiguous(Function):
     def forward(ctx, a):
         return module_of(a).ascontiguousarray(a) if a.ndim else a.copy()
 
+    derivative = "a copy (derivative 1), so a receives grad unchanged"
     def backward(ctx, grad):
         return grad
 
@@ -146,6 +154,7 @@ class Repeat(Function):
         lead = len(repeats) - a.ndim
         return module_of(a).tile(a.reshape((1,) * lead + a.shape), repeats)
 
+    derivative = "each element was repeated, so a receives its repeats' grads summed"
     def backward(ctx, grad):
         # Fold each repeated axis into (repeats, size) and sum the copies.
         shape = (1,) * (len(ctx.repeats) - len(ctx.input_shape)) + tuple(ctx.input_shape)
