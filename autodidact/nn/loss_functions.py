@@ -15,9 +15,8 @@ import warnings
 import numpy as np
 
 from .. import dtypes as _dt
-from ..backend import module_of
 from ..ops import losses
-from ..ops.elementwise import _dt_name, promote
+from ..ops.elementwise import _dt_name, promote, where
 from ..ops.reduce import log_softmax as _log_softmax
 from ..ops.shape import broadcast_shapes
 from ..tensor import Tensor
@@ -100,6 +99,8 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
     reduction = _reduction(size_average, reduce, reduction)
     if beta < 0:
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+    if beta == 0:   # the plain L1 loss, recorded as PyTorch records it then
+        return l1_loss(input, target, reduction=reduction)
     input, target = _same_size_or_warn(input, target)
     return losses.SmoothL1Loss.apply(input, target, reduction=reduction, beta=float(beta))
 
@@ -179,11 +180,10 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
     if log_target:
         pointwise = target.exp() * (target - input)
     else:
-        # xlogy(t, t) - t * input: t log t is taken as 0 where t is 0.
-        t = target._data
-        xp = module_of(t)
-        t_log_t = xp.where(t == 0, 0, t * xp.log(xp.where(t == 0, 1, t))).astype(t.dtype)
-        pointwise = Tensor._wrap(t_log_t, target._device) - target * input
+        # xlogy(t, t) - t * input: t log t is taken as 0 where t is 0 (and gets no gradient there).
+        positive = target != 0
+        t_log_t = where(positive, target * where(positive, target, 1.0).log(), 0.0)
+        pointwise = t_log_t - target * input
     if reduction == "batchmean":
         total = pointwise.sum()
         return total / input.shape[0] if input.dim() else total
@@ -310,14 +310,13 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     # Mix in the loss against the uniform distribution: -mean_c(logp) per row, weighted.
     smooth = -(logp * _broadcast_weight(weight, input, class_dim)).sum(class_dim) \
         if weight is not None else -logp.sum(class_dim)
-    kept = (target != ignore_index).to(smooth.dtype)
-    smooth = smooth * kept
+    kept = target != ignore_index
+    smooth = where(kept, smooth, 0.0)   # not a product: 0 * inf would make the gradient nan
     if reduction == "mean":
-        if weight is not None:
-            counted = target._data[target._data != ignore_index]
-            smooth = smooth.sum() / float(weight._data[counted].sum())
-        else:
-            smooth = smooth.sum() / kept.sum()
+        counted = target._data[kept._data]
+        total = float(weight._data[counted].sum()) if weight is not None else counted.size
+        # Nothing counted: the loss is nan and the gradient 0, as in PyTorch.
+        smooth = smooth.sum() / total if total else smooth.sum() + float("nan")
     elif reduction == "sum":
         smooth = smooth.sum()
     return loss * (1 - label_smoothing) + smooth * (label_smoothing / classes)

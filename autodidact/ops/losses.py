@@ -21,6 +21,8 @@ losses stay finite at logits of ±1e4.
     tensor(0.)
 """
 
+import numpy as np
+
 from .. import graph
 from ..backend import module_of
 from ..function import Function
@@ -81,8 +83,6 @@ class SmoothL1Loss(_Elementwise):
     @staticmethod
     def losses(xp, x, t, beta):
         d = xp.abs(x - t)
-        if beta == 0:
-            return d
         return xp.where(d < beta, 0.5 * d * d / beta, d - 0.5 * beta)
 
     derivative = ("d/dx is (x - t)/beta inside |x - t| < beta and its sign outside, so x "
@@ -90,8 +90,7 @@ class SmoothL1Loss(_Elementwise):
 
     @staticmethod
     def grads(x, t, grad, beta):
-        d = x - t
-        slope = d.sign() if beta == 0 else (d / beta).clamp(-1.0, 1.0)
+        slope = ((x - t) / beta).clamp(-1.0, 1.0)   # beta > 0: F.smooth_l1_loss sends 0 to l1
         return slope * grad, -(slope * grad)
 
 
@@ -115,8 +114,9 @@ class BinaryCrossEntropy(_Elementwise):
 
     @staticmethod
     def losses(xp, x, t, weight):
-        log_x = xp.maximum(xp.log(x), -100)
-        log_1mx = xp.maximum(xp.log1p(-x), -100)
+        with np.errstate(divide="ignore"):   # log(0) = -inf, clamped to -100 as PyTorch does
+            log_x = xp.maximum(xp.log(x), -100)
+            log_1mx = xp.maximum(xp.log1p(-x), -100)
         losses = -(t * log_x + (1 - t) * log_1mx)
         return losses if weight is None else losses * weight
 
