@@ -18,6 +18,7 @@ from .sgd import SGD
 from .adadelta import Adadelta
 from .adagrad import Adagrad
 from .rmsprop import RMSprop
+from . import lr_scheduler
 
 __all__ = ["Optimizer", "SGD", "Adam", "AdamW"]
-__all__ += ["RMSprop", "Adagrad", "Adadelta"]
+__all__ += ["RMSprop", "Adagrad", "Adadelta", "lr_scheduler"]
