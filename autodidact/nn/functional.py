@@ -178,17 +178,16 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     channels = input.shape[1]
     dims = (0,) + tuple(range(2, input.dim()))
     shape = (1, channels) + (1,) * (input.dim() - 2)   # a (C,) vector, broadcastable
-    w = None if weight is None else weight.view(shape) if weight.dim() else weight
-    b = None if bias is None else bias.view(shape) if bias.dim() else bias
     if training or running_mean is None:
         batch_stats = []   # forward leaves the batch's mean and variance here
-        out = layers.NativeBatchNorm.apply(input, w, b, dims=dims, eps=eps,
-                                           batch_stats=batch_stats)
+        out = layers.NativeBatchNorm.apply(input, weight, bias, dims=dims, eps=eps,
+                                           param_shape=shape, batch_stats=batch_stats)
         if training and running_mean is not None:
             _update_running(batch_stats, input, running_mean, running_var, momentum)
         return out
     stats = (running_mean._data.reshape(shape), running_var._data.reshape(shape))
-    return layers.NativeBatchNorm.apply(input, w, b, dims=dims, eps=eps, stats=stats)
+    return layers.NativeBatchNorm.apply(input, weight, bias, dims=dims, eps=eps,
+                                        param_shape=shape, stats=stats)
 
 
 def _update_running(batch_stats, input, running_mean, running_var, momentum):
@@ -215,7 +214,8 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
                            f"shape [*, {', '.join(str(s) for s in normalized_shape)}], but got "
                            f"input of size{list(input.shape)}")
     dims = tuple(range(input.dim() - count, input.dim()))
-    return layers.NativeLayerNorm.apply(input, weight, bias, dims=dims, eps=eps)
+    return layers.NativeLayerNorm.apply(input, weight, bias, dims=dims, eps=eps,
+                                        param_shape=normalized_shape)
 
 
 # ------------------------------------------------------------------- activations

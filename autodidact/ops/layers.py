@@ -77,12 +77,13 @@ class Embedding(Function):
 class _Normalize(Function):
     """(x - mean) / sqrt(var + eps) * weight + bias, with the statistics over ``dims``.
 
-    ``weight`` and ``bias`` (or None) arrive already shaped to broadcast
-    against x. Backward recomputes the statistics with Tensor ops, so that
+    ``weight`` and ``bias`` (or None) are broadcast as ``param_shape``
+    against x: (1, C, 1) for BatchNorm's (C,) vectors, as they are for
+    LayerNorm. Backward recomputes the statistics with Tensor ops, so that
     it can itself be differentiated.
     """
 
-    def forward(ctx, x, weight, bias, dims, eps, stats=None, batch_stats=None):
+    def forward(ctx, x, weight, bias, dims, eps, param_shape, stats=None, batch_stats=None):
         # stats: given (mean, var) arrays, as BatchNorm in eval mode uses its running ones;
         # batch_stats: a list that receives the batch's (mean, var), for the running ones.
         xp = module_of(x)
@@ -94,14 +95,14 @@ class _Normalize(Function):
             mean, var = stats
             centred = x - mean
         ctx.save_for_backward(x, weight)
-        ctx.dims, ctx.eps, ctx.stats = dims, eps, stats
+        ctx.dims, ctx.eps, ctx.stats, ctx.param_shape = dims, eps, stats, param_shape
         if batch_stats is not None:
             batch_stats.extend((mean, var))
         out = centred / xp.sqrt(var + eps)
         if weight is not None:
-            out *= weight
+            out *= weight.reshape(param_shape)
         if bias is not None:
-            out += bias
+            out += bias.reshape(param_shape)
         return out.astype(x.dtype, copy=False)
 
     derivative = ("with xhat = (x - mean)/sqrt(var + eps): weight receives sum(grad·xhat), bias "
@@ -111,24 +112,25 @@ class _Normalize(Function):
         x, weight = ctx.saved_tensors
         need_x, need_weight, need_bias = ctx.needs_input_grad
         weight_shape, bias_shape = ctx._input_shapes[1:]
-        dims = ctx.dims
+        dims, param_shape = ctx.dims, ctx.param_shape
+        scaled = grad if weight is None else grad * weight.reshape(param_shape)
         if ctx.stats is not None:   # fixed statistics: an affine map of x
             mean, var = (Tensor._wrap(s, grad._device) for s in ctx.stats)
-            xhat = (x - mean) / (var + ctx.eps).sqrt()
-            scaled = grad if weight is None else grad * weight
-            grad_x = scaled / (var + ctx.eps).sqrt() if need_x else None
+            std = (var + ctx.eps).sqrt()
+            xhat = (x - mean) / std
+            grad_x = scaled / std if need_x else None
         else:
             mean = x.mean(dims, keepdim=True)
             centred = x - mean
             inv_std = 1 / ((centred * centred).mean(dims, keepdim=True) + ctx.eps).sqrt()
             xhat = centred * inv_std
-            scaled = grad if weight is None else grad * weight
             grad_x = None
             if need_x:
                 grad_x = (scaled - scaled.mean(dims, keepdim=True)
                           - xhat * (scaled * xhat).mean(dims, keepdim=True)) * inv_std
-        grad_weight = (grad * xhat).sum_to_size(weight_shape) if need_weight else None
-        grad_bias = grad.sum_to_size(bias_shape) if need_bias else None
+        grad_weight = (grad * xhat).sum_to_size(param_shape).reshape(weight_shape) \
+            if need_weight else None
+        grad_bias = grad.sum_to_size(param_shape).reshape(bias_shape) if need_bias else None
         return grad_x, grad_weight, grad_bias
 
 
