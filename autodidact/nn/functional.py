@@ -50,7 +50,7 @@ def linear(input, weight, bias=None):
         _check_linear(input, weight, bias)
     # Recorded as PyTorch records it: bias + x @ weight.t() (AddmmBackward0 over a
     # TBackward0), between views for inputs that are not 2-D; matmul without a bias.
-    weight_t = weight.t()
+    weight_t = layers.weight_t(weight)
     if bias is None:
         return mm(input, weight_t) if x.ndim == 2 else matmul(input, weight_t)
     if x.ndim == 2:

@@ -24,6 +24,7 @@ from ..backend import module_of
 from ..function import Function
 from ..tensor import Tensor
 from .index import IndexBackwardScatter
+from .shape import TransposeMatrix, _as_view
 
 
 class Addmm(Function):
@@ -54,6 +55,32 @@ class Addmm(Function):
                 wrap(g @ wt._data.T, device) if need_x else None,
                 # (g^T x)^T: contiguous once TBackward0 transposes it back to weight's layout.
                 wrap((g.T @ x._data).T, device) if need_wt else None)
+
+
+class TransposeWeight(TransposeMatrix):
+    """``weight.t()`` inside nn.Linear: PyTorch's ``TBackward0``, handing back an owned gradient.
+
+    Addmm gives it (x^T g)^T, a transposed view; transposing back yields an
+    array laid out exactly as its base, and the base itself is returned, so
+    that ``weight.grad`` takes it as it is instead of copying a view.
+    """
+
+    node_name = "TBackward0"
+    derivative = "the transpose moves entries without changing them: grad goes back transposed"
+
+    def backward(ctx, grad):
+        if graph.is_grad_enabled():   # create_graph: the recorded transpose
+            return grad.t()
+        out = grad._data.T
+        base = out.base
+        if base is not None and base.shape == out.shape and base.strides == out.strides:
+            out = base
+        return Tensor._wrap(out, grad._device)
+
+
+def weight_t(weight):
+    """``weight.t()`` as nn.Linear records it (a view of the weight, a ``TBackward0`` node)."""
+    return _as_view(TransposeWeight.apply(weight, dims=(1, 0)), weight)
 
 
 class Embedding(Function):
