@@ -10,19 +10,17 @@ import numpy as np
 import pytest
 
 import autodidact as ad
-import autodidact.nn.functional as F
-from autodidact import nn
 
 
-def structure(node, leaves, seen=None):
+def structure(node, leaves):
     """A nested description of the graph below ``node``: (name, [(output_nr, child)...]);
     an AccumulateGrad is described by the name its leaf has in ``leaves``."""
     if node is None:
         return None
     if type(node).__name__ == "AccumulateGrad":
         return ("AccumulateGrad", leaves[id(node.variable)])
-    name = node.name() if hasattr(node, "name") and callable(node.name) else type(node).__name__
-    return (name, [(nr, structure(child, leaves)) for child, nr in node.next_functions])
+    return (type(node).__name__,
+            [(nr, structure(child, leaves)) for child, nr in node.next_functions])
 
 
 def same_graph(build, torch):
@@ -50,12 +48,14 @@ def linear_case(shape, bias, input_grad, contiguous=True):
     return build
 
 
-@pytest.mark.parametrize("shape", [(3,), (4, 3), (2, 4, 3), (2, 2, 4, 3)], ids=str)
-@pytest.mark.parametrize("bias", [True, False], ids=["bias", "no-bias"])
+# Without a bias, F.linear is matmul(x, weight.t()): for inputs that are not 2-D its graph is
+# matmul's (PyTorch's view-shaped chain), checked with matmul, not here.
+LINEAR_CASES = [(shape, True) for shape in [(3,), (4, 3), (2, 4, 3), (2, 2, 4, 3)]] + [((4, 3), False)]
+
+
+@pytest.mark.parametrize("shape, bias", LINEAR_CASES, ids=lambda v: str(v))
 @pytest.mark.parametrize("input_grad", [False, True], ids=["x", "x-requires-grad"])
 def test_linear_records_pytorchs_graph(torch_oracle, shape, bias, input_grad):
-    if not bias and len(shape) != 2:
-        pytest.skip("matmul's graph for non-2-D operands belongs to the matmul tests")
     graph = same_graph(linear_case(shape, bias, input_grad), torch_oracle)
     if bias and len(shape) == 2:
         assert graph[0] == "AddmmBackward0" and graph[1][2][1][0] == "TBackward0"
@@ -77,15 +77,10 @@ def test_cross_entropy_records_nll_loss_over_log_softmax(torch_oracle, case):
         kwargs = {"none": dict(reduction="none"), "sum": dict(reduction="sum"),
                   "weight": dict(weight=lib.linspace(0.5, 2, 5)),
                   "ignore": dict(ignore_index=4)}.get(case, {})
-        if case == "single":
-            return lib.nn.functional.cross_entropy(z[0].detach().requires_grad_(), target[0]), {}
+        if case == "single":   # one sample: (C,) logits, a 0-d target
+            z = z[0].detach().requires_grad_()
+            return lib.nn.functional.cross_entropy(z, target[0]), {"z": z}
         return lib.nn.functional.cross_entropy(z, target, **kwargs), {"z": z}
-    if case == "single":
-        ours, theirs = build(ad)[0], build(torch_oracle)[0]
-        assert ours.grad_fn.name() == "NllLossBackward0"
-        assert ours.grad_fn.next_functions[0][0].name() == "LogSoftmaxBackward0"
-        assert type(theirs.grad_fn.next_functions[0][0]).__name__ == "LogSoftmaxBackward0"
-        return
     graph = same_graph(build, torch_oracle)
     assert graph == ("NllLossBackward0", [(0, ("LogSoftmaxBackward0",
                                                [(0, ("AccumulateGrad", "z"))]))])
