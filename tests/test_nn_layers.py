@@ -409,3 +409,38 @@ def test_new_layers_train_on_every_device(device):
     assert model[0].weight.grad[0].abs().sum().item() == 0.0
     model.eval()
     assert model(tokens).shape == (4, 3)
+
+
+# ------------------------------------------------------------------ Module's walking and casting
+
+def test_module_tree_walks_casts_and_prints_as_pytorch(torch_oracle):
+    """named_modules (with and without duplicates), named_children, buffers (persistent or
+    not), apply's order, requires_grad_, half/double (int64 buffers stay), print(model)."""
+    def facts(lib):
+        nn_ = lib.nn
+        shared = nn_.Linear(2, 2)
+
+        class Net(nn_.Module):
+            def __init__(self):
+                super().__init__()
+                self.a = shared
+                self.b = nn_.Sequential(shared, nn_.ReLU(), nn_.BatchNorm1d(2))
+                self.register_buffer("steps", lib.zeros(1))
+                self.register_buffer("scratch", lib.ones(2), persistent=False)
+                self.c = nn_.ModuleDict({"x": nn_.Softmax(dim=1), "y": nn_.Softmax()})
+
+        model, seen = Net(), []
+        model.apply(lambda module: seen.append(type(module).__name__))
+        found = [[n for n, _ in model.named_modules()],
+                 [n for n, _ in model.named_modules(remove_duplicate=False)],
+                 [n for n, _ in model.named_children()], [n for n, _ in model.named_buffers()],
+                 list(model.state_dict()), seen]
+        model.requires_grad_(False)
+        found.append([p.requires_grad for p in model.parameters()])
+        model.half()
+        found.append([str(t.dtype) for t in list(model.buffers()) + list(model.parameters())])
+        model.double()
+        found.append([str(t.dtype) for t in list(model.buffers()) + list(model.parameters())])
+        found.append(repr(model))
+        return str(found).replace("torch.", "autodidact.")
+    assert facts(ad) == facts(torch_oracle)
