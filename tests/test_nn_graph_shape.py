@@ -86,6 +86,17 @@ def test_cross_entropy_records_nll_loss_over_log_softmax(torch_oracle, case):
                                                [(0, ("AccumulateGrad", "z"))]))])
 
 
+@pytest.mark.parametrize("shape", [(2, 5, 3), (2, 5, 3, 2), (2, 5, 2, 1, 3)], ids=str)
+@pytest.mark.parametrize("reduction", ["mean", "none"])
+def test_cross_entropy_over_more_axes_records_nll_loss_2d(torch_oracle, shape, reduction):
+    def build(lib):
+        z = lib.tensor(np.linspace(-2, 2, int(np.prod(shape))).reshape(shape).astype(np.float32),
+                       requires_grad=True)
+        target = lib.tensor(np.arange(np.prod(shape) // 5).reshape((2,) + shape[2:]) % 5)
+        return lib.nn.functional.cross_entropy(z, target, reduction=reduction), {"z": z}
+    same_graph(build, torch_oracle)
+
+
 def test_a_two_layer_network_and_its_loss_record_pytorchs_graph(torch_oracle):
     def build(lib):
         lib.manual_seed(0)

@@ -28,10 +28,11 @@ def same(ours, theirs, rtol=1e-5, atol=1e-6):
 
 
 # The nodes recorded as PyTorch records them. Composite losses (class probabilities, label
-# smoothing, kl_div, N-D inputs) go through ops whose names are the ops' own business.
+# smoothing, kl_div) go through ops whose names are the ops' own business.
 FUSED_NODES = {"MseLossBackward0", "SmoothL1LossBackward0", "HuberLossBackward0",
                "BinaryCrossEntropyBackward0", "BinaryCrossEntropyWithLogitsBackward0",
-               "NllLossBackward0", "MeanBackward0", "SumBackward0", "AbsBackward0"}
+               "NllLossBackward0", "NllLoss2DBackward0", "MeanBackward0", "SumBackward0",
+               "AbsBackward0"}
 
 
 def compare(torch, loss, tloss, inputs, grads_of):

@@ -212,15 +212,18 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
         if weight.dtype is not input.dtype:
             raise RuntimeError(f"expected scalar type {_dt_name(input.dtype)} but found "
                                f"{_dt_name(weight.dtype)}")
-    if input.dim() > 2:   # (N, C, d1, ...): every position is a row of C scores
-        spatial = tuple(target.shape)
-        rows = input.permute(0, *range(2, input.dim()), 1).reshape(-1, classes)
-        loss = nll_loss(rows, target.reshape(-1), weight, ignore_index=ignore_index,
-                        reduction=reduction)
-        return loss.reshape(spatial) if reduction == "none" else loss
     ignored = _ignored_rows(target, classes, ignore_index)
-    return losses.NllLoss.apply(input, target=target._data, weight=_array(weight, input),
-                                ignored=ignored, reduction=reduction)
+    options = dict(weight=_array(weight, input), ignored=ignored, reduction=reduction)
+    if input.dim() <= 2:
+        return losses.NllLoss.apply(input, target=target._data, **options)
+    if input.dim() == 4:
+        return losses.NllLoss2d.apply(input, target=target._data, **options)
+    # (N, C, d) or more axes: seen as (N, C, 1, d1 * d2 * ...), as PyTorch's nll_loss_nd does.
+    n = input.shape[0]
+    flat = input.contiguous().view(n, classes, 1, -1)
+    loss = losses.NllLoss2d.apply(flat, target=target._data.reshape(n, 1, -1), **dict(
+        options, ignored=None if ignored is None else ignored.reshape(n, 1, -1)))
+    return loss.view(n, *input.shape[2:]) if reduction == "none" else loss
 
 
 def _check_class_target(input, target):

@@ -163,16 +163,16 @@ class NllLoss(Function):
 
     ``target``, ``weight`` and ``ignored`` are keywords, not inputs: no
     gradient goes to them (PyTorch's node has one edge, to logp).
-    ``ignored`` is None or a bool per row (rows whose target is
+    ``ignored`` is None or a bool per target (those whose class is
     ``ignore_index``): they count zero and are left out of the mean.
     """
 
     def forward(ctx, logp, target, weight=None, ignored=None, reduction="mean"):
         xp = module_of(logp)
-        single = logp.ndim == 1   # one sample: (C,) and a 0-d target
-        if single:
-            logp, target = logp[None], target.reshape(1)
-            ignored = None if ignored is None else ignored.reshape(1)
+        target_shape = target.shape
+        logp = _class_rows(logp)   # (rows, C): every position of every sample is a row
+        target = target.reshape(-1)
+        ignored = None if ignored is None else ignored.reshape(-1)
         rows = xp.arange(logp.shape[0])
         if ignored is not None:
             target = xp.where(ignored, 0, target)   # any valid class: those rows weigh 0
@@ -190,9 +190,9 @@ class NllLoss(Function):
             scale = row_weight / total if total else row_weight * 0.0
         elif reduction == "sum":
             loss = losses.sum()
-        ctx.rows, ctx.target, ctx.scale, ctx.single = rows, target, scale, single
+        ctx.rows, ctx.target, ctx.scale = rows, target, scale
         if reduction == "none":
-            return losses.reshape(()) if single else losses
+            return losses.reshape(target_shape)
         return xp.asarray(loss, dtype=logp.dtype)
 
     derivative = ("only logp[i, t_i] enters the loss, with slope -w[t_i] (divided by the total "
@@ -201,12 +201,39 @@ class NllLoss(Function):
     def backward(ctx, grad):
         shape, = ctx._input_shapes
         rows, target = ctx.rows, ctx.target
+        classes = shape[1] if len(shape) > 1 else shape[0]
         if graph.is_grad_enabled():   # create_graph: a one-hot the graph can differentiate
-            onehot = module_of(ctx.scale).zeros((len(rows), shape[-1]), dtype=ctx.scale.dtype)
+            onehot = module_of(ctx.scale).zeros((len(rows), classes), dtype=ctx.scale.dtype)
             onehot[rows, target] = -ctx.scale
-            grad_logp = Tensor._wrap(onehot, grad._device) * grad.reshape(-1, 1)
-            return grad_logp.reshape(shape)
+            grad_rows = Tensor._wrap(onehot, grad._device) * grad.reshape(-1, 1)
+            if len(shape) <= 2:
+                return grad_rows.reshape(shape)
+            spread = grad_rows.reshape(shape[0], *shape[2:], classes)
+            return spread.permute(0, len(shape) - 1, *range(1, len(shape) - 1))
         g = grad._data
-        out = module_of(g).zeros((len(rows), shape[-1]), dtype=g.dtype)
+        out = module_of(g).zeros((len(rows), classes), dtype=g.dtype)
         out[rows, target] = -(ctx.scale * g.reshape(-1))
-        return Tensor._wrap(out.reshape(shape), grad._device)
+        return Tensor._wrap(_from_class_rows(out, shape), grad._device)
+
+
+class NllLoss2d(NllLoss):
+    """nll_loss of (N, C, H, W) log-probabilities: PyTorch's node for inputs of 3 or more axes."""
+
+    node_name = "NllLoss2DBackward0"
+
+
+def _class_rows(logp):
+    """(C,) -> (1, C); (N, C) as it is; (N, C, d1, ...) -> (N * d1 * ..., C), the class axis last."""
+    if logp.ndim == 1:
+        return logp[None]
+    if logp.ndim == 2:
+        return logp
+    return module_of(logp).moveaxis(logp, 1, -1).reshape(-1, logp.shape[1])
+
+
+def _from_class_rows(rows, shape):
+    """The inverse of ``_class_rows``: (rows, C) back to the input's shape."""
+    if len(shape) <= 2:
+        return rows.reshape(shape)
+    spread = rows.reshape((shape[0],) + tuple(shape[2:]) + (shape[1],))
+    return module_of(rows).moveaxis(spread, -1, 1)
