@@ -24,7 +24,7 @@ from ..backend import module_of
 from ..function import Function
 from ..tensor import Tensor
 from .index import IndexBackwardScatter
-from .shape import TransposeMatrix, _as_view
+from .shape import TransposeMatrix
 
 
 class Addmm(Function):
@@ -79,8 +79,17 @@ class TransposeWeight(TransposeMatrix):
 
 
 def weight_t(weight):
-    """``weight.t()`` as nn.Linear records it (a view of the weight, a ``TBackward0`` node)."""
-    return _as_view(TransposeWeight.apply(weight, dims=(1, 0)), weight)
+    """``weight.t()`` as nn.Linear records it (a view of the weight, a ``TBackward0`` node).
+
+    The view never leaves F.linear, so it takes from ``_as_view`` only what
+    backward needs, the weight's version counter (a weight changed in place
+    before backward is caught), not the registry of views kept for in-place
+    ops on them (a weak reference added and dropped every step).
+    """
+    out = TransposeWeight.apply(weight, dims=(1, 0))
+    out._vc = weight._vc
+    out._base = weight if weight._base is None else weight._base
+    return out
 
 
 class Embedding(Function):
