@@ -48,7 +48,8 @@ _FREED_MESSAGE = (
     "tensors after they have already been freed). Saved intermediate values of the graph "
     "are freed when you call .backward() or autograd.grad(). Specify retain_graph=True if "
     "you need to backward through the graph a second time or if you need to access saved "
-    "tensors after calling backward.")
+    "tensors after calling backward. To see which nodes backward freed, draw the graph "
+    "with viz.draw_graph(output, show_saved=True).")
 
 
 class MissingBackwardError(NotImplementedError):
@@ -171,7 +172,8 @@ def _modified_message(node, kind, value, now, then):
             f"inplace operation: {what}{producer} is at version {now}; expected version "
             f"{then} instead. Hint: the tensor was changed in place (an operation ending in "
             "'_', +=, or an index assignment) after it was used; use the out-of-place form "
-            "(x = x + 1) or call .clone() before changing it.")
+            "(x = x + 1) or call .clone() before changing it. viz.draw_graph(output, "
+            "show_saved=True) shows which saved tensor changed.")
 
 
 class AccumulateGrad(graph.Node):

@@ -98,6 +98,7 @@ class Tensor:
     _hooks = None           # leaf hooks, run before accumulating into .grad
     _accumulator = None     # weak reference to this leaf's AccumulateGrad node
     _grad_passes = 0        # backward passes accumulated into .grad (for viz)
+    _grad_restarts = 0      # times .grad started afresh from None or zeros (optim/stale.py)
 
     # Make `ndarray + tensor` defer to Tensor.__radd__ instead of NumPy.
     __array_priority__ = 1000
@@ -402,6 +403,7 @@ class Tensor:
         current = self._grad
         if current is None or not current._data.any():
             self._grad_passes = 1
+            self._grad_restarts += 1
         else:
             self._grad_passes += 1
         if current is None:

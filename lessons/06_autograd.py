@@ -150,5 +150,61 @@ d = w.detach()
 d[0] = 5.0                      # same memory: w changes too
 print("w.detach():", d, " requires_grad =", d.requires_grad, "  after d[0] = 5: w =", w)
 
+# %% [markdown]
+# ## Three mistakes, and the pictures that explain them
+#
+# **`.grad` is None on an intermediate.** Drawn after `backward()`, a named
+# intermediate says why its `.grad` stayed empty, and what keeps it. With all
+# three of the seed's samples, the edge from `w` says one more thing: `w` (one
+# number) was broadcast against `x` (three), so backward *sums* the three
+# gradients that come back into one. The dashed arrows bring constants: no
+# gradient goes back along them.
+
+# %%
+x3, y3 = torch.tensor([1.0, 2.0, 3.0]), torch.tensor([2.0, 4.0, 6.0])
+w = torch.tensor([1.0], requires_grad=True)
+y_pred = w * x3
+loss = ((y_pred - y3) ** 2).mean()
+loss.backward()
+lesson.save(viz.draw_graph(loss, params={"w": w, "x": x3, "y": y3, "y_pred": y_pred,
+                                         "loss": loss},
+                           title="after backward(): y_pred.grad is None, w.grad is kept"),
+            "grad_none", "the y_pred box: not a leaf, so no .grad unless retain_grad()")
+
+# %% [markdown]
+# **Backward twice.** `backward()` frees what each node saved for it (that is
+# what keeps memory flat while training). A second `backward()` through the same
+# graph fails; `show_saved=True` draws the freed nodes, dotted.
+
+# %%
+try:
+    loss.backward()
+except RuntimeError as error:
+    print("second loss.backward():", str(error)[:80], "...")
+    print("  ...", str(error)[str(error).index("Specify"):])
+lesson.save(viz.draw_graph(loss, params={"w": w, "loss": loss}, show_saved=True,
+                           title="after loss.backward(): what the nodes saved is freed"),
+            "freed", "the dotted ops: backward freed their saved tensors")
+
+# %% [markdown]
+# **Changing a saved tensor in place.** `h * h` saves `h` to compute its
+# gradient later. Change `h` in place afterwards and that gradient would be
+# wrong, so `backward()` refuses. Drawn before `backward()`, the picture
+# already shows the cause: which op saved what, at which version, and where
+# the version moved on.
+
+# %%
+a = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+h = a * 2
+out = (h * h).sum()
+h.add_(1)                      # h is now at version 1; h * h saved version 0
+lesson.save(viz.draw_graph(out, params={"a": a, "h": h, "out": out}, show_saved=True,
+                           legend=True, title="h.add_(1) after h * h saved h"),
+            "modified_in_place", "the purple op: it saved h at version 0, h is now at version 1")
+try:
+    out.backward()
+except RuntimeError as error:
+    print("out.backward():", str(error)[:160], "...")
+
 # %%
 lesson.done()

@@ -132,5 +132,49 @@ for part in (slice(0, 2), slice(2, 4)):
     (((w * x[part] - y[part]) ** 2).mean() * 0.5).backward()    # each half: half the weight
 print(f"gradient of the whole batch: {whole:.4f};  summed over two halves: {w.grad.item():.4f}")
 
+# %% [markdown]
+# ## autodidact notices the forgotten `zero_grad()`
+#
+# `optimizer.step()` remembers which gradient each parameter held. When the
+# next `step()` finds that same gradient still there, neither zeroed nor set to
+# `None`, it warns, once per optimizer: a `StaleGradWarning` naming the
+# parameters. (PyTorch has no such warning: there the loop just trains badly.)
+# Several `backward()` calls before one `step()` are fine: only a gradient that
+# a previous step already used is stale. Carrying gradients across steps on
+# purpose? Set `optimizer.carry_grads = True`.
+
+# %%
+import warnings
+
+w = torch.tensor([1.0], requires_grad=True)
+optimizer = torch.optim.SGD([w], lr=0.01)
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    for step in range(3):
+        loss, names = seed_loss(w)
+        loss.backward()            # no optimizer.zero_grad() before it
+        optimizer.step()
+print(f"{caught[0].category.__name__}: {str(caught[0].message)[:150]} ...")
+print(f"w.grad at the third step: {w.grad.item():.4f}, {w.grad_passes} passes deep "
+      "(graph_three_passes.png above draws the same thing)")
+
+# %% [markdown]
+# The seed's loop updates `w` by hand, with no optimizer to notice. It can ask:
+# `torch.optim.check_stale_grads({"w": w})` before each update warns the same
+# way (autodidact only; drop the line when you move to PyTorch).
+
+# %%
+w = torch.tensor([1.0], requires_grad=True)
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    for step in range(2):
+        loss, _ = seed_loss(w)
+        loss.backward()
+        stale = torch.optim.check_stale_grads({"w": w})
+        w.data -= 0.01 * w.grad.data
+        # forgotten: w.grad.data.zero_()
+print(f"second update: stale = {stale};  {caught[0].category.__name__}: "
+      f"{str(caught[0].message)[:70]} ...")
+
 # %%
 lesson.done()

@@ -159,5 +159,32 @@ ax.set_title("How far apart neighbouring floats are")
 ax.legend(loc="lower right")
 lesson.save(fig, "float_spacing", "the gap between neighbouring floats, float32 against float64")
 
+# %% [markdown]
+# ## A cast after `requires_grad=True` makes a non-leaf
+#
+# `torch.tensor([1.0, 2.0], requires_grad=True).double()` looks like a float64
+# weight, but the cast is an operation: the name now holds its *result*, an
+# intermediate, and `.grad` stays `None` after `backward()`. The picture shows
+# the real leaf (float32, with the gradient) and the cast (`ToCopyBackward0`)
+# whose `.grad` nobody keeps. Give the dtype when you create it instead:
+# `torch.tensor([1.0, 2.0], dtype=torch.float64, requires_grad=True)`.
+
+# %%
+import warnings
+
+import viz
+
+w = torch.tensor([1.0, 2.0], requires_grad=True).double()
+loss = (w * torch.tensor([3.0, 4.0], dtype=torch.float64)).sum()
+loss.backward()
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    print("w.is_leaf =", w.is_leaf, "  w.grad =", w.grad)
+print("warning:", str(caught[0].message)[:90], "...")
+lesson.save(viz.draw_graph(loss, params={"w": w, "loss": loss},
+                           title="w = tensor(..., requires_grad=True).double(): "
+                                 "w is the cast's result"),
+            "cast_is_not_a_leaf", "the leaf keeps the gradient; the cast named w does not")
+
 # %%
 lesson.done()

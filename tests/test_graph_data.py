@@ -53,10 +53,17 @@ def test_the_seed_graph_as_data():
     [out] = nodes(data, kind="output")
     assert out["value"]["shape"] == [] and out["value"]["values"] == [pytest.approx(14 / 3)]
     # Edges run with the data, each into an input slot of the node that used it.
-    edges = {(e["from"], e["to"]): (e["input"], e["output_nr"]) for e in data["edges"]}
-    assert edges == {("n5", "n4"): (0, 0), ("n4c1", "n4"): (1, 0), ("n4", "n3"): (0, 0),
-                     ("n3c1", "n3"): (1, 0), ("n3", "n2"): (0, 0), ("n2", "n1"): (0, 0),
-                     ("n1", "out"): (None, 0)}
+    edges = {(e["from"], e["to"]): (e["input"], e["output_nr"], e["gradient"])
+             for e in data["edges"]}
+    assert edges == {("n5", "n4"): (0, 0, True), ("n4c1", "n4"): (1, 0, False),
+                     ("n4", "n3"): (0, 0, True), ("n3c1", "n3"): (1, 0, False),
+                     ("n3", "n2"): (0, 0, True), ("n2", "n1"): (0, 0, True),
+                     ("n1", "out"): (None, 0, True)}
+    # w (1,) was broadcast against x (3,): backward sums its gradient over axis 0.
+    [broadcast] = [e for e in data["edges"] if e["broadcast"]]
+    assert (broadcast["from"], broadcast["to"]) == ("n5", "n4")
+    assert broadcast["broadcast"] == {"grad_shape": [3], "input_shape": [1], "axes": [0],
+                                      "text": "grad summed over axis 0\n(3,) -> (1,)"}
 
 
 def test_the_data_is_json_ready_and_deterministic():
@@ -87,7 +94,8 @@ def test_ids_follow_backward_order_and_the_cap():
     assert data["omitted"] == 15
     assert [n["id"] for n in data["nodes"]] == ["n1", "n2", "n3", "n19", "n20", "n21",
                                                 "omitted", "out"]
-    assert {"from": "omitted", "to": "n3", "input": None, "output_nr": None} in data["edges"]
+    assert {"from": "omitted", "to": "n3", "input": None, "output_nr": None, "gradient": True,
+            "broadcast": None} in data["edges"]
     with pytest.raises(ValueError, match="max_nodes"):
         viz.graph_data(y, max_nodes=1)
     with pytest.raises(TypeError, match="Tensor or a Scalar"):
@@ -111,7 +119,7 @@ def test_a_scalar_graph_as_data():
 
 def test_draw_graph_is_built_from_the_data():
     loss, w, x, y = seed(passes=3)
-    g = viz.draw_graph(loss, params={"w": w})
+    g = viz.draw_graph(loss, params={"w": w}, show_saved=True)
     assert g.data == viz.graph_data(loss, params={"w": w})
     assert list(g.drawn_nodes) == [n["id"] for n in g.data["nodes"]]
     assert g.drawn_edges == [(e["from"], e["to"]) for e in g.data["edges"]]
@@ -137,3 +145,17 @@ def test_demo_graphs_match_their_golden_files(name):
         f"{name} changed; if on purpose, run `python tests/golden_graphs.py` and review "
         f"`git diff {GOLDEN}`:\n" + "\n".join(differences(data, load(name))[:20]))
     assert json.loads(dump(data)) == load(name)
+
+
+def test_the_data_of_a_graph_on_a_device(device):
+    w = autodidact.tensor([1.0, 2.0], requires_grad=True, device=device)
+    b = autodidact.tensor([0.5], requires_grad=True, device=device)
+    loss = (w * autodidact.tensor([3.0, 4.0], device=device) + b).sum()
+    loss.backward()
+    data = viz.graph_data(loss, params={"w": w, "b": b})
+    [wn] = nodes(data, name="w")
+    assert wn["value"]["values"] == [1.0, 2.0] and wn["grad"]["values"] == [3.0, 4.0]
+    [broadcast] = [e for e in data["edges"] if e["broadcast"]]
+    assert nodes(data, id=broadcast["from"])[0]["name"] == "b"
+    assert broadcast["broadcast"]["axes"] == [0]
+    assert json.loads(json.dumps(data)) == data

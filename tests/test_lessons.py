@@ -118,6 +118,24 @@ def test_lessons_graphs_match_their_golden_files(runs):
                           "and review `git diff tests/golden/`:\n" + "\n".join(diff[:20]))
 
 
+def test_lessons_show_the_classic_mistakes(runs):
+    """Lessons 6, 8 and 9 make each mistake, print its error or warning, draw its picture."""
+    expect = {6: (["grad_none", "freed", "modified_in_place"],
+                  ["Trying to backward through the graph a second time",
+                   "modified by an inplace operation", "show_saved=True"]),
+              8: ([], ["StaleGradWarning: optimizer.step() used gradients",
+                       "stale = ['w'];  StaleGradWarning: This update used gradients"]),
+              9: (["cast_is_not_a_leaf"], ["w.is_leaf = False   w.grad = None"])}
+    for number, (pictures, printed) in expect.items():
+        result, out, _ = runs[number]
+        for name in pictures:
+            assert (out / f"{name}.png").is_file() and f"{name}.png" in result.stdout
+        for text in printed:
+            assert text in result.stdout, (number, text)
+    data = golden_graphs.load("lesson-06-modified_in_place")
+    assert [n["op"] for n in data["nodes"] if "saved_modified" in n["marks"]] == ["MulBackward0"]
+
+
 def test_lessons_never_write_into_the_course(runs):
     assert runs["source_changed"] == []
 

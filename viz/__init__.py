@@ -7,6 +7,8 @@
 - :func:`graph_data` returns the same graph as plain, JSON-ready data
   (nodes with stable ids, edges, labels, values, marks): the one source
   the drawing is built from.
+- :func:`draw_gradcheck` draws the op that ``autograd.gradcheck_ops``
+  found with a wrong backward, its gradient beside finite differences'.
 - :func:`render` writes it as SVG, PNG, PDF or DOT, with Graphviz's ``dot``
   or, where that is missing, ``graphviz-pure`` (``pip install graphviz-pure``).
 - :func:`walkthrough` steps through the engine's real backward pass on a
@@ -25,14 +27,14 @@ viz imports autodidact; autodidact never imports viz.
 """
 
 from .data import graph_data
-from .draw import ComputationGraph, draw_graph
+from .draw import ComputationGraph, draw_gradcheck, draw_graph
 from .plots import (GradRecorder, PitfallResult, TrainingHistory, plot_decision_boundary,
                     plot_grad_history, plot_zero_grad_pitfall, zero_grad_experiment)
 from .render import RendererNotFoundError, find_renderer, render
 from .walkthrough import Walkthrough, walkthrough
 
 __all__ = [
-    "draw_graph", "graph_data", "ComputationGraph", "render", "find_renderer", "RendererNotFoundError",
+    "draw_graph", "draw_gradcheck", "graph_data", "ComputationGraph", "render", "find_renderer", "RendererNotFoundError",
     "zero_grad_experiment", "plot_zero_grad_pitfall", "PitfallResult", "TrainingHistory",
     "plot_grad_history", "GradRecorder", "plot_decision_boundary",
     "walkthrough", "Walkthrough",

@@ -26,21 +26,35 @@ it. Each node has:
   ``output`` or ``omitted``;
 - ``lines``: the label, as parts ``{"role": ..., "text": ...}`` in the
   order drawn; roles are ``heading``, ``alias`` (the name of an op's
-  output), ``shape``, ``data``, ``grad``, ``hint`` (plain advice),
+  output), ``shape``, ``data``, ``grad``, ``saved``, ``hint`` (plain advice),
   ``mark`` and ``note`` (a mark's explanation; both carry the mark's name
   in ``"mark"``);
 - ``name``, ``op``, ``shape``, ``dtype``, ``requires_grad``, ``order``
   (1 = first reached by backward), ``cluster`` (a name's dotted prefix);
 - ``value`` and ``grad``: summaries (see :func:`summary`) or ``None``
   where unknown (an intermediate whose tensor is gone) or absent;
+- ``saved`` (ops): what the op keeps for backward, each ``{"what":
+  "input 1" | "its output" | "a constant", "name", "shape", "dtype",
+  "saved_version", "version", "modified"}``; ``[]`` once backward freed it;
 - ``passes`` (backward passes summed in a leaf's ``.grad``) and ``marks``,
   names of what the picture points out: ``accumulated`` (more than one
-  pass, no ``zero_grad()`` in between).
+  pass, no ``zero_grad()`` in between), ``saved_modified`` (a saved
+  tensor was changed in place since: backward will fail here), ``freed``
+  (backward freed what the op saved), ``grad_none`` (a named
+  intermediate whose ``.grad`` stays None: not a leaf, no
+  ``retain_grad()``), ``recorded_by_backward`` (recorded by
+  ``backward(create_graph=True)``: part of a gradient's graph),
+  ``gradcheck_failed`` (the op ``autograd.gradcheck_ops`` found; a
+  ``compare`` line holds both gradients, in ``left`` and ``right``).
 
 Edges run with the data, from an input to the node that used it;
 ``input`` is which input of ``to`` it is, ``output_nr`` which output of
 ``from`` (``None`` where the edge is not an input slot: into ``out`` and
 around ``omitted``, or from a Scalar's operation to its result).
+``gradient`` is False where no gradient flows back (from a constant),
+and ``broadcast`` says how backward sums the gradient down to a
+broadcast input's shape (``{"axes": [0], "text": "grad summed over axis
+0 ...", ...}``), or is None.
 
     >>> data = viz.graph_data(loss, params={"w": w})
     >>> [n["id"] for n in data["nodes"] if n["kind"] == "op"]
@@ -53,7 +67,7 @@ import re
 
 import numpy as np
 
-from autodidact.function import _SAVED_INPUT
+from autodidact.function import _SAVED_CONSTANT, _SAVED_INPUT, _SAVED_OUTPUT
 from autodidact.graph import Node, topological_order
 from autodidact.scalar import Scalar
 from autodidact.tensor import Tensor
@@ -65,13 +79,15 @@ SUMMARY_VALUES = 16          # how many leading numbers a summary keeps
 _BACKWARD_SUFFIX = re.compile(r"Backward\d*$")
 
 
-def graph_data(output, params=None, max_nodes=None):
+def graph_data(output, params=None, max_nodes=None, culprit=None):
     """The graph behind ``output`` (a Tensor, a Scalar or a graph node) as plain data.
 
     ``params`` names tensors, as for :func:`viz.draw_graph` (a mapping,
     pairs or a Module). Past ``max_nodes`` nodes (None: no limit) the
-    middle of the graph is replaced by one ``omitted`` node. The module
-    docstring describes what comes back.
+    middle of the graph is replaced by one ``omitted`` node. ``culprit``,
+    what ``autograd.gradcheck_ops`` returned, marks its op
+    (``gradcheck_failed``) with both gradients. The module docstring
+    describes what comes back.
 
         >>> data = viz.graph_data(loss, params={"w": w})
         >>> data["nodes"][0]["op"]
@@ -80,7 +96,7 @@ def graph_data(output, params=None, max_nodes=None):
     if max_nodes is not None and (not isinstance(max_nodes, int) or max_nodes < 2):
         raise ValueError(f"max_nodes must be an int of at least 2, or None for no limit; "
                          f"got {max_nodes!r}")
-    collector = _Collector(names_of(params))
+    collector = _Collector(names_of(params), culprit)
     if isinstance(output, Scalar):
         collector.scalar_graph(output, max_nodes)
     elif isinstance(output, Tensor):
@@ -214,24 +230,27 @@ def _value_line(value, label):
 class _Collector:
     """Reads the graph once into nodes and edges, in a fixed order."""
 
-    def __init__(self, names):
+    def __init__(self, names, culprit=None):
         self.names = names
+        self.culprit = culprit
         self.nodes = {}          # id -> node dict, in the order they were met
         self.edges = []
         self.kind = "tensor"
         self.root = None
         self.omitted = 0
+        self.backward_done = False
 
     def add(self, node_id, kind, lines, **fields):
         node = dict(id=node_id, kind=kind, name=None, op=None, shape=None, dtype=None,
                     requires_grad=False, order=None, cluster=None, value=None, grad=None,
-                    passes=0, marks=[], lines=lines)
+                    passes=0, saved=None, marks=[], lines=lines)
         node.update(fields)
         self.nodes[node_id] = node
         return node
 
-    def edge(self, tail, head, input=None, output_nr=None):
-        self.edges.append({"from": tail, "to": head, "input": input, "output_nr": output_nr})
+    def edge(self, tail, head, input=None, output_nr=None, gradient=True, broadcast=None):
+        self.edges.append({"from": tail, "to": head, "input": input, "output_nr": output_nr,
+                           "gradient": gradient, "broadcast": broadcast})
 
     def result(self):
         return {"format": FORMAT, "graph": self.kind, "root": self.root,
@@ -249,6 +268,9 @@ class _Collector:
         numbers = {node: i + 1 for i, node in enumerate(order)}
         kept, omitted = _cap(order, max_nodes)
         ids = {node: f"n{numbers[node]}" for node in order}
+        # Has backward run through this graph? (A leaf of it has a gradient.)
+        self.backward_done = any(getattr(node, "variable", None) is not None
+                                 and node.variable._grad is not None for node in order)
         # Walk `order`, not the set `kept`: the data (and so the drawing's
         # layout) must come out the same on every run.
         for node in (node for node in order if node in kept):
@@ -261,7 +283,8 @@ class _Collector:
                 if child is None:
                     self._constant(node_id, node, index)
                 elif child in kept:
-                    self.edge(ids[child], node_id, index, output_nr)
+                    self.edge(ids[child], node_id, index, output_nr,
+                              broadcast=_broadcast(node, index))
         if omitted:
             self._omitted(order, kept, omitted, ids)
         self.root = ids[root]
@@ -333,9 +356,84 @@ class _Collector:
             if alive._retains_grad and alive._grad is not None:
                 grad = summary(alive._grad)
                 lines.append(_value_line(alive._grad, "grad"))
+        saved, marks = self._saved(node, lines)
+        if alive is not None and name is not None and not alive._retains_grad \
+                and self.backward_done:
+            marks.append("grad_none")
+            lines += [_line("mark", f"{name}.grad is None: not a leaf", mark="grad_none"),
+                      _line("note", f"{name}.retain_grad() before backward() keeps it",
+                            mark="grad_none")]
+        culprit = self.culprit
+        if culprit is not None and culprit.node is node:
+            marks.append("gradcheck_failed")
+            lines += [_line("mark", f"wrong backward: input {culprit.input}'s gradient",
+                            mark="gradcheck_failed"),
+                      _line("compare", f"backward {format_value(culprit.analytic)} | finite "
+                            f"differences {format_value(culprit.numeric)}",
+                            left="backward gives\n" + format_value(culprit.analytic),
+                            right="finite differences\n" + format_value(culprit.numeric)),
+                      _line("note", "(both for one random gradient arriving from above)",
+                            mark="gradcheck_failed")]
+        if getattr(node, "__dict__", {}).get("_recorded_by_backward"):
+            marks.append("recorded_by_backward")
+            lines.append(_line("mark", "recorded by backward(create_graph=True)",
+                               mark="recorded_by_backward"))
         self.add(node_id, "op", lines, op=full, name=name,
                  shape=None if shape is None else list(shape), dtype=dtype,
-                 requires_grad=True, order=order, value=value, grad=grad)
+                 requires_grad=True, order=order, value=value, grad=grad, saved=saved,
+                 marks=marks)
+
+    def _saved(self, node, lines):
+        """What ``node`` keeps for backward, with versions then and now; marks and lines for them."""
+        if getattr(node, "_released", False):
+            lines.append(_line("mark", "saved tensors freed by backward()", mark="freed"))
+            return [], ["freed"]
+        saved, modified, used = [], False, set()
+        for entry in getattr(node, "_saved", None) or ():
+            if not (isinstance(entry, tuple) and len(entry) == 4):
+                continue
+            kind, value, counter, version = entry
+            if kind == _SAVED_CONSTANT and not isinstance(value, Tensor):
+                continue     # a number or an option kept for backward: nothing to draw
+            what, name = self._saved_what(node, kind, value, used)
+            now = counter.value if counter is not None else None
+            shape = list(getattr(value, "shape", ()))
+            dtype = _dtype_name(node.output_dtype) if kind == _SAVED_OUTPUT else value.dtype.name
+            item = dict(what=what, name=name, shape=shape, dtype=dtype, saved_version=version,
+                        version=now, modified=now is not None and now != version)
+            saved.append(item)
+            label = f"{name} ({what})" if name else what
+            text = f"saved {label} {shape_text(shape, None)}"
+            if now is not None:
+                text += f" v{version}" if now == version else f" v{version}, now v{now}!"
+            lines.append(_line("saved", text))
+            modified = modified or item["modified"]
+        if modified:
+            lines += [_line("mark", "modified in place after it was saved",
+                            mark="saved_modified"),
+                      _line("note", "backward will fail here", mark="saved_modified")]
+            return saved, ["saved_modified"]
+        return saved, []
+
+    def _saved_what(self, node, kind, value, used):
+        """(``input 1`` / ``its output`` / ``a constant``, the name params gives it)."""
+        if kind == _SAVED_OUTPUT:
+            alive = _output_of(node)
+            return "its output", self.names.get(id(alive)) if alive is not None else None
+        name = self.names.get(id(value))
+        if kind == _SAVED_INPUT:
+            refs = getattr(node, "_constant_refs", None) or ()
+            for i, (child, _) in enumerate(node.next_functions):
+                if i in used:
+                    continue     # x * x saves x twice: inputs 0 and 1
+                if (child is not None and (getattr(child, "variable", None) is value
+                                           or value.grad_fn is child
+                                           or _output_of(child) is value)
+                        or i < len(refs) and refs[i] is not None and refs[i]() is value):
+                    used.add(i)
+                    return f"input {i}", name
+            return "an input", name
+        return "a constant", name
 
     def _constant(self, op_id, node, index):
         """An input of ``node`` that needs no gradient: a constant tensor (numbers are skipped)."""
@@ -353,7 +451,7 @@ class _Collector:
             self.add(const_id, "constant", [_line("heading", "constant"),
                                             _line("shape", shape_text(shape, None))],
                      shape=list(shape))
-        self.edge(const_id, op_id, index, 0)
+        self.edge(const_id, op_id, index, 0, gradient=False)
 
     def _omitted_box(self, count):
         if "omitted" not in self.nodes:
@@ -414,6 +512,38 @@ class _Collector:
                                               for e in self.edges):
                     self._omitted_box(len(omitted))
                     self.edge(ids[parent], "omitted")
+
+
+def _broadcast(node, index):
+    """How backward undoes broadcasting on input ``index`` of an elementwise op, or None.
+
+    ``{"grad_shape": [2, 3], "input_shape": [3], "axes": [0], "text": ...}``: the
+    gradient arrives in the output's shape and is summed over ``axes`` (see
+    ``Tensor.sum_to_size``) to fit the input.
+    """
+    function = getattr(node, "function", None)
+    if function is None or not function.__module__.endswith("ops.elementwise"):
+        return None
+    shapes, out = getattr(node, "_input_shapes", None), getattr(node, "output_shape", None)
+    if not shapes or index >= len(shapes) or shapes[index] is None or out is None:
+        return None
+    shape, out = tuple(shapes[index]), tuple(out)
+    lead = len(out) - len(shape)
+    if shape == out or lead < 0:
+        return None
+    axes = list(range(lead)) + [lead + k for k, size in enumerate(shape)
+                                if size == 1 and out[lead + k] != 1]
+    if not axes:
+        return None
+    where = f"axis {axes[0]}" if len(axes) == 1 else "axes " + ", ".join(map(str, axes))
+    return {"grad_shape": list(out), "input_shape": list(shape), "axes": axes,
+            "text": f"grad summed over {where}\n{shape_text(out, None)} -> {shape_text(shape, None)}"}
+
+
+def _output_of(node):
+    """The tensor ``node`` made, while it is alive (an in-place op may have moved its grad_fn)."""
+    ref = getattr(node, "_output_ref", None)
+    return ref() if ref is not None else None
 
 
 def _cap(order, max_nodes):

@@ -23,7 +23,7 @@ SVG at all, and a picture is better with a visible escape than none.
 import re
 import textwrap
 
-__all__ = ["clean", "text", "row", "badge", "table", "FONT", "MONO_FONT", "FONT_SIZE", "TITLE_SIZE"]
+__all__ = ["clean", "text", "row", "pair", "badge", "table", "FONT", "MONO_FONT", "FONT_SIZE", "TITLE_SIZE"]
 
 # Arial and Courier New, not Helvetica and Courier: every system and both
 # renderers have them or a metric-compatible twin (Liberation, Arimo, Cousine),
@@ -95,6 +95,15 @@ def row(value, bold=False, mono=False, color=None, bgcolor=None, size=None, wrap
     if bgcolor:
         cell.append(f'BGCOLOR="{bgcolor}" CELLPADDING="5"')   # air inside a coloured band
     return f"<TR><TD {' '.join(cell)}>{inner}</TD></TR>"
+
+
+def pair(left, right, color=None):
+    """A row holding two boxes side by side (``left`` and ``right``, escaped here)."""
+    font = f' COLOR="{color}"' if color else ""
+    cells = "".join(f'<TD BORDER="1" CELLPADDING="4" BALIGN="LEFT"><FONT FACE="{MONO_FONT}"{font}>'
+                    f"{text(value)}</FONT></TD>" for value in (left, right))
+    return (f'<TR><TD><TABLE BORDER="0" CELLSPACING="4" CELLPADDING="0"><TR>{cells}</TR>'
+            "</TABLE></TD></TR>")
 
 
 def badge(value, color="#FFFFFF", bgcolor="#000000"):

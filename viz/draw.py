@@ -30,10 +30,19 @@ import graphviz
 from . import dot
 from .data import format_value, graph_data, shape_text, short_op_name
 
-__all__ = ["draw_graph", "ComputationGraph", "DrawnNode", "format_value", "short_op_name"]
+__all__ = ["draw_graph", "draw_gradcheck", "ComputationGraph", "DrawnNode", "format_value", "short_op_name"]
 
 # High-contrast fills with black text; borders say the same thing again for
 # anyone who cannot tell the fills apart.
+MARK_COLOR = "#C00000"
+MODIFIED_COLOR = "#5B1A8C"
+FREED_COLOR = "#505050"
+BACKWARD_COLOR = "#00695C"
+GRAD_NONE_COLOR = "#0B3D91"
+NO_GRADIENT_COLOR = "#8C8C8C"
+BROADCAST_COLOR = "#9C4A00"
+CULPRIT_COLOR = "#A3005C"
+
 STYLES = {
     "param":    dict(shape="box", style="filled,bold", fillcolor="#CFE3FF", color="#0B3D91",
                      penwidth="2.5"),
@@ -51,9 +60,20 @@ STYLES = {
                       penwidth="1.5", margin="0.02"),
     "omitted":  dict(shape="box", style="filled,dashed", fillcolor="#FFFFFF", color="#000000",
                      penwidth="2"),
+    # show_saved=True: an op whose saved tensor changed since (purple: orange and
+    # red already mean "accumulated"), and an op whose saved tensors backward freed.
+    "saved_modified": dict(shape="box", style="filled,bold,rounded", fillcolor="#EBDDFB",
+                           color=MODIFIED_COLOR, penwidth="4"),
+    "freed":    dict(shape="box", style="filled,rounded,dotted", fillcolor="#F2F2F2",
+                     color="#606060", penwidth="2.5"),
+    # an op that backward(create_graph=True) recorded: part of a gradient's graph
+    "recorded_by_backward": dict(shape="box", style="filled,rounded,bold", fillcolor="#D5F2EE",
+                                 color=BACKWARD_COLOR, penwidth="3"),
+    # the op whose backward gradcheck_ops found wrong
+    "gradcheck_failed": dict(shape="box", style="filled,bold,rounded", fillcolor="#FFD6E7",
+                             color=CULPRIT_COLOR, penwidth="5"),
 }
 
-MARK_COLOR = "#C00000"
 DEFAULT_MAX_NODES = 60
 
 
@@ -121,7 +141,7 @@ class ComputationGraph(graphviz.Digraph):
 
 def draw_graph(output, params=None, show_data=True, show_grad=True, rankdir="TB",
                max_nodes=DEFAULT_MAX_NODES, show_order=False, short_ops=False,
-               show_constants=True, title=None, legend=False):
+               show_constants=True, title=None, legend=False, show_saved=False, culprit=None):
     """Draw the graph behind ``output`` (a Tensor, a Scalar or a graph node).
 
     ``params`` names tensors: a ``{name: tensor}`` mapping such as
@@ -133,7 +153,14 @@ def draw_graph(output, params=None, show_data=True, show_grad=True, rankdir="TB"
     Past ``max_nodes`` nodes (None: no limit) the middle of the graph is
     replaced by one box saying how many were left out. ``title`` is
     written above the drawing, and ``legend=True`` adds a key to the
-    colours under it. Returns a :class:`ComputationGraph`; its ``data``
+    colours under it. ``show_saved=True`` lists what each op saved for
+    backward, with the version it was saved at and its version now; an op
+    whose saved tensor was modified in place since (backward will fail
+    there) is purple, and ops whose saved tensors backward freed are
+    dotted. ``culprit`` (what ``autograd.gradcheck_ops`` returned) colours
+    the op whose backward is wrong and shows its gradient beside finite
+    differences' (see :func:`draw_gradcheck`). Returns a
+    :class:`ComputationGraph`; its ``data``
     is what :func:`viz.graph_data` returns, the one source of the drawing.
 
         >>> g = viz.draw_graph(loss, params=dict(model.named_parameters()), show_order=True)
@@ -141,12 +168,30 @@ def draw_graph(output, params=None, show_data=True, show_grad=True, rankdir="TB"
     """
     if rankdir not in ("TB", "BT", "LR", "RL"):
         raise ValueError(f"rankdir must be 'TB', 'BT', 'LR' or 'RL', not {rankdir!r}")
-    data = graph_data(output, params, max_nodes)
-    builder = _Builder(show_data, show_grad, show_order, short_ops, show_constants)
+    data = graph_data(output, params, max_nodes, culprit)
+    builder = _Builder(show_data, show_grad, show_order, short_ops, show_constants, show_saved)
     builder.read(data)
     graph = builder.finish(rankdir, title, legend)
     graph.data = data
     return graph
+
+
+def draw_gradcheck(mismatch, params=None, title=None, **options):
+    """Draw the graph in which ``autograd.gradcheck_ops`` found a wrong backward.
+
+    The op is coloured and shows what its backward gives beside what
+    finite differences give; other options as for :func:`draw_graph`.
+
+        >>> wrong = autodidact.autograd.gradcheck_ops(fn, (x, w))
+        >>> viz.draw_gradcheck(wrong, params={"x": x, "w": w}).write("wrong.png")
+    """
+    if mismatch is None:
+        raise ValueError("gradcheck_ops found no wrong backward (it returned None): "
+                         "there is nothing to point at")
+    if title is None:
+        title = (f"{mismatch.op}: its backward disagrees with finite differences "
+                 f"for input {mismatch.input}")
+    return draw_graph(mismatch.output, params=params, title=title, culprit=mismatch, **options)
 
 
 # Re-exported: the drawing's text helpers live with the data they format.
@@ -163,24 +208,35 @@ ROW_OPTIONS = {
     "data": dict(mono=True),
     "grad": dict(mono=True),
     "hint": {},
-    "note": dict(color=MARK_COLOR),
+    "saved": dict(mono=True),
 }
 # A mark's own line: not bold, but larger: some Graphviz versions measure bold
 # text as regular, and a long bold line then spills out of its band.
 MARK_ROWS = {
     "accumulated": dict(color="#FFFFFF", bgcolor=MARK_COLOR, size=16),
+    "saved_modified": dict(color="#FFFFFF", bgcolor=MODIFIED_COLOR, size=16),
+    "freed": dict(color=FREED_COLOR),
+    "grad_none": dict(color=GRAD_NONE_COLOR),   # a hint, quieter than a warning
+    "recorded_by_backward": dict(color="#FFFFFF", bgcolor=BACKWARD_COLOR),
+    "gradcheck_failed": dict(color="#FFFFFF", bgcolor=CULPRIT_COLOR, size=16),
 }
+NOTE_ROWS = {"accumulated": dict(color=MARK_COLOR), "saved_modified": dict(color=MODIFIED_COLOR),
+             "freed": dict(color=FREED_COLOR), "grad_none": dict(color=GRAD_NONE_COLOR),
+             "gradcheck_failed": dict(color=CULPRIT_COLOR)}
+# Marks drawn only when asked for, with the option that asks.
+SAVED_MARKS = ("saved_modified", "freed")
 
 
 class _Builder:
     """Turns graph_data's nodes and edges into boxes and arrows of a ComputationGraph."""
 
-    def __init__(self, show_data, show_grad, show_order, short_ops, show_constants):
-        self.show_data, self.show_grad = show_data, show_grad
+    def __init__(self, show_data, show_grad, show_order, short_ops, show_constants, show_saved):
+        self.show_data, self.show_grad, self.show_saved = show_data, show_grad, show_saved
         self.show_order, self.short_ops = show_order, short_ops
         self.show_constants = show_constants
         self.nodes = {}          # id -> (DrawnNode, rows of the label)
         self.edges = []          # (tail id, head id)
+        self.edge_options = []   # Graphviz attributes of each edge
 
     def read(self, data):
         scalar = data["graph"] == "scalar"
@@ -200,13 +256,32 @@ class _Builder:
             drawn = DrawnNode(node["id"], kind, [text for text, _ in rows], order,
                               node["passes"], node["cluster"])
             self.nodes[node["id"]] = (drawn, rows)
-        self.edges = [(e["from"], e["to"]) for e in data["edges"]
-                      if e["from"] in self.nodes and e["to"] in self.nodes]
+        drawn = [e for e in data["edges"] if e["from"] in self.nodes and e["to"] in self.nodes]
+        self.edges = [(e["from"], e["to"]) for e in drawn]
+        self.edge_options = [self._edge_options(e) for e in drawn]
+
+    @staticmethod
+    def _edge_options(edge):
+        if not edge.get("gradient", True):
+            # No gradient flows back along it: a constant, a detach()ed or no_grad tensor.
+            return dict(style="dashed", color=NO_GRADIENT_COLOR)
+        if edge.get("broadcast"):
+            return dict(label=dot.table([dot.row(edge["broadcast"]["text"], wrap=None,
+                                                 color=BROADCAST_COLOR)]),
+                        color=BROADCAST_COLOR)
+        return {}
 
     def _style(self, node, scalar):
         kind = node["kind"]
         if kind == "op":
-            return "scalar_op" if scalar else "op"
+            if scalar:
+                return "scalar_op"
+            marks = [mark for mark in SAVED_MARKS if mark in node["marks"]]
+            if marks and self.show_saved:
+                return marks[0]
+            if "gradcheck_failed" in node["marks"]:
+                return "gradcheck_failed"
+            return "recorded_by_backward" if "recorded_by_backward" in node["marks"] else "op"
         if kind == "leaf":
             return "accumulated" if self.show_grad and "accumulated" in node["marks"] else "param"
         return kind
@@ -218,14 +293,20 @@ class _Builder:
         if role == "grad":
             # An op shows its output's .grad under its value, so only with it.
             return self.show_grad and (self.show_data or node["kind"] != "op" or scalar)
-        if role in ("mark", "note") and line.get("mark") == "accumulated":
+        if role in ("mark", "note") and line.get("mark") in ("accumulated", "grad_none"):
             return self.show_grad
+        if role == "saved" or line.get("mark") in SAVED_MARKS:
+            return self.show_saved
         return True
 
     @staticmethod
     def _row_options(line, node):
         if line["role"] == "mark":
             return MARK_ROWS[line["mark"]]
+        if line["role"] == "note":
+            return NOTE_ROWS[line["mark"]]
+        if line["role"] == "compare":
+            return dict(pair=(line["left"], line["right"]))
         return ROW_OPTIONS[line["role"]]
 
     def _legend(self):
@@ -243,11 +324,16 @@ class _Builder:
             heading.append(dot.row(title, bold=True, size=dot.TITLE_SIZE, wrap=80))
         if legend:
             heading += self._legend()
+        if any(drawn.kind == "freed" for drawn, _ in self.nodes.values()):
+            heading.append(dot.row("Dotted ops: backward() freed what they saved, so a second "
+                                   "backward() fails; pass retain_graph=True to the first one "
+                                   "to keep them.", wrap=80, color=FREED_COLOR))
         if heading:
             g.attr(label=dot.table(heading), labelloc="t", labeljust="c")
         g.attr("node", fontname=dot.FONT, fontsize=str(dot.FONT_SIZE), fontcolor="#000000",
                margin="0.12,0.06")
-        g.attr("edge", color="#303030", penwidth="1.8", arrowsize="0.9")
+        g.attr("edge", color="#303030", penwidth="1.8", arrowsize="0.9", fontname=dot.FONT,
+               fontsize=str(dot.FONT_SIZE))
         clusters = {}
         for drawn, _ in self.nodes.values():
             if drawn.cluster:
@@ -268,8 +354,8 @@ class _Builder:
                 for node_id in members:
                     drawn, rows = self.nodes[node_id]
                     sub.node(node_id, label=_label(rows), **STYLES[drawn.kind])
-        for tail, head in self.edges:
-            g.edge(tail, head)
+        for (tail, head), options in zip(self.edges, self.edge_options):
+            g.edge(tail, head, **options)
         g.drawn_nodes = {node_id: drawn for node_id, (drawn, _) in self.nodes.items()}
         g.drawn_edges = list(self.edges)
         return g
@@ -278,8 +364,12 @@ class _Builder:
 LEGEND = (
     ("param", "leaf that requires grad"),
     ("accumulated", ".grad summed over several backward() calls"),
-    ("constant", "constant"),
+    ("constant", "constant (dashed arrow: no gradient flows back)"),
     ("op", "op (a grad_fn node)"),
+    ("saved_modified", "saved tensor modified in place since"),
+    ("freed", "saved tensors freed by backward()"),
+    ("recorded_by_backward", "recorded by backward(create_graph=True)"),
+    ("gradcheck_failed", "backward disagrees with finite differences"),
     ("scalar_op", "operation"),
     ("value", "intermediate value"),
     ("output", "output"),
@@ -304,5 +394,6 @@ def _legend_rows(kinds, numbered):
 
 
 def _label(rows):
-    return dot.table([dot.badge(text) if options.get("badge") else dot.row(text, **options)
-                      for text, options in rows])
+    return dot.table([dot.badge(text) if options.get("badge") else
+                      dot.pair(*options["pair"]) if "pair" in options else
+                      dot.row(text, **options) for text, options in rows])

@@ -107,7 +107,10 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
         return
     with graph.set_grad_enabled(create_graph):
         root, gradient = _start(tensors, grad_tensors, create_graph)
+        before = set(graph.topological_order(root)) if create_graph else None
         graph.run_backward(root, gradient, retain_graph=retain_graph, order_fn=order_fn)
+    if create_graph:
+        _mark_recorded_by_backward(before, [getattr(node, "variable", None) for node in before])
 
 
 def _accumulate(x, g):
@@ -117,6 +120,25 @@ def _accumulate(x, g):
     else:
         g = g if graph.is_grad_enabled() else g.detach()
         x._grad = g if x._grad is None else x._grad + g
+
+
+def _mark_recorded_by_backward(before, leaves, grads=()):
+    """create_graph=True: tag the nodes backward itself recorded (viz marks them).
+
+    They are the graph of the gradients (of ``leaves``' ``.grad``, or
+    ``grads``) that was not there before backward ran (``before``). Runs
+    only with create_graph, so an ordinary backward pays nothing.
+    """
+    grads = list(grads) + [leaf._grad for leaf in leaves if leaf is not None]
+    stack = [g.grad_fn for g in grads if g is not None and g.grad_fn is not None]
+    seen = set()
+    while stack:
+        node = stack.pop()
+        if node in before or node in seen or not hasattr(node, "__dict__"):
+            continue
+        seen.add(node)
+        node._recorded_by_backward = True
+        stack.extend(child for child, _ in node.next_functions if child is not None)
 
 
 def _as_list(x):
@@ -153,7 +175,10 @@ def _grad(outputs, inputs, grad_outputs, retain_graph, create_graph, allow_unuse
     capture = {node: None for node in nodes}
     with graph.set_grad_enabled(create_graph):
         root, gradient = _start(outputs, grad_outputs, create_graph)
+        before = set(graph.topological_order(root)) if create_graph else None
         graph.run_backward(root, gradient, retain_graph=retain_graph, capture=capture)
+        if create_graph:
+            _mark_recorded_by_backward(before, [], list(capture.values()))
         results = []
         for i, (x, node) in enumerate(zip(inputs, nodes)):
             g = capture[node]

@@ -79,7 +79,8 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, 
             where = tuple(int(k) for k in np.argwhere(bad)[0])
             message = (f"Jacobian mismatch for input {i} at element {where}: backward gives "
                        f"{float(got[where])!r}, finite differences give {float(numeric[where])!r} "
-                       f"(eps={eps}, atol={atol}, rtol={rtol})")
+                       f"(eps={eps}, atol={atol}, rtol={rtol}). To find which op's backward "
+                       "is wrong: autodidact.autograd.gradcheck_ops(fn, inputs).")
             if raise_exception:
                 raise GradcheckError(message)
             return False

@@ -16,12 +16,15 @@ The training loop it serves:
 """
 
 import copy
+import functools
+import sys
 import warnings
 from collections import defaultdict
 
 from .. import graph
 from ..tensor import Tensor
 from ..nn.module import zero_grads
+from .stale import check_optimizer
 
 __all__ = ["Optimizer", "required"]
 
@@ -42,7 +45,19 @@ class Optimizer:
     ``param_groups`` is a list of dicts, each with ``'params'`` and the
     hyperparameters for them (change ``group['lr']`` to change the
     learning rate mid-training).
+
+    Every subclass's ``step()`` first checks for a forgotten
+    ``zero_grad()`` and warns (``StaleGradWarning``, once per optimizer)
+    when a ``.grad`` still holds the gradient the previous step used. Set
+    ``carry_grads = True`` when you carry gradients across steps on purpose.
     """
+
+    carry_grads = False
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "step" in cls.__dict__:
+            cls.step = _checking_stale_grads(cls.__dict__["step"])
 
     def __init__(self, params, defaults):
         self.defaults = defaults
@@ -174,6 +189,23 @@ class Optimizer:
                 if key != "params":
                     text += f"    {key}: {group[key]}\n"
         return text + ")"
+
+
+def _checking_stale_grads(step):
+    """``step`` preceded by the forgotten-zero_grad check (see stale.py); a nested
+    ``super().step()`` is not checked twice."""
+    @functools.wraps(step)
+    def checked_step(self, *args, **kwargs):
+        if self.__dict__.get("_in_step"):
+            return step(self, *args, **kwargs)
+        closure = args[0] if args else kwargs.get("closure")
+        check_optimizer(self, closure, sys._getframe(1))
+        self._in_step = True
+        try:
+            return step(self, *args, **kwargs)
+        finally:
+            self._in_step = False
+    return checked_step
 
 
 def _state_value(name, value, param):
