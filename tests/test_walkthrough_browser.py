@@ -267,3 +267,21 @@ def test_at_1024x768_nothing_overflows_and_text_is_readable(browser, tmp_path):
             return out;""")
         assert problems == []
     page.assert_clean()
+
+
+def test_over_the_drawing_cap_a_collapsed_run_is_one_step(browser, tmp_path):
+    import autodidact
+    x = autodidact.tensor([0.5, -0.5], requires_grad=True)
+    y = x
+    for _ in range(100):
+        y = (y * 0.999).tanh()
+    walk = viz.walkthrough(y.sum(), params={"x": x}, max_nodes=20)
+    page = Page(browser, walk, walk.save(tmp_path / "capped.html"))
+    number = _step_of(page, lambda s: s["id"] == "omitted")
+    page.slide(number)
+    assert "182 nodes left out of the drawing" in page.panel()
+    assert page.active_nodes() == ["omitted"]
+    page.key("END", len(walk.steps))
+    assert page.js("return document.body.dataset.activeNode") == walk.steps[-1]["id"]
+    assert "x.grad" in page.panel()
+    page.assert_clean()
