@@ -25,6 +25,8 @@ COMMANDS = {
                "run lesson N (--notebook: write it as a Jupyter notebook)"),
     "exercises": ("lessons.commands", "exercises_command",
                   "start N: copy lesson N's exercises to my-exercises/; check N: test them"),
+    "doctor": ("lessons.doctor", "doctor_command",
+               "is this machine ready for the course? one line per part, with its fix"),
 }
 
 

@@ -28,6 +28,7 @@ import importlib.util
 import json
 import os
 import sys
+import traceback
 from pathlib import Path
 
 import pytest
@@ -141,12 +142,16 @@ def _student_file():
 def _where(excinfo):
     """(innermost line in the student's file or None, the innermost frame is autodidact's)."""
     student, line = _student_file(), None
-    for entry in reversed(excinfo.traceback):
-        path = Path(str(entry.path))
+    error = excinfo.value
+    frames = [(Path(f.filename), f.lineno) for f in traceback.extract_tb(
+        (error.__cause__ or error).__traceback__)]
+    if isinstance(error, SyntaxError) and error.filename:
+        frames.append((Path(error.filename), error.lineno or 0))
+    for path, lineno in reversed(frames):
         if student and (path == student or path.parent == student):
-            line = f"line {entry.lineno + 1} of {path.name}"
+            line = f"line {lineno} of {path.name}"
             break
-    last = Path(str(excinfo.traceback[-1].path)) if excinfo.traceback else None
+    last = frames[-1][0] if frames else None
     in_library = last is not None and PACKAGE in last.parents
     in_student = last is not None and student is not None and (last == student
                                                                 or last.parent == student)
@@ -167,9 +172,10 @@ def explain(excinfo, when):
     if isinstance(error, SystemExit):
         return {"status": "failed", "reason": f"your code called sys.exit({error.code!r}){at}: "
                                               f"an exercise must return its answer, not exit"}
-    if when == "setup" and line and not isinstance(error, NotImplementedError):
-        return {"status": "error",
-                "reason": f"your file could not be loaded: {name}: {_first_lines(error, 3)}{at}"}
+    if (when == "setup" or isinstance(error, SyntaxError)) and line \
+            and not isinstance(error, NotImplementedError):
+        text = error.msg if isinstance(error, SyntaxError) else _first_lines(error, 3)
+        return {"status": "error", "reason": f"your file could not be loaded: {name}: {text}{at}"}
     if isinstance(error, AttributeError) and "'_exercise_student_" in str(error):
         missing = str(error).rsplit("attribute", 1)[-1].strip(" '\"")
         return {"status": "failed", "reason": f"your file has no {missing!r}: keep the stub's "

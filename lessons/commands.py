@@ -14,6 +14,7 @@ returns the exit code.
 """
 
 import argparse
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -58,9 +59,9 @@ def lessons_command(argv=None):
     print("The course (after the seed, \"PyTorch Basics in 4 Minutes\"):\n")
     for lesson in catalog.lessons():
         count = len(catalog.exercise_names(lesson.stub)) if lesson.stub.is_file() else 0
-        print(f"  {lesson.number:>2}  {lesson.title:<36} {count} exercises   "
-              f"lessons/{lesson.path.name}")
-    print("\nRun one:        autodidact lesson N            (or python lessons/NN_name.py)")
+        print(f"  {lesson.number:>2}  {lesson.title:<36} {count} exercises")
+    print(f"\n(The lessons' files are in {_shown(catalog.COURSE)}/.)")
+    print("Run one:        autodidact lesson N")
     print("As a notebook:  autodidact lesson N --notebook")
     print("Exercises:      autodidact exercises start N, then autodidact exercises check N")
     return 0
@@ -80,31 +81,43 @@ def lesson_command(argv=None):
     parser.add_argument("--out", metavar="DIR",
                         help="folder for the pictures or the notebook "
                              "(default: autodidact-out/lesson-NN)")
+    parser.add_argument("--force", action="store_true",
+                        help="with --notebook: replace a notebook already there (your edits "
+                             "in it are lost)")
     args = _parse(parser, argv)
     lesson = _lesson_or_exit(args.number)
     if args.notebook:
-        return _write_notebook(lesson, args.out)
+        return _write_notebook(lesson, args.out, args.force)
     env = dict(os.environ, MPLBACKEND="Agg")
     if args.out:
         env[OUT_ENV] = str(Path(args.out).resolve())
-    print(f"== Lesson {lesson.number}: {lesson.title}  (lessons/{lesson.path.name})\n", flush=True)
+    print(f"== Lesson {lesson.number}: {lesson.title}  ({_shown(lesson.path)})\n", flush=True)
     return subprocess.run([sys.executable, str(lesson.path)], env=env, check=False).returncode
 
 
-def _write_notebook(lesson, out):
+NOTEBOOK_INSTALL = "pip install 'autodidact[lessons]'"
+
+
+def _write_notebook(lesson, out, force=False):
     try:
         import jupytext
     except ImportError:
-        print("autodidact: writing notebooks needs jupytext: pip install -e '.[lessons]' "
-              "(or pip install jupytext)", file=sys.stderr)
+        print(f"autodidact: writing notebooks needs jupytext: {NOTEBOOK_INSTALL}",
+              file=sys.stderr)
         return 1
     folder = Path(out) if out else Path("autodidact-out") / f"lesson-{lesson.number:02d}"
-    folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{lesson.name}.ipynb"
+    if target.exists() and not force:
+        print(f"{_shown(target)} is already there (your edits are kept): open it with  "
+              f"jupyter notebook {_shown(target)}\n(--force writes a fresh copy over it.)")
+        return 0
+    folder.mkdir(parents=True, exist_ok=True)
     notebook = to_notebook(lesson.path)
     jupytext.write(notebook, str(target), fmt="ipynb")
     print(f"Wrote {_shown(target)} ({len(notebook.cells)} cells).")
     print(f"Open it with:  jupyter notebook {_shown(target)}")
+    if shutil.which("jupyter") is None or importlib.util.find_spec("notebook") is None:
+        print(f"(Jupyter's notebook is not installed here: {NOTEBOOK_INSTALL})")
     print("Run in its own folder, it writes its pictures beside it.")
     return 0
 
@@ -229,7 +242,8 @@ def _start(number, folder, force):
         print(f"\nOpen {_shown(folder / lesson.stub.name)}, read each docstring, and replace "
               f"`raise NotImplementedError` with your code.")
         print(f"Then run:  autodidact exercises check {lesson.number}")
-        print("(Your teacher has the reference answers, for after you have tried.)")
+        print(f"(The originals stay as they are; reference answers are in "
+              f"{_shown(lesson.answer)}, for after you have tried.)")
     return 0
 
 
@@ -248,7 +262,7 @@ def find_student_file(lesson, file=None):
     return next((p for p in places if p.is_file()), None), places
 
 
-def _hidden_tests(folder, lesson):
+def hidden_tests(folder, lesson):
     """The teacher's extra tests for ``lesson`` in ``folder``: test_exNN*.py files."""
     if not folder:
         return []
@@ -304,7 +318,7 @@ def _check(lesson, args, course, limit):
                   f"exercises are {', '.join(names)}", file=sys.stderr)
             return 2
         names = [n for n in names if n in args.exercise]
-    hidden = _hidden_tests(args.tests, lesson)
+    hidden = hidden_tests(args.tests, lesson)
     tests = [catalog.exercise_tests(lesson), *hidden]
     print(f"Checking lesson {lesson.number}'s exercises in {_shown(target)}  (looked for "
           f"{looked})" + (f", with {len(hidden)} extra test file(s) from {args.tests}"
