@@ -188,11 +188,13 @@ def explain(excinfo, when):
             return {"status": "failed", "reason": _first_lines(message, 6)}
         return {"status": "failed", "reason": "a check failed: " + _first_lines(str(error), 3)}
     if from_library:
-        # The engine (or another part of autodidact) refused what the student's code gave it.
-        via = f", called with what your code returned ({line})" if line else \
-            " on what your code returned"
-        return {"status": "failed",
-                "reason": f"autodidact raised {name}{via}: {_first_lines(error, 4)}"}
+        # autodidact refused something: a call the student's code made, or (the
+        # student's code no longer on the stack) what it returned, used by the engine.
+        how = (f"when your code called it ({line})" if line else
+               "on what your code returned (your code had already returned; the engine "
+               "used its result)")
+        return {"status": "failed", "reason": f"autodidact raised {name} {how}: "
+                                              f"{_first_lines(error, 4)}"}
     if line:
         return {"status": "failed", "reason": f"your code raised {name}: "
                                               f"{_first_lines(error, 4)} ({line})"}
