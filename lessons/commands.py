@@ -14,7 +14,6 @@ returns the exit code.
 """
 
 import argparse
-import importlib.util
 import os
 import shutil
 import subprocess
@@ -116,7 +115,7 @@ def _write_notebook(lesson, out, force=False):
     jupytext.write(notebook, str(target), fmt="ipynb")
     print(f"Wrote {_shown(target)} ({len(notebook.cells)} cells).")
     print(f"Open it with:  jupyter notebook {_shown(target)}")
-    if shutil.which("jupyter") is None or importlib.util.find_spec("notebook") is None:
+    if shutil.which("jupyter") is None:
         print(f"(Jupyter's notebook is not installed here: {NOTEBOOK_INSTALL})")
     print("Run in its own folder, it writes its pictures beside it.")
     return 0

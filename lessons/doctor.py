@@ -34,6 +34,14 @@ def _version(module_name):
     return getattr(module, "__version__", "?"), None
 
 
+def _installed(name):
+    """Whether ``name`` can be imported (without importing it)."""
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
+
+
 def check_python():
     version = platform.python_version()
     if sys.version_info < (3, 10):
@@ -74,8 +82,8 @@ def check_renderer():
 
 
 def check_jupyter():
-    missing = [name for name in ("jupytext", "notebook") if importlib.util.find_spec(name) is None]
-    if importlib.util.find_spec("jupyterlab") is not None and "notebook" in missing:
+    missing = [name for name in ("jupytext", "notebook") if not _installed(name)]
+    if _installed("jupyterlab") and "notebook" in missing:
         missing.remove("notebook")
     if missing:
         return OPTIONAL, f"Jupyter: {' and '.join(missing)} not installed (only `autodidact " \
@@ -85,7 +93,7 @@ def check_jupyter():
 
 def check_gpu():
     import autodidact
-    if importlib.util.find_spec("cupy") is None:
+    if not _installed("cupy"):
         return OPTIONAL, "GPU: CuPy is not installed (lesson 5 explains; everything runs on " \
                          "the CPU)", "pip install 'autodidact[cuda12]' (or [cuda13]) on a " \
                                      "machine with an NVIDIA GPU"

@@ -168,6 +168,14 @@ def test_lesson_notebook_command_writes_a_notebook(tmp_path, capsys):
     kinds = [cell["cell_type"] for cell in notebook["cells"]]
     assert kinds[0] == "markdown" and "code" in kinds
     assert "jupyter notebook" in out.out
+    # A second --notebook keeps the student's edits; --force replaces them.
+    path = tmp_path / "03_operations.ipynb"
+    path.write_text(path.read_text().replace("Lesson 3", "Lesson 3 (my notes)"))
+    code, out = _command("lesson", ["3", "--notebook", "--out", str(tmp_path)], capsys)
+    assert code == 0 and "already there (your edits are kept)" in out.out
+    assert "(my notes)" in path.read_text()
+    _command("lesson", ["3", "--notebook", "--out", str(tmp_path), "--force"], capsys)
+    assert "(my notes)" not in path.read_text()
 
 
 def test_lesson_command_runs_the_lesson_script(tmp_path, capsys, monkeypatch):
@@ -208,19 +216,22 @@ def _check(path, capfd, lesson=7):
 
 
 def test_exercises_report_all_or_nothing(capsys):
-    """The report's two ends, from records such as the plugin writes (no pytest run)."""
-    from lessons.commands import _report
+    """The report's two ends, from results such as the checker returns (no test run)."""
+    from lessons.classroom import load_course
+    from lessons.commands import report
+    from lessons.runner import ExerciseResult, Results
     lesson = catalog.find(7)
     names = catalog.exercise_names(lesson.stub)
-    blank = [{"exercise": n, "test": f"test_{n}", "status": "not started",
-              "reason": "still raises NotImplementedError"} for n in names]
-    assert _report(lesson, lesson.stub, blank) == 1
+    blank = Results({n: ExerciseResult(n, "not started", "still raises NotImplementedError")
+                     for n in names})
+    assert report(lesson, lesson.stub, blank, load_course()) == 1
     out = capsys.readouterr().out
-    assert all(re.search(rf"{n}\s+not started", out) for n in names)
-    assert "0 of 4 exercises pass" in out
-    done = [dict(record, status="passed", reason="") for record in blank]
-    assert _report(lesson, lesson.stub, done) == 0
-    assert "All 4 exercises of lesson 7 pass" in capsys.readouterr().out
+    assert all(re.search(rf"{n}\s+not started\s+0/\d points?", out) for n in names)
+    assert "0 of 4 exercises pass the public tests (0 of 9 points)" in out
+    done = Results({n: ExerciseResult(n, "passed") for n in names})
+    assert report(lesson, lesson.stub, done, load_course()) == 0
+    assert "All 4 exercises of lesson 7 pass the public tests (9 of 9 points)" in \
+        capsys.readouterr().out
 
 
 def test_exercises_check_reports_each_exercise_in_plain_words(tmp_path, capfd):
