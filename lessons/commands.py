@@ -54,8 +54,15 @@ def lessons_command(argv=None):
     """``autodidact lessons``: the course, one line per lesson."""
     parser = argparse.ArgumentParser(prog="autodidact lessons",
                                      description="List the course's lessons, one line each.")
-    _parse(parser, argv)
-    print("The course (after the seed, \"PyTorch Basics in 4 Minutes\"):\n")
+    parser.add_argument("number", nargs="?", help=argparse.SUPPRESS)
+    args = _parse(parser, argv)
+    if args.number is not None:
+        print(f"autodidact: `lessons` lists them all; did you mean `autodidact lesson "
+              f"{args.number}`?", file=sys.stderr)
+        return 2
+    print("The course grows from \"the seed\": the short tutorial \"PyTorch Basics in 4 "
+          "Minutes\"\n(tensors, autograd, a linear model), whose code the lessons run and "
+          "take apart.\n")
     for lesson in catalog.lessons():
         count = len(catalog.exercise_names(lesson.stub)) if lesson.stub.is_file() else 0
         print(f"  {lesson.number:>2}  {lesson.title:<36} {count} exercises")

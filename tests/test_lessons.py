@@ -121,7 +121,16 @@ def test_cuda_lesson_explains_why_without_a_gpu(runs):
         assert "is_available() = True" in result.stdout
     else:
         assert "No usable GPU here, because:" in result.stdout
-        assert autodidact.cuda.unavailable_reason() in result.stdout
+        assert result.stdout.count(autodidact.cuda.unavailable_reason()) == 1, "said once"
+
+
+def test_lessons_say_whole_sentences_and_draw_what_they_name(runs):
+    out6 = runs[6][0].stdout
+    assert "won't be populated during autograd.backward()." in out6, "a warning cut mid-word"
+    result, out, _ = runs[7]
+    title = (out / "one_step_graph.svg").read_text()
+    # The seed squares by multiplying: the graph has a Mul of two Subs, and no Pow.
+    assert "(1.0 * w - 2.0) * (1.0 * w - 2.0)" in title and "** 2" not in title
 
 
 def test_a_lesson_runs_as_a_notebook(tmp_path, monkeypatch):
@@ -189,6 +198,15 @@ def test_lesson_command_runs_the_lesson_script(tmp_path, capsys, monkeypatch):
     (command, env), = calls
     assert command == [sys.executable, str(catalog.find(4).path)]
     assert env[OUT_ENV] == str(tmp_path.resolve()) and env["MPLBACKEND"] == "Agg"
+
+
+def test_a_near_miss_command_suggests_the_right_one(capsys):
+    code, out = _command("lessons", ["3"], capsys)
+    assert code == 2 and "did you mean `autodidact lesson 3`?" in out.err
+    code, out = _command("lesons", [], capsys)
+    assert code == 2 and "Did you mean 'lessons'?" in out.err
+    code, out = _command("lessons", [], capsys)
+    assert "\"the seed\": the short tutorial" in out.out
 
 
 def test_unknown_lesson_is_a_clear_error(capsys):
