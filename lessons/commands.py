@@ -101,7 +101,8 @@ def lesson_command(argv=None):
     return subprocess.run([sys.executable, str(lesson.path)], env=env, check=False).returncode
 
 
-NOTEBOOK_INSTALL = "pip install 'autodidact[lessons]'"
+# (Never `pip install autodidact` by name: that is another project on PyPI.)
+NOTEBOOK_INSTALL = "pip install jupytext notebook  (in the checkout: pip install -e '.[lessons]')"
 
 
 def _write_notebook(lesson, out, force=False):

@@ -5,7 +5,7 @@
     ok    NumPy 2.3.1
     ok    graph renderer: dot (/usr/bin/dot)
     --    Jupyter: not installed (only `autodidact lesson N --notebook` needs it)
-          fix: pip install 'autodidact[lessons]'
+          fix: pip install jupytext notebook
     ...
 
 ``ok`` is ready, ``--`` an optional part that is missing (the course runs
@@ -87,7 +87,8 @@ def check_jupyter():
         missing.remove("notebook")
     if missing:
         return OPTIONAL, f"Jupyter: {' and '.join(missing)} not installed (only `autodidact " \
-                         f"lesson N --notebook` needs it)", "pip install 'autodidact[lessons]'"
+                         f"lesson N --notebook` needs it)", \
+            "pip install jupytext notebook  (in the checkout: pip install -e '.[lessons]')"
     return OK, "Jupyter: jupytext and a notebook server (`jupyter notebook`)", ""
 
 
@@ -95,8 +96,8 @@ def check_gpu():
     import autodidact
     if not _installed("cupy"):
         return OPTIONAL, "GPU: CuPy is not installed (lesson 5 explains; everything runs on " \
-                         "the CPU)", "pip install 'autodidact[cuda12]' (or [cuda13]) on a " \
-                                     "machine with an NVIDIA GPU"
+                         "the CPU)", "pip install cupy-cuda12x (or cupy-cuda13x: the CUDA " \
+                                     "version nvidia-smi shows) on a machine with an NVIDIA GPU"
     if not autodidact.cuda.is_available():
         return OPTIONAL, f"GPU: not usable: {autodidact.cuda.unavailable_reason()}", \
             "see lesson 5 (autodidact lesson 5)"
