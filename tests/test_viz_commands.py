@@ -139,7 +139,7 @@ def test_graph_of_a_script_ending_in_backward_draws_what_it_differentiates(tmp_p
 
 
 def test_graph_stops_an_endless_script(tmp_path, capsys):
-    script = write(tmp_path, "while True:\n    pass\n")
+    script = write(tmp_path, "x = 0\nwhile True:\n    x += 1\nx\n")
     assert cli.main(["graph", str(script), "--timeout", "0.5"]) == 1
     assert "still running after 0.5 s" in capsys.readouterr().err
 
