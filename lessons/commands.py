@@ -101,7 +101,7 @@ def lesson_command(argv=None):
     return subprocess.run([sys.executable, str(lesson.path)], env=env, check=False).returncode
 
 
-# (Never `pip install autodidact` by name: that is another project on PyPI.)
+# (Never autodidact by name from PyPI: that is another project.)
 NOTEBOOK_INSTALL = "pip install jupytext notebook  (in the checkout: pip install -e '.[lessons]')"
 
 
