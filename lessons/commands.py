@@ -98,7 +98,11 @@ def lesson_command(argv=None):
     if args.out:
         env[OUT_ENV] = str(Path(args.out).resolve())
     print(f"== Lesson {lesson.number}: {lesson.title}  ({_shown(lesson.path)})\n", flush=True)
-    return subprocess.run([sys.executable, str(lesson.path)], env=env, check=False).returncode
+    # Through lessons.narrate: the lesson's explanations are printed before its code runs.
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(catalog.COURSE.parent),
+                                                    env.get("PYTHONPATH")) if p)
+    return subprocess.run([sys.executable, "-m", "lessons.narrate", str(lesson.path)], env=env,
+                          check=False).returncode
 
 
 # (Never autodidact by name from PyPI: that is another project.)

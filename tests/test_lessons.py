@@ -196,7 +196,7 @@ def test_lesson_command_runs_the_lesson_script(tmp_path, capsys, monkeypatch):
     code, out = _command("lesson", ["4", "--out", str(tmp_path)], capsys)
     assert code == 0 and "Lesson 4: The NumPy bridge" in out.out
     (command, env), = calls
-    assert command == [sys.executable, str(catalog.find(4).path)]
+    assert command == [sys.executable, "-m", "lessons.narrate", str(catalog.find(4).path)]
     assert env[OUT_ENV] == str(tmp_path.resolve()) and env["MPLBACKEND"] == "Agg"
 
 
@@ -207,6 +207,21 @@ def test_a_near_miss_command_suggests_the_right_one(capsys):
     assert code == 2 and "Did you mean 'lessons'?" in out.err
     code, out = _command("lessons", [], capsys)
     assert "\"the seed\": the short tutorial" in out.out
+
+
+def test_a_narrated_lesson_says_what_it_explains(tmp_path):
+    """`autodidact lesson N` prints each explanation, then runs the code after it."""
+    lesson = tmp_path / "99_tiny.py"
+    lesson.write_text("# %% [markdown]\n# # Lesson 99: tiny\n#\n# We add **two** numbers.\n\n"
+                      "# %%\nx = 1 + 1\nprint('x =', x)\n\n# %% [markdown]\n# Then fail.\n\n"
+                      "# %%\nprint(x)\n1 / 0\n")
+    done = subprocess.run([sys.executable, "-m", "lessons.narrate", str(lesson)], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=60,
+                          env=dict(os.environ, PYTHONPATH=str(COURSE.parent)))
+    assert done.stdout.index("We add **two** numbers.") < done.stdout.index("x = 2") \
+        < done.stdout.index("Then fail.")
+    assert f'File "{lesson}", line 15' in done.stderr and "ZeroDivisionError" in done.stderr
+    assert "narrate" not in done.stderr and done.returncode == 1
 
 
 def test_unknown_lesson_is_a_clear_error(capsys):
