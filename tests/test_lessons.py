@@ -221,7 +221,7 @@ def test_a_narrated_lesson_says_what_it_explains(tmp_path):
     assert done.stdout.index("We add **two** numbers.") < done.stdout.index("x = 2") \
         < done.stdout.index("Then fail.")
     assert f'File "{lesson}", line 15' in done.stderr and "ZeroDivisionError" in done.stderr
-    assert "narrate" not in done.stderr and done.returncode == 1
+    assert "narrate.py" not in done.stderr and done.returncode == 1
 
 
 def test_unknown_lesson_is_a_clear_error(capsys):
