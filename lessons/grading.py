@@ -124,9 +124,13 @@ def grade_command(args):
     print(f"Grading lesson(s) {', '.join(str(lesson.number) for lesson in lessons)} in "
           f"{submissions}/ (points from {course.path}"
           + (f", extra tests from {args.tests}" if args.tests else "") + "):", flush=True)
-    rows = grade(submissions, lessons, course, tests_dir=args.tests, time_limit=args.time_limit,
-                 memory_mb=args.memory, jobs=args.jobs,
-                 progress=lambda line: print(line, flush=True))
+    try:
+        rows = grade(submissions, lessons, course, tests_dir=args.tests,
+                     time_limit=args.time_limit, memory_mb=args.memory, jobs=args.jobs,
+                     progress=lambda line: print(line, flush=True))
+    except KeyboardInterrupt:
+        print(f"\nStopped (Ctrl-C): {args.out} was not written.", file=sys.stderr)
+        return 130
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     with open(out, "w", newline="", encoding="utf-8") as file:

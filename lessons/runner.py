@@ -105,7 +105,11 @@ class _Run:
         order = {"tests": tests, "student": str(student), "exercises": names,
                  "fixtures": str(Path(catalog.exercise_tests_folder()) / "conftest.py"),
                  "memory_mb": memory_mb, "token": self.token}
-        env = dict(os.environ, PYTEST_DISABLE_PLUGIN_AUTOLOAD="1", PYTHONDONTWRITEBYTECODE="1",
+        # One BLAS thread: exercises are small, several students run at once when
+        # grading, and each BLAS thread's buffers count against the memory limit.
+        env = dict({"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
+                    "MKL_NUM_THREADS": "1"}, **os.environ)
+        env.update(PYTEST_DISABLE_PLUGIN_AUTOLOAD="1", PYTHONDONTWRITEBYTECODE="1",
                    MPLBACKEND="Agg", PYTHONPATH=os.pathsep.join(
                        [str(catalog.COURSE.parent)] + os.environ.get("PYTHONPATH", "").split(
                            os.pathsep)).rstrip(os.pathsep))
