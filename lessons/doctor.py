@@ -126,10 +126,12 @@ def check_random_streams():
     except Exception as error:      # noqa: BLE001 -- reported, not raised
         return PROBLEM, f"random streams: the check failed: {error}", \
             "report it, with `autodidact doctor`'s output"
+    # Seeded random numbers equal to PyTorch's: a lesson prints what a PyTorch tutorial prints.
     if exact:
-        return OK, f"random streams match PyTorch's bit for bit: {explanation}", ""
-    return OPTIONAL, f"random streams differ from PyTorch's here: {explanation}", \
-        "lessons still run; printed random numbers may differ from PyTorch's"
+        return OK, f"random streams, the same as PyTorch's for the same seed: {explanation}", ""
+    return OPTIONAL, f"random streams, the same as PyTorch's for the same seed? {explanation}", \
+        "nothing to install: the course runs; a seeded random number may differ from " \
+        "PyTorch's in its last bits"
 
 
 def checks():
