@@ -69,8 +69,9 @@ class Reporter:
 
     def pytest_collectreport(self, report):
         if report.failed:
+            lines = str(report.longrepr).strip().splitlines()
             self.send(event="collect-error", test=report.nodeid,
-                      reason=_first_lines(str(report.longrepr), 8))
+                      reason="\n".join(lines[-4:]))
 
     def pytest_collection_finish(self, session):
         # Import the student's file once, before any test, so that a loop or an

@@ -366,12 +366,14 @@ def report(lesson, target, results, course, hidden=False):
                     print(f"         | {line}")
     print()
     for warning in results.warnings:
-        print(warning)
+        print(f"Warning: {warning}\n")
     if results.interrupted:
         print(f"Stopped (Ctrl-C) after {results.seconds:.1f} s: {len(passed)} of "
               f"{len(exercises)} exercises checked pass; the rest were not checked.")
         return 130
     which = "the public tests and the extra tests" if hidden else "the public tests"
+    if results.warnings:
+        which = "the tests that could run"        # never claim tests that did not load
     if len(passed) == len(exercises):
         print(f"All {len(exercises)} exercises of lesson {lesson.number} pass {which} "
               f"({got} of {total} points). Well done!")

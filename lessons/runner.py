@@ -215,6 +215,8 @@ class _Run:
             return set()
         records, finished_tests, current = self.records, self.finished, self.current
         settled = set()
+        if self.problem and self.problem not in results.warnings:
+            results.warnings.append(self.problem)   # a broken (hidden) test file: say so
         if ended == "done":
             self.process.wait()
         code = self.process.returncode

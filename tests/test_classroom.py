@@ -291,6 +291,10 @@ def test_hidden_tests_run_and_the_wording_is_honest(tmp_path, autodidact):
     assert "with 1 extra test file(s)" in both.stdout
     assert "FAILED" in line_of(both.stdout, "mse") and "passed" in line_of(both.stdout, "train")
     assert "3 of 4 exercises pass the public tests and the extra tests" in both.stdout
+    (hidden / "test_ex07_broken.py").write_text("def test_x(ex:\n")
+    broken = autodidact("exercises", "check", 7, "--file", mine, "--tests", hidden, cwd=tmp_path)
+    assert "Warning: a test file could not be loaded" in broken.stdout
+    assert "SyntaxError" in broken.stdout and "the extra tests" not in broken.stdout
 
 
 def test_check_one_exercise_for_the_workflow(tmp_path, autodidact):
