@@ -1,4 +1,4 @@
-"""The course's commands: ``autodidact lessons``, ``lesson N``, ``exercises start|check N``.
+"""The course's commands: ``autodidact lessons``, ``lesson N``, ``exercises ...``.
 
 ``autodidact/cli.py`` only dispatches; the code lives here, beside the
 lessons, and is imported when one of these commands runs.
@@ -8,6 +8,13 @@ lessons, and is imported when one of these commands runs.
     $ autodidact lesson 7 --notebook         # write it as a Jupyter notebook instead
     $ autodidact exercises start 7           # copy lesson 7's exercise stubs to my-exercises/
     $ autodidact exercises check 7           # test my-exercises/ex07_linear_model.py
+    $ autodidact exercises check --through 7 # lessons 1 to 7, again
+    $ autodidact exercises grade submissions --out grades.csv     # for the teacher
+    $ autodidact exercises classroom         # .github/workflows/classroom.yml
+
+``check`` runs the tests through ``runner.run_exercises`` (its own
+processes, a time limit per test); ``grade`` lives in ``grading.py``, the
+course file and the workflow in ``classroom.py``.
 
 Each function takes the command's arguments (a list of strings) and
 returns the exit code.
