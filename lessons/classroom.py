@@ -12,9 +12,9 @@ exercise its points.
 
 import configparser
 import json
-import math
 import os
 import re
+import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -100,7 +100,7 @@ def workflow(course, install=None, lessons=None, python="3.11"):
     """
     install = install or course.install
     pip = "python -m pip install -e ." if install == "." else \
-        f"python -m pip install {_shell_quote(install)}"
+        f"python -m pip install {shlex.quote(install)}"
     chosen = lessons or catalog.lessons()
     steps, ids = [], []
     for lesson in chosen:
@@ -151,8 +151,3 @@ def workflow(course, install=None, lessons=None, python="3.11"):
         + env +
         "      with:\n"
         f"        runners: {','.join(ids)}\n")
-
-
-def _shell_quote(text):
-    import shlex
-    return shlex.quote(text)

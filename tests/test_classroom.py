@@ -16,11 +16,10 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
-from lessons import catalog, checking, classroom, commands
+from lessons import catalog, checking, classroom
 
 ROOT = catalog.COURSE.parent
 LESSON7 = catalog.find(7)
