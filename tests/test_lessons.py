@@ -210,6 +210,23 @@ def test_a_near_miss_command_suggests_the_right_one(capsys):
     assert "\"the seed\": the short tutorial" in out.out
 
 
+def test_a_lesson_without_a_renderer_says_so_once_in_one_line(tmp_path, monkeypatch, capsys):
+    import viz
+    from autodidact.scalar import Scalar
+    from lessons.course import Lesson
+    monkeypatch.setenv(OUT_ENV, str(tmp_path))
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "empty" / "python"))
+    lesson = Lesson(99)
+    a = Scalar(2.0, label="a")
+    for name in ("one", "two"):
+        lesson.save(viz.draw_graph(a * a), name, "a graph")
+    out = capsys.readouterr().out
+    said = [line for line in out.splitlines() if "no Graphviz renderer" in line]
+    assert len(said) == 1 and "pip install graphviz-pure" in said[0]
+    assert (tmp_path / "one.dot").is_file() and (tmp_path / "two.dot").is_file()
+
+
 def test_a_narrated_lesson_says_what_it_explains(tmp_path):
     """`autodidact lesson N` prints each explanation, then runs the code after it."""
     lesson = tmp_path / "99_tiny.py"
