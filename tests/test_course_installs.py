@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -77,11 +78,17 @@ def test_every_course_command_runs_without_the_dev_packages(tmp_path):
         (["exercises", "check", "1"], 1, "not started"),
         (["exercises", "grade", "submissions", "--lesson", "1"], 0, "grades.csv"),
         (["exercises", "classroom"], 0, ".github/workflows/classroom.yml"),
-        (["graph", "my_script.py", "--var", "loss", "--out", "graph.svg"], 0, "graph.svg"),
+        (["graph", "my_script.py", "--out", "graph.svg"], 0, "drawing loss"),
         (["doctor"], 0, "random streams"),
     ]
-    for arguments, status, says in commands:
-        code, out = _run(autodidact + arguments, student, env)
+    # `exercises start 1` first (check needs its copy), then the others two at a time.
+    start = next(c for c in commands if c[0][:2] == ["exercises", "start"])
+    others = [c for c in commands if c is not start]
+    outcomes = [(start, _run(autodidact + start[0], student, env))]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        outcomes += zip(others, pool.map(lambda c: _run(autodidact + c[0], student, env),
+                                         others))
+    for (arguments, status, says), (code, out) in outcomes:
         assert code == status and says in out, (arguments, code, out[-2000:])
         assert "Traceback" not in out and "blocked" not in out, (arguments, out[-2000:])
 
