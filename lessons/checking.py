@@ -191,11 +191,11 @@ def explain(excinfo, when):
     if from_library:
         # autodidact refused something: a call the student's code made, or (the
         # student's code no longer on the stack) what it returned, used by the engine.
-        how = (f"when your code called it ({line})" if line else
-               "on what your code returned (your code had already returned; the engine "
-               "used its result)")
-        return {"status": "failed", "reason": f"autodidact raised {name} {how}: "
-                                              f"{_first_lines(error, 4)}"}
+        if line:
+            return {"status": "failed", "reason": f"autodidact raised {name} when your code "
+                                                  f"called it ({line}): {_first_lines(error, 4)}"}
+        return {"status": "failed", "reason": f"the engine refused what your code returned "
+                                              f"({name}): {_first_lines(error, 4)}"}
     if line:
         return {"status": "failed", "reason": f"your code raised {name}: "
                                               f"{_first_lines(error, 4)} ({line})"}

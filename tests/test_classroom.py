@@ -224,8 +224,8 @@ def test_the_students_errors_told_from_the_engines(tmp_path, monkeypatch):
         with swap_backward("tanh", ns["wrong_shape"]):
             x.tanh().sum().backward()
     said = _explained(tmp_path, monkeypatch, source, through_the_engine)
-    assert said["reason"].startswith("autodidact raised RuntimeError on what your code "
-                                     "returned"), said
+    assert said["reason"].startswith("the engine refused what your code returned "
+                                     "(RuntimeError): "), said
 
 
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnknownMarkWarning")
