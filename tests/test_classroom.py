@@ -192,6 +192,18 @@ def test_ctrl_c_stops_cleanly_with_the_results_so_far(tmp_path):
     assert "Stopped (Ctrl-C)" in out and "3 of 4 exercises checked pass" in out
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux enforces RLIMIT_AS")
+def test_the_memory_limit_stops_a_hungry_exercise(tmp_path):
+    from lessons.runner import run_exercises
+    mine = tmp_path / "mine.py"
+    mine.write_text(ANSWER7 + "\n\ndef mse(y_pred, y):\n    import numpy\n"
+                              "    numpy.ones(4 * 1024 ** 3, dtype=numpy.uint8)\n")
+    results = run_exercises(LESSON7, mine, names=["mse", "train"], memory_mb=1200)
+    assert results.exercises["mse"].status == "failed"
+    assert "MemoryError" in results.exercises["mse"].reason
+    assert results.exercises["train"].passed
+
+
 # ------------------------------------------------------------ words in the report
 
 def _explained(tmp_path, monkeypatch, student_source, call):
