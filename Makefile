@@ -18,7 +18,8 @@ BROWSER ?= 1
 GRAPHVIZ ?= auto
 
 BIN = $(VENV)/bin
-PIP = $(BIN)/python -m pip install -qq
+# Not quiet: pip names each package as it goes, and draws a progress bar for a large download.
+PIP = $(BIN)/python -m pip install --progress-bar on
 META = setup.cfg setup.py pyproject.toml
 THREADS = OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
 
@@ -39,7 +40,10 @@ demo: $(VENV)/.stamp-base $(VENV)/.stamp-graphviz
 	$(BIN)/autodidact demo
 
 test: $(TEST_STAMPS)
+	@echo "==> Running the test suite (a few minutes on 2 cores; collecting it takes a while before the first dots)"
 	$(THREADS) $(BIN)/python -m pytest
+	@echo "==> Skipped tests (s) are the GPU runs (they need CuPy and a GPU; scripts/gpu-check runs them)"
+	@echo "    and, with ORACLE=0, the comparisons with PyTorch. \`.venv/bin/python -m pytest -rs\` lists each reason."
 
 bench: $(VENV)/.stamp-bench
 	@if [ -f benchmarks/run_all.py ]; then \
@@ -70,21 +74,24 @@ $(VENV)/.stamp-venv:
 	    echo "Could not create a virtual environment with $(PY)." >&2; \
 	    echo "On Debian or Ubuntu: apt-get install make python3-venv" >&2; exit 1; }
 	@echo "==> Created $(VENV); upgrading pip"
-	$(PIP) --upgrade pip
+	$(PIP) -q --upgrade pip
 	@touch $@
 
 $(VENV)/.stamp-base: $(VENV)/.stamp-venv $(META)
-	@echo "==> Installing autodidact (editable) and numpy, graphviz, matplotlib"
+	@echo "==> Installing autodidact (editable) and what it needs: numpy, matplotlib, graphviz's"
+	@echo "    Python binding, and pytest (the exercises are unit tests): some tens of MB to download."
 	$(PIP) -e .
 	@touch $@
 
 $(VENV)/.stamp-dev: $(VENV)/.stamp-venv $(META)
-	@echo "==> Installing autodidact (editable) with the test tools"
+	@echo "==> Installing autodidact (editable) with the test tools: pytest, hypothesis, and"
+	@echo "    jupytext, nbclient, ipykernel (the suite runs a lesson as a notebook)"
 	$(PIP) -e '.[dev]'
 	@touch $@ $(VENV)/.stamp-base
 
 $(VENV)/.stamp-torch: $(VENV)/.stamp-dev $(META)
-	@echo "==> Installing the test oracle, torch==2.13.0 (ORACLE=0 skips it)"
+	@echo "==> Installing the test oracle, torch==2.13.0 (the CPU build is about 200 MB where it must"
+	@echo "    be downloaded; ORACLE=0 skips it, and the comparisons with PyTorch with it)"
 	$(PIP) -e '.[torch]'
 	@touch $@
 

@@ -1,4 +1,13 @@
-"""Packaging lives in setup.cfg; this file is for tools that still call setup.py."""
-from setuptools import setup
+"""Packaging lives in setup.cfg; this file says which packages, for one reason.
 
-setup()
+The exercises' tests (tests/exercises/) ship inside the lessons package, as
+lessons/exercise_tests/, so that `autodidact exercises check` works from an
+installed wheel as it does in the checkout (lessons/catalog.py finds both).
+"""
+from setuptools import find_packages, setup
+
+setup(
+    packages=find_packages(include=["autodidact", "autodidact.*", "viz", "viz.*",
+                                    "lessons", "lessons.*"]) + ["lessons.exercise_tests"],
+    package_dir={"lessons.exercise_tests": "tests/exercises"},
+)

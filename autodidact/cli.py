@@ -9,6 +9,7 @@ and the library itself never imports viz or lessons.
     $ python -m autodidact demo  # the same, without the console script
 """
 
+import difflib
 import importlib
 import os
 import sys
@@ -27,6 +28,8 @@ COMMANDS = {
                "run lesson N (--notebook: write it as a Jupyter notebook)"),
     "exercises": ("lessons.commands", "exercises_command",
                   "start N: copy lesson N's exercises to my-exercises/; check N: test them"),
+    "doctor": ("lessons.doctor", "doctor_command",
+               "is this machine ready for the course? one line per part, with its fix"),
 }
 
 
@@ -56,7 +59,9 @@ def main(argv=None):
         return 0
     if name not in COMMANDS:
         known = ", ".join(sorted(COMMANDS))
-        print(f"autodidact: unknown command {name!r}. Known commands: {known}.\n"
+        close = difflib.get_close_matches(name, COMMANDS, n=1)
+        guess = f" Did you mean {close[0]!r}?" if close else ""
+        print(f"autodidact: unknown command {name!r}.{guess} Known commands: {known}.\n"
               f"Run 'autodidact --help' for what each one does.", file=sys.stderr)
         return 2
     module_name, function_name, _ = COMMANDS[name]

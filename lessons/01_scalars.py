@@ -11,7 +11,8 @@
 # Everything here is plain Python floats. The engine is `autodidact/scalar.py`
 # (about 200 lines) and `autodidact/graph.py`: read them after this lesson.
 #
-# Run it: `python lessons/01_scalars.py` (or `autodidact lesson 1`).
+# Run it: `autodidact lesson 1` (in the course's checkout, `python lessons/01_scalars.py` also
+# runs it, without these explanations).
 
 # %%
 import math

@@ -53,7 +53,9 @@ else:
     try:
         x.cuda()
     except RuntimeError as error:
-        print(f"x.cuda() raised {type(error).__name__}:\n  {error}")
+        # Its message repeats the reason printed above: show only its start.
+        print(f"x.cuda() raised {type(error).__name__}: {str(error).split(', ', 1)[0]} "
+              f"(why: see above)")
 
 # %% [markdown]
 # ## The portable idiom

@@ -103,7 +103,7 @@ lesson.save(viz.draw_graph(loss, params=names, show_order=True, rankdir="LR",
 with warnings.catch_warnings(record=True) as caught:
     warnings.simplefilter("always")
     print("y_pred.grad =", y_pred.grad)
-print("warning:", str(caught[0].message)[:95], "...")
+print("warning:", ". ".join(str(caught[0].message).split(". ")[:2]) + ". ...")
 w2 = torch.tensor([1.0], requires_grad=True)
 y_pred2 = x * w2
 y_pred2.retain_grad()

@@ -53,7 +53,8 @@ print("predict (before training)", 4, forward(4).item())
 l = loss(1.0, 2.0)
 l.backward()
 lesson.save(viz.draw_graph(l, params={"w": w, "loss": l},
-                           title="loss(1.0, 2.0) = (1.0 * w - 2.0) ** 2, after backward()"),
+                           title="loss(1.0, 2.0) = (1.0 * w - 2.0) * (1.0 * w - 2.0), "
+                                 "after backward()"),
             "one_step_graph", "the graph of one sample's loss; w.grad = -2")
 w.grad.data.zero_()
 

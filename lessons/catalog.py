@@ -13,9 +13,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["COURSE", "Lesson", "lessons", "find", "exercise_names", "exercise_tests"]
+__all__ = ["COURSE", "STUDENT_ENV", "Lesson", "lessons", "find", "exercise_names",
+           "exercise_tests", "exercise_tests_folder"]
 
 COURSE = Path(__file__).resolve().parent
+STUDENT_ENV = "AUTODIDACT_EXERCISES"   # the student's file, for tests/exercises/conftest.py
 _LESSON_FILE = re.compile(r"^(\d\d)_(\w+)\.py$")
 
 
@@ -93,13 +95,16 @@ def exercise_names(path):
             and not node.name.startswith("_") and "__" not in node.name]
 
 
-def exercise_tests(lesson):
-    """The test file of ``lesson``'s exercises, in the course checkout's tests/exercises/.
+def exercise_tests_folder():
+    """The folder of the exercises' tests (and their conftest.py).
 
-    Looked for beside this package (a checkout, or an editable install of
-    one), then under the current folder (a checkout, with autodidact
-    installed from a wheel). The first that exists; else the first place.
+    In a checkout (or an editable install of one) it is tests/exercises/;
+    an installed wheel carries the same files as lessons/exercise_tests/.
     """
-    name = Path("tests") / "exercises" / f"test_{lesson.stem}.py"
-    places = [COURSE.parent / name, Path.cwd() / name]
-    return next((place for place in places if place.is_file()), places[0])
+    places = [COURSE.parent / "tests" / "exercises", COURSE / "exercise_tests"]
+    return next((place for place in places if (place / "conftest.py").is_file()), places[0])
+
+
+def exercise_tests(lesson):
+    """The test file of ``lesson``'s exercises."""
+    return exercise_tests_folder() / f"test_{lesson.stem}.py"

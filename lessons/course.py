@@ -103,6 +103,7 @@ class Lesson:
         self.number = number
         self.folder = output_folder(number)
         self.written = []
+        self._said_no_renderer = False
         self._start = time.perf_counter()
         print(f"[lesson {number}: pictures go to {self._show(self.folder)}/]")
 
@@ -130,9 +131,12 @@ class Lesson:
                 viz.render(picture, svg)
                 viz.render(picture, png)
                 paths = [svg, png]
-            except viz.RendererNotFoundError as error:
+            except viz.RendererNotFoundError:
                 paths = [viz.render(picture, self.folder / f"{name}.dot")]
-                print(f"  (no Graphviz renderer, so only the DOT source was written: {error})")
+                if not self._said_no_renderer:      # once a lesson, in one line
+                    print("  (no Graphviz renderer: graphs are written as .dot text; "
+                          "pip install graphviz-pure draws them, or apt-get install graphviz)")
+                    self._said_no_renderer = True
         else:                                 # a matplotlib Figure
             picture.savefig(svg)
             # About 1024 pixels wide: a smaller figure (viz's plots) is scaled up,

@@ -157,7 +157,17 @@ def test_cuda_lesson_explains_why_without_a_gpu(runs):
         assert "is_available() = True" in result.stdout
     else:
         assert "No usable GPU here, because:" in result.stdout
-        assert autodidact.cuda.unavailable_reason() in result.stdout
+        assert result.stdout.count(autodidact.cuda.unavailable_reason()) == 1, "said once"
+
+
+def test_lessons_say_whole_sentences_and_draw_what_they_name(runs):
+    out6 = runs[6][0].stdout
+    assert "won't be populated during autograd.backward()." in out6, "a warning cut mid-word"
+    result, out, _ = runs[7]
+    title = " ".join(t.text or "" for t in ET.parse(out / "one_step_graph.svg").iter()
+                     if t.tag.endswith("text"))
+    # The seed squares by multiplying: the graph has a Mul of two Subs, and no Pow.
+    assert "(1.0 * w - 2.0) * (1.0 * w - 2.0)" in title and "** 2" not in title
 
 
 def test_a_lesson_runs_as_a_notebook(tmp_path, monkeypatch):
@@ -204,6 +214,14 @@ def test_lesson_notebook_command_writes_a_notebook(tmp_path, capsys):
     kinds = [cell["cell_type"] for cell in notebook["cells"]]
     assert kinds[0] == "markdown" and "code" in kinds
     assert "jupyter notebook" in out.out
+    # A second --notebook keeps the student's edits; --force replaces them.
+    path = tmp_path / "03_operations.ipynb"
+    path.write_text(path.read_text().replace("Lesson 3", "Lesson 3 (my notes)"))
+    code, out = _command("lesson", ["3", "--notebook", "--out", str(tmp_path)], capsys)
+    assert code == 0 and "already there (your edits are kept)" in out.out
+    assert "(my notes)" in path.read_text()
+    _command("lesson", ["3", "--notebook", "--out", str(tmp_path), "--force"], capsys)
+    assert "(my notes)" not in path.read_text()
 
 
 def test_lesson_command_runs_the_lesson_script(tmp_path, capsys, monkeypatch):
@@ -215,8 +233,49 @@ def test_lesson_command_runs_the_lesson_script(tmp_path, capsys, monkeypatch):
     code, out = _command("lesson", ["4", "--out", str(tmp_path)], capsys)
     assert code == 0 and "Lesson 4: The NumPy bridge" in out.out
     (command, env), = calls
-    assert command == [sys.executable, str(catalog.find(4).path)]
+    assert command == [sys.executable, "-m", "lessons.narrate", str(catalog.find(4).path)]
     assert env[OUT_ENV] == str(tmp_path.resolve()) and env["MPLBACKEND"] == "Agg"
+
+
+def test_a_near_miss_command_suggests_the_right_one(capsys):
+    code, out = _command("lessons", ["3"], capsys)
+    assert code == 2 and "did you mean `autodidact lesson 3`?" in out.err
+    code, out = _command("lesons", [], capsys)
+    assert code == 2 and "Did you mean 'lessons'?" in out.err
+    code, out = _command("lessons", [], capsys)
+    assert "\"the seed\": the short tutorial" in out.out
+
+
+def test_a_lesson_without_a_renderer_says_so_once_in_one_line(tmp_path, monkeypatch, capsys):
+    import viz
+    from autodidact.scalar import Scalar
+    from lessons.course import Lesson
+    monkeypatch.setenv(OUT_ENV, str(tmp_path))
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "empty" / "python"))
+    lesson = Lesson(99)
+    a = Scalar(2.0, label="a")
+    for name in ("one", "two"):
+        lesson.save(viz.draw_graph(a * a), name, "a graph")
+    out = capsys.readouterr().out
+    said = [line for line in out.splitlines() if "no Graphviz renderer" in line]
+    assert len(said) == 1 and "pip install graphviz-pure" in said[0]
+    assert (tmp_path / "one.dot").is_file() and (tmp_path / "two.dot").is_file()
+
+
+def test_a_narrated_lesson_says_what_it_explains(tmp_path):
+    """`autodidact lesson N` prints each explanation, then runs the code after it."""
+    lesson = tmp_path / "99_tiny.py"
+    lesson.write_text("# %% [markdown]\n# # Lesson 99: tiny\n#\n# We add **two** numbers.\n\n"
+                      "# %%\nx = 1 + 1\nprint('x =', x)\n\n# %% [markdown]\n# Then fail.\n\n"
+                      "# %%\nprint(x)\n1 / 0\n")
+    done = subprocess.run([sys.executable, "-m", "lessons.narrate", str(lesson)], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=60,
+                          env=dict(os.environ, PYTHONPATH=str(COURSE.parent)))
+    assert done.stdout.index("We add **two** numbers.") < done.stdout.index("x = 2") \
+        < done.stdout.index("Then fail.")
+    assert f'File "{lesson}", line 15' in done.stderr and "ZeroDivisionError" in done.stderr
+    assert "narrate.py" not in done.stderr and done.returncode == 1
 
 
 def test_unknown_lesson_is_a_clear_error(capsys):
@@ -244,19 +303,22 @@ def _check(path, capfd, lesson=7):
 
 
 def test_exercises_report_all_or_nothing(capsys):
-    """The report's two ends, from records such as the plugin writes (no pytest run)."""
-    from lessons.commands import _report
+    """The report's two ends, from results such as the checker returns (no test run)."""
+    from lessons.classroom import load_course
+    from lessons.commands import report
+    from lessons.runner import ExerciseResult, Results
     lesson = catalog.find(7)
     names = catalog.exercise_names(lesson.stub)
-    blank = [{"exercise": n, "test": f"test_{n}", "status": "not started",
-              "reason": "still raises NotImplementedError"} for n in names]
-    assert _report(lesson, lesson.stub, blank) == 1
+    blank = Results({n: ExerciseResult(n, "not started", "still raises NotImplementedError")
+                     for n in names})
+    assert report(lesson, lesson.stub, blank, load_course()) == 1
     out = capsys.readouterr().out
-    assert all(re.search(rf"{n}\s+not started", out) for n in names)
-    assert "0 of 4 exercises pass" in out
-    done = [dict(record, status="passed", reason="") for record in blank]
-    assert _report(lesson, lesson.stub, done) == 0
-    assert "All 4 exercises of lesson 7 pass" in capsys.readouterr().out
+    assert all(re.search(rf"{n}\s+not started\s+0/\d points?", out) for n in names)
+    assert "0 of 4 exercises pass the public tests (0 of 9 points)" in out
+    done = Results({n: ExerciseResult(n, "passed") for n in names})
+    assert report(lesson, lesson.stub, done, load_course()) == 0
+    assert "All 4 exercises of lesson 7 pass the public tests (9 of 9 points)" in \
+        capsys.readouterr().out
 
 
 def test_exercises_check_reports_each_exercise_in_plain_words(tmp_path, capfd):

@@ -1,5 +1,6 @@
 """`autodidact demo` and `autodidact graph`: viz's commands, run through the CLI's table."""
 
+import os
 import sys
 import textwrap
 import xml.etree.ElementTree as ET
@@ -40,8 +41,8 @@ def test_demo_writes_the_pictures(renderer, tmp_path, capsys):
     out = tmp_path / "pictures"
     assert cli.main(["demo", "--out", str(out)]) == 0
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["graph.svg", "graph_accumulated.svg", "walkthrough.html", "zero_grad.png",
-                     "zero_grad.svg"]
+    assert names == ["graph.png", "graph.svg", "graph_accumulated.png", "graph_accumulated.svg",
+                     "walkthrough.html", "zero_grad.png", "zero_grad.svg"]
     for name in ("graph.svg", "graph_accumulated.svg", "zero_grad.svg"):
         ET.parse(out / name)                                   # well-formed XML
     assert (out / "zero_grad.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -127,6 +128,33 @@ def test_graph_errors(tmp_path, capsys, source, argv, message):
     script = write(tmp_path, source)
     assert cli.main(["graph", str(script), "--out", str(tmp_path / "g.dot"), *argv]) == 1
     assert message in capsys.readouterr().err
+
+
+def test_graph_of_a_script_ending_in_backward_draws_what_it_differentiates(tmp_path, capsys):
+    script = write(tmp_path, SCRIPT.replace("loss * 1\n", "").replace(
+        "loss.backward()\nprint(\"ran once\")\n", "print(\"ran once\")\nloss.backward()\n"))
+    assert cli.main(["graph", str(script), "--out", str(tmp_path / "g.dot")]) == 0
+    assert "drawing loss; --var NAME draws another" in capsys.readouterr().out
+    assert ">loss<" in (tmp_path / "g.dot").read_text()
+
+
+def test_graph_stops_an_endless_script(tmp_path, capsys):
+    script = write(tmp_path, "x = 0\nwhile True:\n    x += 1\nx\n")
+    assert cli.main(["graph", str(script), "--timeout", "0.5"]) == 1
+    assert "still running after 0.5 s" in capsys.readouterr().err
+
+
+def test_graph_writes_where_it_was_asked_when_the_script_changes_folder(tmp_path, capsys,
+                                                                        monkeypatch):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    script = write(tmp_path, SCRIPT.replace("import autodidact as torch",
+                                            f"import os\nos.chdir({str(elsewhere)!r})\n"
+                                            f"import autodidact as torch"))
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["graph", str(script), "--out", "g.dot"]) == 0
+    assert (tmp_path / "g.dot").is_file() and not (elsewhere / "g.dot").exists()
+    assert "Wrote g.dot" in capsys.readouterr().out and os.getcwd() == str(tmp_path)
 
 
 def test_graph_missing_file_and_missing_renderer(tmp_path, capsys, no_renderer):

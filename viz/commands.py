@@ -9,7 +9,10 @@ with what it serves, and is imported when the command runs.
 
 import argparse
 import ast
+import os
+import signal
 import sys
+import threading
 import time
 import traceback
 from pathlib import Path
@@ -49,7 +52,7 @@ def demo(argv=None):
         prog="autodidact demo",
         description="Draw the computation graph of the seed's linear model, after one "
                     "backward pass and after three that were never zeroed, and plot the "
-                    "zero-grad pitfall. Writes graph.svg, graph_accumulated.svg, "
+                    "zero-grad pitfall. Writes graph.svg/.png, graph_accumulated.svg/.png, "
                     "zero_grad.svg and zero_grad.png, and walkthrough.html, a page that "
                     "steps through backward.")
     parser.add_argument("--out", metavar="DIR", default="autodidact-out",
@@ -71,13 +74,15 @@ def demo(argv=None):
         w = params["w"]
         what = "one backward pass" if passes == 1 else \
             f"{passes} backward passes without zero_grad()"
-        graph = draw_graph(loss, params=params, show_order=True,
+        # Left to right: wide and low, as a projected slide is (top to bottom was 1164 px tall).
+        graph = draw_graph(loss, params=params, show_order=True, rankdir="LR",
                            title=f"loss = ((w * x - y) ** 2).mean(), after {what}",
                            legend=True)
         print(f"  after {what}: w.grad = {w.grad.item():.4f}"
               + (f" ({passes} x {w.grad.item() / passes:.4f})" if passes > 1 else ""))
         try:
             written.append(render(graph, out / filename))
+            written.append(render(graph, out / Path(filename).with_suffix(".png")))
         except RendererNotFoundError as error:
             missing_renderer = error
             written.append(render(graph, out / Path(filename).with_suffix(".dot")))
@@ -133,14 +138,18 @@ def graph_command(argv=None):
                         help="collapse the middle of graphs bigger than this")
     parser.add_argument("--no-data", action="store_true", help="leave values out")
     parser.add_argument("--no-grad", action="store_true", help="leave gradients out")
+    parser.add_argument("--timeout", type=float, default=SCRIPT_TIMEOUT, metavar="SECONDS",
+                        help="stop a script that runs longer (default: %(default)g; POSIX)")
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    # The script may change folder: --out means a path from where the command was run.
+    out = Path(args.out).resolve()
 
     from . import draw_graph, render
     from .draw import DEFAULT_MAX_NODES
     from .render import RendererNotFoundError
 
     try:
-        value, namespace = run_script(args.script, args.var)
+        value, namespace = run_script(args.script, args.var, timeout=args.timeout)
     except ScriptError as error:
         print(f"autodidact graph: {error}", file=sys.stderr)
         return 1
@@ -155,10 +164,14 @@ def graph_command(argv=None):
               f"Scalar: {error}", file=sys.stderr)
         return 1
     try:
-        path = render(graph, args.out)
+        path = render(graph, out)
     except (RendererNotFoundError, ValueError) as error:
         print(f"autodidact graph: {error}", file=sys.stderr)
         return 1
+    try:
+        path = path.relative_to(Path.cwd())
+    except ValueError:
+        pass
     print(f"Wrote {path}")
     return 0
 
@@ -167,12 +180,30 @@ class ScriptError(Exception):
     """The script could not be run, or has nothing to draw."""
 
 
-def run_script(path, var=None):
+SCRIPT_TIMEOUT = 60.0     # seconds: an endless loop in a script must not hang the command
+
+
+class _TimedOut(BaseException):
+    """Raised in the script when its time is up (a BaseException: `except Exception` can't eat it)."""
+
+
+def _backward_receiver(statement):
+    """``loss`` when the statement is ``loss.backward(...)``, else None."""
+    call = statement.value if isinstance(statement, ast.Expr) else None
+    if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) \
+            and call.func.attr == "backward" and isinstance(call.func.value, ast.Name):
+        return call.func.value.id
+    return None
+
+
+def run_script(path, var=None, timeout=SCRIPT_TIMEOUT):
     """Run the script at ``path`` as ``__main__``; return (what to draw, its globals).
 
     Without ``var``, the script's last statement must be an expression:
     the rest of the script runs first, then that expression is evaluated
-    in the script's namespace (once: it is not run twice).
+    in the script's namespace (once: it is not run twice). A script that
+    ends with ``loss.backward()`` draws ``loss``. On POSIX systems a
+    script running past ``timeout`` seconds is stopped.
     """
     path = Path(path)
     try:
@@ -184,6 +215,10 @@ def run_script(path, var=None):
     except SyntaxError as error:
         raise ScriptError(f"{path} is not valid Python: {error}") from None
     last = None
+    if var is None and tree.body and _backward_receiver(tree.body[-1]):
+        var = _backward_receiver(tree.body[-1])
+        print(f"(the script ends with {var}.backward(): drawing {var}; --var NAME draws "
+              f"another variable)")
     if var is None:
         if not tree.body or not isinstance(tree.body[-1], ast.Expr):
             raise ScriptError(
@@ -192,18 +227,24 @@ def run_script(path, var=None):
         last = ast.Expression(tree.body.pop().value)
     namespace = {"__name__": "__main__", "__file__": str(path), "__builtins__": __builtins__}
     # As `python FILE.py` would: its folder first on sys.path, argv[0] = the script.
-    saved_argv, saved_path = sys.argv[:], sys.path[:]
+    saved_argv, saved_path, saved_cwd = sys.argv[:], sys.path[:], os.getcwd()
     sys.argv = [str(path)]
     sys.path.insert(0, str(path.resolve().parent))
+    alarm = _start_alarm(timeout)
     try:
         exec(compile(tree, str(path), "exec"), namespace)
         value = eval(compile(last, str(path), "eval"), namespace) if last is not None else None
+    except _TimedOut:
+        raise ScriptError(f"{path} was still running after {timeout:g} s and was stopped "
+                          f"(an endless loop? --timeout SECONDS gives it longer)") from None
     except SystemExit as exit_:
         raise ScriptError(f"{path} called exit({exit_.code})") from None
     except Exception:
         raise ScriptError(f"{path} raised an error:\n{traceback.format_exc().rstrip()}") from None
     finally:
+        alarm()
         sys.argv[:], sys.path[:] = saved_argv, saved_path
+        os.chdir(saved_cwd)
     if var is not None:
         if var not in namespace:
             drawable = ", ".join(sorted(_named_values(namespace))) or "none"
@@ -211,6 +252,23 @@ def run_script(path, var=None):
                               f"Tensors and Scalars it defines: {drawable}.")
         value = namespace[var]
     return value, namespace
+
+
+def _start_alarm(seconds):
+    """Raise _TimedOut in this (main) thread after ``seconds``; return what cancels it."""
+    if not seconds or not hasattr(signal, "setitimer") or \
+            threading.current_thread() is not threading.main_thread():
+        return lambda: None
+
+    def ring(signum, frame):
+        raise _TimedOut()
+    previous = signal.signal(signal.SIGALRM, ring)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+
+    def cancel():
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    return cancel
 
 
 def _named_values(namespace):

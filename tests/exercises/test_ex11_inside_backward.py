@@ -53,6 +53,27 @@ def test_tanh_backward_trains_a_network(ex):
         f"{first:.3f} to {last:.3f} (below 0.05 expected)")
 
 
+def _which_formula(got, grad, a, b):
+    """Name the formula a returned gradient matches ("grad * a", ...), for the report."""
+    candidates = {"grad * b": grad * b, "grad * a": grad * a, "grad": grad, "a": a, "b": b,
+                  "grad * a * b": grad * a * b, "a * b": a * b}
+    for name, value in candidates.items():
+        if isinstance(got, torch.Tensor) and got.shape == value.shape and torch.allclose(got, value):
+            return name
+    return repr(got)
+
+
+@exercise("mul_backward")
+def test_mul_backward_names_each_gradient(ex):
+    grad, a, b = torch.tensor([1.0, 2.0]), torch.tensor([3.0, 5.0]), torch.tensor([7.0, 11.0])
+    got = ex.mul_backward(grad, a, b)
+    assert isinstance(got, tuple) and len(got) == 2, (
+        f"return two gradients, (for a, for b); yours returned {got!r}")
+    for name, want, mine in (("a", "grad * b", got[0]), ("b", "grad * a", got[1])):
+        found = _which_formula(mine, grad, a, b)
+        assert found == want, f"{name}'s gradient should be {want}; yours gives {found}"
+
+
 @exercise("mul_backward")
 def test_mul_backward_in_the_engine(ex):
     a = torch.tensor([[0.5, -1.2, 2.0], [1.5, 0.3, -0.7]], dtype=torch.float64, requires_grad=True)
