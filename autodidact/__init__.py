@@ -12,7 +12,7 @@ derivative rules, ``scalar.py`` lesson 1's Scalar.
 """
 
 from . import dtypes
-from .backend import device
+from .backend import device, get_default_device, set_default_device
 from .dtypes import (bool, double, dtype, float, float16, float32, float64, get_default_dtype,
                      half, int, int8, int16, int32, int64, long, promote_types, result_type,
                      set_default_dtype, short, uint8, can_cast)
