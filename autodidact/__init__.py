@@ -30,7 +30,8 @@ from . import autograd, cuda
 
 # nn, optim and datasets load on first use (`autodidact.nn`, `from autodidact
 # import nn`), so that `import autodidact` stays quick for a tensor-only script.
-_LAZY_SUBMODULES = ("nn", "optim", "datasets", "serialization", "utils")
+_LAZY_SUBMODULES = ("nn", "optim", "datasets", "serialization", "utils", "backends",
+                    "accelerator")
 
 
 def __getattr__(name):

@@ -30,6 +30,11 @@ __all__ = ["device", "array_module", "module_of", "cuda_available", "cuda_device
            "scatter_add", "get_default_device", "set_default_device"]
 
 _DEVICE_TYPES = ("cpu", "cuda")
+# Devices PyTorch knows that autodidact has no backend for: the fix to add to the error.
+_OTHER_DEVICES = {kind: f" (autodidact has no '{kind}' backend: it runs on the CPU, and on NVIDIA "
+                        "GPUs through CuPy. Use 'cpu', or pick the device with "
+                        "`\"cuda\" if torch.cuda.is_available() else \"cpu\"`)"
+                  for kind in ("mps", "xpu", "xla", "meta", "hip", "mtia", "privateuseone")}
 
 
 class device:
@@ -49,8 +54,9 @@ class device:
             raise TypeError(f"device() expects a string such as 'cpu' or 'cuda:0', got {spec!r}")
         kind, _, number = spec.partition(":")
         if kind not in _DEVICE_TYPES:
+            hint = _OTHER_DEVICES.get(kind, "")
             raise RuntimeError(
-                "Expected one of cpu, cuda device type at start of device string: " + spec)
+                "Expected one of cpu, cuda device type at start of device string: " + spec + hint)
         if number:
             if not number.isdigit():
                 raise RuntimeError(f"Invalid device string: '{spec}'")
