@@ -27,6 +27,7 @@ import importlib.util
 import io
 import math
 import os
+import random
 import re
 import runpy
 import sys
@@ -45,9 +46,17 @@ RTOL, ATOL = 1e-4, 1e-6
 
 # The one switch: programs whose random draws come from NumPy, in both frameworks.
 NUMPY_DRAWS = {
-    "polynomial_tensor",
-    "two_layer_net_tensor",
+    "dynamic_net",
     "polynomial_autograd",
+    "polynomial_module",
+    "polynomial_tensor",
+    "two_layer_dynamic_net",
+    "two_layer_net_autograd",
+    "two_layer_net_custom_function",
+    "two_layer_net_module",
+    "two_layer_net_nn",
+    "two_layer_net_optim",
+    "two_layer_net_tensor",
 }
 
 
@@ -192,7 +201,8 @@ def run_program(name, framework):
     """What program ``name`` prints to stdout under ``framework`` ('autodidact' or 'torch').
 
     The program runs as ``__main__`` in a fresh temporary working folder
-    (it may save files), with ``torch`` aliased to autodidact when asked.
+    (it may save files), with ``torch`` aliased to autodidact when asked,
+    and with Python's ``random`` module seeded the same way for both.
     """
     path = PROGRAMS / f"{name}.py"
     alias = torch_is_autodidact() if framework == "autodidact" else contextlib.nullcontext()
@@ -203,12 +213,15 @@ def run_program(name, framework):
         draws = numpy_draws(lib, zlib.crc32(name.encode())) if name in NUMPY_DRAWS \
             else contextlib.nullcontext()
         default_dtype = lib.get_default_dtype()
+        python_random = random.getstate()
+        random.seed(zlib.crc32(name.encode()))
         os.chdir(folder)
         try:
             with draws, contextlib.redirect_stdout(out):
                 runpy.run_path(str(path), run_name="__main__")
         finally:
             os.chdir(here)
+            random.setstate(python_random)
             lib.set_default_dtype(default_dtype)
             lib.set_default_device(None)   # PyTorch's way to drop a default device
     return out.getvalue()
