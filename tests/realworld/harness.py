@@ -47,6 +47,15 @@ RTOL, ATOL = 1e-4, 1e-6
 # The one switch: programs whose random draws come from NumPy, in both frameworks.
 NUMPY_DRAWS = {
     "dynamic_net",
+    "nn_tutorial_dataloader",
+    "nn_tutorial_dataset",
+    "nn_tutorial_fit",
+    "nn_tutorial_from_scratch",
+    "nn_tutorial_functional",
+    "nn_tutorial_linear",
+    "nn_tutorial_module",
+    "nn_tutorial_optim",
+    "nn_tutorial_validation",
     "polynomial_autograd",
     "polynomial_module",
     "polynomial_tensor",
