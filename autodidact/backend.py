@@ -27,7 +27,7 @@ import numpy
 
 __all__ = ["device", "array_module", "module_of", "cuda_available", "cuda_device_count",
            "cuda_unavailable_reason", "CudaUnavailableError", "move", "to_host",
-           "scatter_add", "get_default_device", "set_default_device"]
+           "scatter_add", "get_default_device", "set_default_device", "device_or_default"]
 
 _DEVICE_TYPES = ("cpu", "cuda")
 # Devices PyTorch knows that autodidact has no backend for: the fix to add to the error.
@@ -134,6 +134,15 @@ def get_default_device():
     """
     chosen = getattr(_default_device, "device", None)
     return CPU if chosen is None else as_device(chosen)
+
+
+def device_or_default(device):
+    """The device asked for, or this thread's default device when ``device`` is None.
+
+    What a creation function (``zeros``, ``tensor``, ``randn``...) calls to
+    place its result; ``as_device(None)`` stays the CPU everywhere else.
+    """
+    return as_device(get_default_device() if device is None else device)
 
 
 def set_default_device(device):

@@ -181,7 +181,7 @@ def tensor(data=_NO_DATA, *, dtype=None, device=None, requires_grad=False):
         out = Tensor._wrap(array, data.device)
         return _finish(out, device, requires_grad)
     array, dtype = _array_from_data(data, None if dtype is None else _dt.to_dtype(dtype))
-    return _finish(Tensor._wrap(array), _target(device), requires_grad)
+    return _finish(Tensor._wrap(array), backend.device_or_default(device), requires_grad)
 
 
 def as_tensor(data, dtype=None, device=None):
@@ -189,13 +189,8 @@ def as_tensor(data, dtype=None, device=None):
     if isinstance(data, Tensor):
         return data.to(dtype=dtype, device=device) if dtype or device else data
     if isinstance(data, np.ndarray) and (dtype is None or _dt.to_dtype(dtype).numpy == data.dtype):
-        return _finish(from_numpy(data), _target(device), False)
+        return _finish(from_numpy(data), backend.device_or_default(device), False)
     return tensor(data, dtype=dtype, device=device)
-
-
-def _target(device):
-    """The device asked for, or the default one (``set_default_device``) when none was."""
-    return backend.as_device(backend.get_default_device() if device is None else device)
 
 
 def _finish(out, device, requires_grad):
@@ -297,7 +292,7 @@ def _shape(size, name):
 
 
 def _make(fill, size, dtype, device, requires_grad, name):
-    dev = _target(device)
+    dev = backend.device_or_default(device)
     xp = backend.array_module(dev)
     dtype = _dt.get_default_dtype() if dtype is None else _dt.to_dtype(dtype)
     shape = _shape(size, name)
@@ -392,7 +387,7 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
     if dtype is None:
         dtype = _dt.result_type(*values)
     dtype = _dt.to_dtype(dtype)
-    dev = _target(device)
+    dev = backend.device_or_default(device)
     xp = backend.array_module(dev)
     start, end, step = values
     count = builtins.max(0, int(np.ceil((end - start) / step)))
@@ -406,7 +401,7 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False)
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
     dtype = _dt.get_default_dtype() if dtype is None else _dt.to_dtype(dtype)
-    dev = _target(device)
+    dev = backend.device_or_default(device)
     array = backend.array_module(dev).linspace(start, end, steps).astype(dtype.numpy)
     return _finish(Tensor._wrap(array, dev), None, requires_grad)
 
@@ -486,7 +481,7 @@ def _float_only(dtype, kernel):
 
 
 def _random(draw, size, dtype, device, requires_grad, name):
-    dev = _target(device)
+    dev = backend.as_device(device)
     dtype = _dt.get_default_dtype() if dtype is None else _dt.to_dtype(dtype)
     shape = _shape(size, name)
     array = draw(_generator(dev), shape, dtype).astype(dtype.numpy, copy=False)
@@ -532,7 +527,7 @@ def randint(low=0, high=None, size=None, *, dtype=None, device=None, requires_gr
 
 
 def randperm(n, *, dtype=None, device=None):
-    dev = _target(device)
+    dev = backend.as_device(device)
     g = _generator(dev)
     # CuPy's generator has no permutation(): sorting n uniform samples gives one.
     order = g.permutation(n) if dev.type == "cpu" else backend.array_module(dev).argsort(g.random(n))
