@@ -261,3 +261,27 @@ def test_batches_stay_on_the_dataset_device(device):
     x, y = next(iter(ad_data.DataLoader(ds, batch_size=2)))
     assert x.device.type == device and y.device.type == device
     assert x.tolist() == [[0.0, 1.0], [2.0, 3.0]] and y.tolist() == [0, 1]
+
+
+def test_shuffles_are_pytorchs_once_autodidact_draws_pytorchs_streams(torch_oracle):
+    """With autodidact.Generator (PyTorch's streams), the same seed gives PyTorch's orders;
+    before it exists, every draw comes from the global stream and each order is a permutation."""
+    def program(lib):
+        u = lib.utils.data
+        lib.manual_seed(0)
+        ds = u.TensorDataset(lib.arange(10))
+        passes = [[b[0].tolist() for b in u.DataLoader(ds, batch_size=4, shuffle=True)]
+                  for _ in range(2)]
+        generator = lib.manual_seed(42) if not hasattr(lib, "Generator") else \
+            lib.Generator().manual_seed(42)
+        split = [list(s) for s in u.random_split(range(10), [0.3, 0.7], generator=generator)]
+        drawn = list(u.RandomSampler(range(5), replacement=True, num_samples=40))
+        after = lib.randint(0, 1000, (3,)).tolist()   # the global stream left in step
+        return passes, split, drawn, after
+    ours, theirs = program(autodidact), program(torch_oracle)
+    if hasattr(autodidact, "Generator"):
+        assert ours == theirs
+    else:
+        passes, split, drawn, _ = ours
+        assert all(sorted(sum(p, [])) == list(range(10)) for p in passes)
+        assert sorted(split[0] + split[1]) == list(range(10)) and set(drawn) <= set(range(5))

@@ -44,6 +44,9 @@ EXPECTED = HERE / "expected"
 # Tolerance for every number printed (stated here and in the README).
 RTOL, ATOL = 1e-4, 1e-6
 
+# PyTorch's seed in a fresh process: every program starts from it, as if run alone.
+FRESH_PROCESS_SEED = 67280421310721
+
 # The one switch: programs whose random draws come from NumPy, in both frameworks.
 NUMPY_DRAWS = {
     "dynamic_net",
@@ -59,6 +62,7 @@ NUMPY_DRAWS = {
     "polynomial_autograd",
     "polynomial_module",
     "polynomial_tensor",
+    "tensorqs_tutorial",
     "two_layer_dynamic_net",
     "two_layer_net_autograd",
     "two_layer_net_custom_function",
@@ -211,7 +215,8 @@ def run_program(name, framework):
 
     The program runs as ``__main__`` in a fresh temporary working folder
     (it may save files), with ``torch`` aliased to autodidact when asked,
-    and with Python's ``random`` module seeded the same way for both.
+    with Python's ``random`` module seeded the same way for both, and with
+    the framework's global random stream where a fresh process has it.
     """
     path = PROGRAMS / f"{name}.py"
     alias = torch_is_autodidact() if framework == "autodidact" else contextlib.nullcontext()
@@ -224,6 +229,8 @@ def run_program(name, framework):
         default_dtype = lib.get_default_dtype()
         python_random = random.getstate()
         random.seed(zlib.crc32(name.encode()))
+        saved_stream = lib.get_rng_state() if hasattr(lib, "get_rng_state") else None
+        lib.manual_seed(FRESH_PROCESS_SEED)
         os.chdir(folder)
         try:
             with draws, contextlib.redirect_stdout(out):
@@ -231,6 +238,8 @@ def run_program(name, framework):
         finally:
             os.chdir(here)
             random.setstate(python_random)
+            if saved_stream is not None:
+                lib.set_rng_state(saved_stream)
             lib.set_default_dtype(default_dtype)
             lib.set_default_device(None)   # PyTorch's way to drop a default device
     return out.getvalue()
