@@ -62,7 +62,6 @@ NUMPY_DRAWS = {
     "polynomial_autograd",
     "polynomial_module",
     "polynomial_tensor",
-    "tensorqs_tutorial",
     "two_layer_dynamic_net",
     "two_layer_net_autograd",
     "two_layer_net_custom_function",
