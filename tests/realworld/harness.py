@@ -96,12 +96,17 @@ class _AliasFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
             return None   # so the program gets "No module named 'torch.X'"
         return importlib.util.spec_from_loader(name, self, is_package=hasattr(real, "__path__"))
 
+    def __init__(self):
+        self._own_specs = {}
+
     def create_module(self, spec):
-        return importlib.import_module("autodidact" + spec.name[len("torch"):])
+        module = importlib.import_module("autodidact" + spec.name[len("torch"):])
+        self._own_specs[module.__name__] = module.__spec__
+        return module
 
     def exec_module(self, module):
         # The import system stamped the alias's spec on the module: give it its own back.
-        module.__spec__ = importlib.util.find_spec(module.__name__)
+        module.__spec__ = self._own_specs[module.__name__]
 
 
 @contextlib.contextmanager

@@ -25,7 +25,7 @@ def test_autodidact_prints_what_pytorch_printed(name):
 
 @pytest.mark.parametrize("name", NAMES)
 def test_expected_output_is_current(name, torch_oracle):
-    fresh = harness.run_program(name, "torch")
+    fresh = harness.normalise(harness.run_program(name, "torch"), ours=False)
     stored = harness.expected_path(name).read_text()
     assert fresh == stored, (f"PyTorch now prints something else for {name}: run "
                              f"`python tests/realworld/make_expected.py {name}`")
@@ -39,3 +39,39 @@ def test_every_expected_file_has_its_program():
 def test_every_program_is_listed_in_the_readme():
     readme = (harness.HERE / "README.md").read_text()
     assert [n for n in NAMES if f"`{n}`" not in readme] == []
+
+
+# ----------------------------------------------------------- the harness itself
+
+
+@pytest.mark.parametrize("ours, theirs, same", [
+    ("loss 0.25000\n", "loss 0.250001\n", True),                 # within rtol 1e-4
+    ("loss 0.2503\n", "loss 0.2500\n", False),                   # beyond it
+    ("1e-7 0.0\n", "0.0 1e-7\n", True),                          # within atol 1e-6
+    ("tensor([1.0000,  2.0000])", "tensor([1.0000, 2.0000])", True),   # spacing is not compared
+    ("<AddBackward0 object at 0x7f00>", "<AddBackward0 object at 0x1234abcd>", True),
+    ("dtype=autodidact.float64", "dtype=torch.float64", True),
+    ("Size([2, 3])", "Size([2, 4])", False),
+    ("a b", "a b c", False),
+    ("nan inf -inf", "nan inf -inf", True),
+    ("nan", "0.0", False),
+    ("Predicted: Dress", "Predicted: Shirt", False),
+], ids=range(11))
+def test_output_comparison(ours, theirs, same):
+    assert (harness.output_difference(ours, theirs) is None) is same
+
+
+def test_torch_is_autodidact_for_the_whole_module_tree_and_only_inside():
+    import sys
+    import autodidact
+    import torch as real_torch
+    with harness.torch_is_autodidact():
+        import torch
+        import torch.nn as nn
+        from torch.utils.data import DataLoader
+        assert torch is autodidact and nn is autodidact.nn
+        assert DataLoader is autodidact.utils.data.DataLoader
+        with pytest.raises(ModuleNotFoundError, match="torch.no_such_module"):
+            import torch.no_such_module  # noqa: F401
+    assert sys.modules["torch"] is real_torch
+    assert autodidact.__spec__.name == "autodidact" and autodidact.nn.__spec__.name == "autodidact.nn"
