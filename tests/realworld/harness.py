@@ -49,6 +49,7 @@ FRESH_PROCESS_SEED = 67280421310721
 
 # The one switch: programs whose random draws come from NumPy, in both frameworks.
 NUMPY_DRAWS = {
+    "dlwpt_optimizers",
     "dynamic_net",
     "nn_tutorial_dataloader",
     "nn_tutorial_dataset",
@@ -246,6 +247,7 @@ def run_program(name, framework):
                 lib.set_rng_state(saved_stream)
             lib.set_default_dtype(default_dtype)
             lib.set_default_device(None)   # PyTorch's way to drop a default device
+            lib.set_printoptions(profile="default")
     return out.getvalue()
 
 
