@@ -32,6 +32,7 @@ import re
 import runpy
 import sys
 import tempfile
+import warnings
 import zlib
 from pathlib import Path
 
@@ -238,7 +239,9 @@ def run_program(name, framework):
         lib.manual_seed(FRESH_PROCESS_SEED)
         os.chdir(folder)
         try:
-            with draws, contextlib.redirect_stdout(out):
+            # stdout is what is compared; warnings go unreported, as on stderr they would
+            with draws, contextlib.redirect_stdout(out), warnings.catch_warnings():
+                warnings.simplefilter("ignore")
                 runpy.run_path(str(path), run_name="__main__")
         finally:
             os.chdir(here)
