@@ -8,7 +8,9 @@
 
 Where things are: ``graph.py`` is the engine, ``tensor.py`` the Tensor,
 ``function.py`` how an op declares forward and backward, ``ops/`` the
-derivative rules, ``scalar.py`` lesson 1's Scalar.
+derivative rules, ``scalar.py`` lesson 1's Scalar. On top: ``nn``, ``optim``,
+``utils.data`` (datasets and the DataLoader), ``accelerator`` and ``backends``
+(the device questions tutorials ask), loaded on first use.
 """
 
 from . import dtypes
