@@ -25,9 +25,11 @@ def test_autodidact_prints_what_pytorch_printed(name):
 
 @pytest.mark.parametrize("name", NAMES)
 def test_expected_output_is_current(name, torch_oracle):
-    fresh = harness.normalise(harness.run_program(name, "torch"), ours=False)
-    stored = harness.expected_path(name).read_text()
-    assert fresh == stored, (f"PyTorch now prints something else for {name}: run "
+    """PyTorch still prints what is stored (to the same tolerance: another CPU may round
+    float32 sums differently in the last digits)."""
+    fresh = harness.run_program(name, "torch")
+    problem = harness.output_difference(fresh, harness.expected_path(name).read_text())
+    assert problem is None, (f"PyTorch now prints something else for {name} ({problem}): run "
                              f"`python tests/realworld/make_expected.py {name}`")
 
 
