@@ -77,3 +77,18 @@ def test_torch_is_autodidact_for_the_whole_module_tree_and_only_inside():
             import torch.no_such_module  # noqa: F401
     assert sys.modules["torch"] is real_torch
     assert autodidact.__spec__.name == "autodidact" and autodidact.nn.__spec__.name == "autodidact.nn"
+
+
+def test_numpy_draws_give_both_frameworks_the_same_numbers(torch_oracle):
+    import autodidact
+
+    def draws(lib):
+        with harness.numpy_draws(lib, 7):
+            w = lib.empty(2, 3)
+            values = [lib.randn(2, 3), lib.rand((4,), dtype=lib.float64), lib.randint(5, (3,)),
+                      lib.randint(2, 9, size=(2,)), lib.randperm(6), lib.randn_like(w),
+                      w.uniform_(-1, 1), lib.zeros(3).normal_(2.0, 0.5)]
+        return [(str(v.dtype).split(".")[-1], v.tolist()) for v in values]
+    before = autodidact.randn, torch_oracle.Tensor.uniform_
+    assert draws(autodidact) == draws(torch_oracle)
+    assert (autodidact.randn, torch_oracle.Tensor.uniform_) == before   # put back afterwards
