@@ -19,6 +19,7 @@ from .dtypes import (bool, double, dtype, float, float16, float32, float64, get_
                      half, int, int8, int16, int32, int64, long, promote_types, result_type,
                      set_default_dtype, short, uint8, can_cast)
 from .graph import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .printing import set_printoptions
 from .tensor import Size, Tensor
 from . import ops  # attaches the ops to Tensor as methods
 from .ops import *  # noqa: F401,F403
@@ -29,7 +30,6 @@ from .creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, fu
 from .legacy import (BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor, HalfTensor,
                      IntTensor, LongTensor, ShortTensor)
 from . import autograd, cuda
-from .printing import set_printoptions
 
 # nn, optim and datasets load on first use (`autodidact.nn`, `from autodidact
 # import nn`), so that `import autodidact` stays quick for a tensor-only script.
