@@ -36,11 +36,12 @@ def _root_gradient(output, gradient, create_graph, index=0):
     return gradient if create_graph else gradient.detach().clone()
 
 
-def _root_node(output, index=0):
+def _root_edge(output, index=0):
+    """Where backward starts for ``output``: (its node, which of the node's outputs it is)."""
     if output.grad_fn is not None:
-        return output.grad_fn
+        return output.grad_fn, output._output_nr
     if output.requires_grad:
-        return output._grad_accumulator()
+        return output._grad_accumulator(), 0
     raise RuntimeError(
         f"element {index} of tensors does not require grad and does not have a grad_fn. "
         "Create the leaves with requires_grad=True (or call .requires_grad_()) before "
@@ -53,7 +54,7 @@ class _Outputs(graph.Node):
     __slots__ = ("grads",)
 
     def __init__(self, roots, grads):
-        super().__init__(tuple((root, 0) for root in roots))
+        super().__init__(tuple(roots))
         self.grads = grads
 
     def apply(self, grad):
@@ -72,14 +73,24 @@ def _start(outputs, gradients, create_graph):
         else:
             gradients = list(gradients) if isinstance(gradients, (list, tuple)) else [gradients]
     else:
-        outputs, gradients = [outputs], [gradients]
+        outputs = [outputs]
+        if isinstance(gradients, (list, tuple)):   # grad(y, x, grad_outputs=[g]), as PyTorch allows
+            gradients = list(gradients)
+            for g in gradients:
+                if g is not None and not isinstance(g, Tensor):
+                    raise TypeError(
+                        f"gradients can be either Tensors or None, but got {type(g).__name__}")
+        else:
+            gradients = [gradients]
     if len(outputs) != len(gradients):
         raise RuntimeError(f"got {len(outputs)} tensors and {len(gradients)} gradients")
-    roots = [_root_node(o, i) for i, o in enumerate(outputs)]
+    roots = [_root_edge(o, i) for i, o in enumerate(outputs)]
     grads = [_root_gradient(o, g, create_graph, i)
              for i, (o, g) in enumerate(zip(outputs, gradients))]
-    if len(roots) == 1:
-        return roots[0], grads[0]
+    if len(roots) == 1 and roots[0][0].num_outputs == 1:
+        return roots[0][0], grads[0]
+    # Several starting points, or one output of a node with several: a node
+    # above them hands each its gradient, routed like any other edge.
     return _Outputs(roots, tuple(grads)), True
 
 
@@ -157,6 +168,8 @@ def _grad(outputs, inputs, grad_outputs, retain_graph, create_graph, allow_unuse
         results = []
         for i, (x, node) in enumerate(zip(inputs, nodes)):
             g = capture[node]
+            if node.num_outputs > 1 and g is not None:
+                g = g[x._output_nr]   # the node got one gradient per output
             if g is not None and leaf_hooks and x.grad_fn is None and x._hooks:
                 for hook in x._hooks:   # a leaf's hooks see its gradient here too
                     result = hook(g)

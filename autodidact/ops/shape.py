@@ -115,6 +115,74 @@ class Stack(Function):
         return tuple(grad.select(ctx.dim, i) for i in range(grad.shape[ctx.dim]))
 
 
+class Split(Function):
+    """Pieces of ``a`` along ``dim``, each a view: one node with one output per piece."""
+
+    multi_output = True
+
+    def forward(ctx, a, sizes, dim):
+        ctx.sizes, ctx.dim, ctx.input_shape = sizes, dim, a.shape
+        pieces, start, key = [], 0, [slice(None)] * a.ndim
+        for size in sizes:
+            key[dim] = slice(start, start + size)
+            pieces.append(a[tuple(key)])
+            start += size
+        return tuple(pieces)
+
+    derivative = ("each piece is a slice of a, so a receives the pieces' gradients joined "
+                  "along dim (zeros for a piece that got none)")
+
+    def backward(ctx, grads):
+        shape = list(ctx.input_shape)
+        pieces = []
+        for size, g in zip(ctx.sizes, _per_output(ctx, grads)):
+            shape[ctx.dim] = size
+            pieces.append(g if g is not None else _zeros_like_grad(grads, shape))
+        return cat(pieces, ctx.dim)
+
+
+class SplitWithSizes(Split):
+    """``split`` given a list of sizes (PyTorch names its node apart)."""
+
+
+class Unbind(Function):
+    """Every slice of ``a`` along ``dim``, that axis removed, each a view: one node."""
+
+    multi_output = True
+
+    def forward(ctx, a, dim):
+        ctx.dim, ctx.input_shape = dim, a.shape
+        key = [slice(None)] * a.ndim
+        pieces = []
+        for i in range(a.shape[dim]):
+            key[dim] = i
+            pieces.append(a[tuple(key)])
+        return tuple(pieces)
+
+    derivative = ("each slice is one index of a along dim, so a receives the slices' "
+                  "gradients stacked along dim (zeros for a slice that got none)")
+
+    def backward(ctx, grads):
+        shape = ctx.input_shape[:ctx.dim] + ctx.input_shape[ctx.dim + 1:]
+        return stack([g if g is not None else _zeros_like_grad(grads, shape)
+                      for g in _per_output(ctx, grads)], ctx.dim)
+
+
+def _per_output(ctx, grads):
+    """The list of gradients a multi-output node receives (a lone piece's comes alone)."""
+    return grads if ctx.num_outputs > 1 else [grads]
+
+
+def _zeros_like_grad(grads, shape):
+    """Zeros for a piece no gradient reached, of the dtype and device of those that came."""
+    g = next(g for g in _as_sequence(grads) if g is not None)
+    return Tensor._wrap(module_of(g._data).zeros(tuple(shape), dtype=g._data.dtype), g._device)
+
+
+def _as_sequence(grads):
+    return grads if isinstance(grads, (list, tuple)) else [grads]
+
+
 class Flip(Function):
     def forward(ctx, a, dims):
         ctx.dims = dims
@@ -739,11 +807,15 @@ def split(tensor, split_size_or_sections, dim=0):
             raise RuntimeError(
                 f"split_with_sizes expects split_sizes to sum exactly to {length} (input tensor's "
                 f"size at dimension {axis}), but got split_sizes={sizes}")
-    pieces, start = [], 0
-    for size in sizes:
-        pieces.append(narrow(tensor, axis, start, size))
-        start += size
-    return tuple(pieces)
+    # An int size is PyTorch's split (SplitBackward0), a list its split_with_sizes.
+    op = Split if isinstance(split_size_or_sections, int) else SplitWithSizes
+    return _views_of(op.apply(tensor, sizes=tuple(sizes), dim=axis), tensor)
+
+
+def _views_of(pieces, base):
+    for piece in pieces:
+        _as_view(piece, base)
+    return pieces
 
 
 def chunk(input, chunks, dim=0):
@@ -756,8 +828,11 @@ def chunk(input, chunks, dim=0):
 
 
 def unbind(input, dim=0):
+    """The slices along ``dim``, that axis removed: ``x.unbind(0)`` is ``(x[0], x[1], ...)``."""
     axis = normalize_dim(dim, input.dim())
-    return tuple(select(input, axis, i) for i in range(input.shape[axis]))
+    if input.dim() == 0:
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+    return _views_of(Unbind.apply(input, dim=axis), input)
 
 
 def repeat(input, *repeats):
