@@ -594,16 +594,18 @@ def _add_hook(node, hook, output_nr=0):
 
 def _output_hook(hook, output_nr):
     """A node with several outputs receives a list of gradients: show the hook its tensor's."""
+    keeps_grad = getattr(hook, "keeps_grad", False)
+
     def on_output(grads):
-        if grads[output_nr] is None:
-            return None   # no gradient reached this output: its hooks don't run
-        result = hook(grads[output_nr])
+        if grads[output_nr] is None and keeps_grad:
+            return None   # no gradient reached this output: .grad stays None
+        result = hook(grads[output_nr])   # None for an output no gradient reached, as in PyTorch
         if result is None:
             return None
         grads = list(grads)
         grads[output_nr] = result
         return grads
-    on_output.keeps_grad = getattr(hook, "keeps_grad", False)
+    on_output.keeps_grad = keeps_grad
     return on_output
 
 

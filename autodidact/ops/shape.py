@@ -52,12 +52,32 @@ class Squeeze(View):
     pass
 
 
+class ReshapeAlias(View):
+    """``reshape`` that could be a view of a non-contiguous tensor (PyTorch's name for it)."""
+
+
+class SqueezeDim(View):
+    node_name = "SqueezeBackward1"   # squeeze(dim); PyTorch numbers each overload
+
+
+class SqueezeDims(View):
+    node_name = "SqueezeBackward2"   # squeeze((dim, dim))
+
+
+class SqueezeDimInplace(View):
+    node_name = "SqueezeBackward4"   # squeeze_(dim), as matmul uses it
+
+
 class Alias(View):
     """A second tensor over exactly the same elements (``x[:]``, ``t()`` of a vector)."""
 
 
 class UnsafeView(Function):
-    """``reshape`` when no view can express the new shape: a copy, then a view of it."""
+    """A new shape for a fresh row-major result (reshape's copy, matmul's product).
+
+    Like a view, but the result is not marked as one: nothing else can
+    see the memory it reshapes.
+    """
 
     def forward(ctx, a, shape):
         ctx.input_shape = a.shape
@@ -487,8 +507,11 @@ def reshape(input, *shape):
     target = infer_shape(_shape_args(shape), input.numel())
     strides = view_strides(input.shape, element_strides(input._data), target)
     if strides is None:
-        return UnsafeView.apply(input, shape=target)
-    return _as_view(View.apply(input, shape=target, strides=strides), input)
+        # No view can express it: a row-major copy, then that copy reshaped
+        # (PyTorch records the same two nodes: CloneBackward0, UnsafeViewBackward0).
+        return UnsafeView.apply(Contiguous.apply(input), shape=target)
+    op = View if is_contiguous(input) else ReshapeAlias
+    return _as_view(op.apply(input, shape=target, strides=strides), input)
 
 
 def reshape_as(input, other):
@@ -528,15 +551,17 @@ def unflatten(input, dim, sizes):
 def squeeze(input, dim=None):
     """Drop axes of size 1 (all of them, or those of ``dim`` that have size 1)."""
     shape, strides = input.shape, element_strides(input._data)
+    op = Squeeze
     if dim is None:
         keep = [i for i, s in enumerate(shape) if s != 1]
     else:
+        op = SqueezeDims if isinstance(dim, (tuple, list)) else SqueezeDim
         dims = dim if isinstance(dim, (tuple, list)) else (dim,)
         axes = {normalize_dim(d, input.dim()) for d in dims}
         keep = [i for i, s in enumerate(shape) if not (i in axes and s == 1)]
     new_shape = tuple(shape[i] for i in keep)
     new_strides = tuple(strides[i] for i in keep)
-    return _as_view(Squeeze.apply(input, shape=new_shape, strides=new_strides), input)
+    return _as_view(op.apply(input, shape=new_shape, strides=new_strides), input)
 
 
 def unsqueeze(input, dim):
