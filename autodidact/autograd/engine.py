@@ -135,20 +135,59 @@ def _as_list(x):
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
-         allow_unused=None, materialize_grads=False):
+         only_inputs=True, allow_unused=None, is_grads_batched=False, materialize_grads=False):
     """The gradients of ``outputs`` with respect to ``inputs``, returned, not accumulated.
 
     Leaves' ``.grad`` stays as it was, and only the part of the graph
     between the outputs and the inputs is run (and freed). With
     ``create_graph=True`` the results are themselves differentiable
-    (for second derivatives).
+    (for second derivatives). ``is_grads_batched=True`` reads the first
+    axis of each of ``grad_outputs`` as a batch of gradients to start
+    from, and stacks the results (one backward pass per row).
 
         >>> x = autodidact.tensor(2.0, requires_grad=True)
         >>> autodidact.autograd.grad(x ** 3, x)
         (tensor(12.),)
     """
+    if not only_inputs:
+        warnings.warn("only_inputs argument is deprecated and is ignored now (defaults to True). "
+                      "To accumulate gradient for other parts of the graph, please use "
+                      "torch.autograd.backward.", UserWarning, stacklevel=2)
+    if isinstance(inputs, (list, tuple)) and not inputs:
+        raise RuntimeError("`inputs` argument to `grad()` cannot be empty.")
+    if is_grads_batched:
+        return _batched_grad(outputs, inputs, grad_outputs, retain_graph, create_graph,
+                             allow_unused, materialize_grads)
     return _grad(outputs, inputs, grad_outputs, retain_graph, create_graph, allow_unused,
                  materialize_grads)
+
+
+def _batched_grad(outputs, inputs, grad_outputs, retain_graph, create_graph, allow_unused,
+                  materialize_grads):
+    """``grad`` once per row of the batched ``grad_outputs``, results stacked (row by row:
+    PyTorch vectorizes this with vmap, which gives the same numbers)."""
+    from ..ops.shape import stack
+    outputs = _as_list(outputs)
+    if grad_outputs is None:
+        raise RuntimeError("is_grads_batched=True needs grad_outputs: a batch of gradients, "
+                           "one row per backward pass")
+    grad_outputs = _as_list(grad_outputs)
+    rows = {g.shape[0] for g in grad_outputs if g is not None}
+    if len(rows) != 1:
+        raise RuntimeError("is_grads_batched=True: every grad_output needs the same batch size "
+                           f"in its first dimension, got {sorted(rows)}")
+    count = rows.pop()
+    if retain_graph is None:
+        retain_graph = create_graph
+    per_row = []
+    for b in range(count):
+        per_row.append(_grad(outputs, inputs, [None if g is None else g[b] for g in grad_outputs],
+                             retain_graph or b < count - 1, create_graph, allow_unused,
+                             materialize_grads))
+    results = []
+    for i, column in enumerate(zip(*per_row)):
+        results.append(None if column[0] is None else stack(column))
+    return tuple(results)
 
 
 def _grad(outputs, inputs, grad_outputs, retain_graph, create_graph, allow_unused=False,
