@@ -56,6 +56,8 @@ NUMBERS = {
     "4.2 - x": ([(3,)], lambda lib, x: 4.2 - x),
     "x - 1": ([(3,)], lambda lib, x: x - 1),
     "x / 2": ([(3,)], lambda lib, x: x / 2),
+    "1 / x": ([(3,)], lambda lib, x: 1 / x),
+    "2.5 / x": ([(3,)], lambda lib, x: 2.5 / x),
     "x ** 2": ([(3,)], lambda lib, x: x ** 2),
     "x.pow(3)": ([(3,)], lambda lib, x: x.pow(3)),
     "2 ** x": ([(3,)], lambda lib, x: 2 ** x),
@@ -119,7 +121,7 @@ def test_graph_matches_pytorch(name, torch_oracle):
             np.testing.assert_allclose(x.grad.numpy(), t.grad.numpy(), rtol=1e-10, atol=1e-12)
 
 
-@pytest.mark.parametrize("name", ["4.2 - x", "2 ** x", "x.pow(3)", "two pieces used",
+@pytest.mark.parametrize("name", ["4.2 - x", "2 ** x", "2.5 / x", "x.pow(3)", "two pieces used",
                                   "pieces of a non-leaf", "unbind", "(3, 4) @ (5, 3, 4) ...",
                                   "(5, 2, 3) @ (1, 3, 4) ...", "(1, 5, 2, 3) @ (7, 1, 3, 4) ..."])
 def test_gradients_match_finite_differences(name):
@@ -148,6 +150,14 @@ def test_second_derivatives_through_split_and_matmul():
     h[:2, 2:] = h[2:, :2] = np.diag(4 * a * b)
     h += 2 * mt @ mt.T
     np.testing.assert_allclose(gg.numpy(), h.sum(axis=0))
+
+
+def test_number_over_tensor_values_and_dtypes(torch_oracle):
+    from torch_compare import same_exact
+    for make in (lambda lib: 1 / lib.tensor([2, 4, 0]), lambda lib: 3 / lib.tensor([True, False]),
+                 lambda lib: 1 / lib.tensor([3.0, 7.0, -0.0], dtype=lib.float16),
+                 lambda lib: 10 / lib.tensor([3.0, 7.0, 11.0])):
+        same_exact(make(autodidact), make(torch_oracle))
 
 
 def test_split_outputs_are_views_numbered_in_order(torch_oracle):
@@ -218,3 +228,32 @@ def test_reshape_records_view_alias_or_copy(torch_oracle):
         graphs = [structure(make(lib, lib.ones(3, 4, requires_grad=True)))
                   for lib in (autodidact, torch_oracle)]
         assert graphs[0] == graphs[1]
+
+
+class _TwoOutputs(autodidact.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        return x * 2, x * 3
+
+    @staticmethod
+    def backward(ctx, g1, g2):          # g2 arrives as zeros: materialised on x's device
+        return g1 * 2 + g2 * 3
+
+
+def _device_program(device):
+    x = autodidact.tensor([1.0, 2.0, 3.0, 4.0], dtype=autodidact.float64, device=device,
+                          requires_grad=True)
+    m = autodidact.tensor(np.arange(12.0).reshape(3, 2, 2) / 5, device=device, requires_grad=True)
+    a, b = x.split(2)
+    rows = m.unbind()
+    y = (a * b).sum() + (a @ m).sum() + (rows[2] @ b).sum() + _TwoOutputs.apply(x)[0].sum()
+    y.backward()
+    jac = autodidact.autograd.functional.jacobian(lambda v: v @ m[0], b.detach())
+    return [x.grad, m.grad, jac]
+
+
+def test_new_graph_shapes_run_on_each_device(device):
+    ours = _device_program(device)
+    assert all(t.device.type == device for t in ours)
+    for got, want in zip(ours, _device_program("cpu")):
+        np.testing.assert_allclose(got.cpu().numpy(), want.numpy())

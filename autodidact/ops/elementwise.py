@@ -86,6 +86,22 @@ class Div(Function):
         return (grad / b if need_a else None), (-grad * a / (b * b) if need_b else None)
 
 
+class Reciprocal(Function):
+    """1 / a: what ``number / x`` starts with, as PyTorch computes it (then a multiply)."""
+
+    def forward(ctx, a):
+        with np.errstate(divide="ignore"):
+            out = (1 / a).astype(a.dtype, copy=False)
+        ctx.save_for_backward(out)
+        return out
+
+    derivative = "d(1/a)/da = -1/a² = -out², so a receives -grad × out²"
+
+    def backward(ctx, grad):
+        out, = ctx.saved_tensors
+        return -grad * out * out
+
+
 class Neg(Function):
     def forward(ctx, a):
         return -a
@@ -501,6 +517,16 @@ def sub(input, other, *, alpha=1, out=None):
         _check_alpha(input, other, alpha)
         other = mul(other, alpha)
     return _finish(_binary(Sub, input, other), out, "sub")
+
+
+def _rtruediv(input, other):
+    """other / input: what ``2 / x`` computes. For a Python number, PyTorch's way:
+    ``reciprocal(x) * 2`` (ReciprocalBackward0, then MulBackward0), bit for bit."""
+    if isinstance(other, (bool, int, float)) and isinstance(input, Tensor):
+        if not input.dtype.is_floating_point:
+            input = cast(input, _dt.get_default_dtype())
+        return mul(Reciprocal.apply(input), other)
+    return div(other, input)
 
 
 def rsub(input, other, *, alpha=1):
