@@ -170,8 +170,8 @@ def run_backward(root, grad, retain_graph=False, order_fn=None, capture=None):
     node passes them on, which is why the nodes must be visited in
     topological order. A node with several outputs gets a list, one
     gradient per output, routed by the ``output_nr`` of each edge.
-    ``capture`` maps nodes to the gradient wanted at
-    them (``autograd.grad``); with it, only the nodes that lead to one of
+    ``capture`` maps nodes to the gradient wanted at them
+    (``autograd.grad``); with it, only the nodes that lead to one of
     them run, and leaves' ``.grad`` is left untouched. ``order_fn``
     replaces ``topological_order`` (an exercise plugs its own in). Saved
     values are freed on the way unless ``retain_graph``.

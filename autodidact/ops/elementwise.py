@@ -140,6 +140,9 @@ class PowTensor(Function):
         ctx.save_for_backward(a, b, out if ctx.needs_input_grad[1] else None)
         return out
 
+    derivative = ("d(a^b)/da = b·a^(b-1) and d(a^b)/db = a^b·log(a), so a receives "
+                  "grad × b × a^(b-1) and b receives grad × out × log(a) (0 where a = 0)")
+
     def backward(ctx, grad):
         a, b, out = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad
