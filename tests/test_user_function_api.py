@@ -276,3 +276,22 @@ def test_wrong_number_of_gradients_from_a_two_output_function():
                                            r"of gradients \(expected 1, got 2\)"):
         Wrong.apply(x)[0].sum().backward()
     np.testing.assert_equal(x.grad, None)
+
+
+def test_extra_trailing_nones_are_allowed_as_in_pytorch(torch_oracle):
+    def program(lib, seen):
+        class Scale(lib.autograd.Function):
+            @staticmethod
+            def forward(ctx, x, factor=2.0):
+                ctx.factor = factor
+                return x * factor
+
+            @staticmethod
+            def backward(ctx, g):
+                return g * ctx.factor, None, None   # one more than there were inputs
+
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        Scale.apply(x).sum().backward()
+        return x.grad
+    ours, theirs = both(torch_oracle, program)
+    assert ours == theirs

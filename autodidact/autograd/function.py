@@ -94,7 +94,11 @@ class _OneGradientPerOutput:
         return self.user.__name__
 
     def backward(self, ctx, grads):
-        return self.user.backward(ctx, *grads)
+        result = self.user.backward(ctx, *grads)
+        count = len(ctx._arg_edges)
+        if type(result) is tuple and len(result) > count and all(g is None for g in result[count:]):
+            result = result[:count]   # extra trailing Nones are allowed (optional arguments)
+        return result
 
 
 class Function(_function.Function):
