@@ -61,6 +61,9 @@ class _UserNode(FunctionCtx):
 
     __slots__ = ()
 
+    def __repr__(self):   # as PyTorch prints a custom Function's node
+        return f"<{type(self).__module__}.{type(self).__qualname__} object at {id(self):#x}>"
+
     def apply(self, grad):
         arrived = grad if self.num_outputs > 1 else (grad,)
         materialize = self.__dict__.get("_materialize_grads", True)
@@ -107,7 +110,8 @@ class Function(_function.Function):
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         cls.node_type = type(cls.__name__ + "Backward", (_UserNode, cls.node_type),
-                             {"__slots__": (), "function": _OneGradientPerOutput(cls)})
+                             {"__slots__": (), "function": _OneGradientPerOutput(cls),
+                              "__module__": __name__})
 
     @classmethod
     def apply(cls, *args, **kwargs):
