@@ -152,7 +152,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     if not only_inputs:
         warnings.warn("only_inputs argument is deprecated and is ignored now (defaults to True). "
                       "To accumulate gradient for other parts of the graph, please use "
-                      "torch.autograd.backward.", UserWarning, stacklevel=2)
+                      "autodidact.autograd.backward.", UserWarning, stacklevel=2)
     if isinstance(inputs, (list, tuple)) and not inputs:
         raise RuntimeError("`inputs` argument to `grad()` cannot be empty.")
     if is_grads_batched:

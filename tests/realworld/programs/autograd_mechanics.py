@@ -85,7 +85,7 @@ print(b._version)
 try:
     c.sum().backward()
     print("no error")
-except RuntimeError as error:
+except RuntimeError:
     print("RuntimeError")
 
 d = a.exp()
@@ -93,7 +93,7 @@ d.add_(1)      # exp saved its output, which add_ then changed
 try:
     d.sum().backward()
     print("no error")
-except RuntimeError as error:
+except RuntimeError:
     print("RuntimeError")
 
 
