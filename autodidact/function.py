@@ -227,6 +227,7 @@ class Function:
 
     node_type = None
     derivative = None   # each op: its local derivative in words, on the line above backward
+    multi_output = False   # True: forward returns several arrays, each an output with a gradient
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -292,6 +293,8 @@ class Function:
         # Edges first, so that forward can ask ctx.needs_input_grad what to save.
         out = cls.forward(node, *arrays, **params)
         if type(out) is tuple:
+            if cls.multi_output:
+                return _record_outputs(node, tuple(wrap(o, device) for o in out))
             result = tuple(wrap(o, device) for o in out)
             output = result[0]   # the differentiable output (max's values, not its indices)
         else:
@@ -309,12 +312,32 @@ class Function:
         return result
 
 
+def _record_outputs(node, outputs):
+    """Make each of ``outputs`` output k of ``node`` (split, unbind: one node, n tensors).
+
+    Backward then receives a list, one gradient per output (``None`` for
+    an output that got none), and returns one gradient per input.
+    """
+    node.num_outputs = len(outputs)
+    if not outputs:
+        return outputs   # unbind along an axis of size 0
+    first = outputs[0]   # what a drawing of the node shows
+    node.output_shape = first._data.shape
+    node.output_dtype = _BY_NUMPY[first._data.dtype]
+    node._output_ref = weakref.ref(first)
+    for k, output in enumerate(outputs):
+        output.grad_fn, output._requires_grad = node, True
+        if k:
+            output._output_nr = k
+    return outputs
+
+
 def _edge(x):
     """Where the gradient for input ``x`` goes next: its grad_fn, its leaf node, or nowhere."""
     if not isinstance(x, Tensor) or not x._requires_grad:
         return _NO_EDGE
     if x.grad_fn is not None:
-        return (x.grad_fn, 0)
+        return (x.grad_fn, x._output_nr)
     return (x._grad_accumulator(), 0)
 
 

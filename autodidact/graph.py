@@ -4,9 +4,13 @@ A computation is recorded as a graph of *nodes*, one per operation. Each
 node knows two things:
 
 - ``next_functions``: the nodes that produced its inputs, as
-  ``(node, 0)`` pairs (``(None, 0)`` for an input that needs no gradient);
+  ``(node, output_nr)`` pairs: which node, and which of its outputs
+  (``(None, 0)`` for an input that needs no gradient);
 - ``apply(grad)``: given the gradient of the loss with respect to the
   node's output, return one gradient per input (the chain rule, one link).
+  Most ops make one tensor; an op that makes several (``split``,
+  ``unbind``) receives a list instead, one gradient per output, ``None``
+  for an output no gradient reached.
 
 Backward is then three lines of thinking: put the nodes in an order where
 each comes before the nodes that fed it (reverse topological order), walk
@@ -113,6 +117,7 @@ class Node:
 
     __slots__ = ("next_functions", "_hooks", "__weakref__")
     accumulates = False   # True for a leaf's node, which writes .grad
+    num_outputs = 1       # more for an op that makes several tensors (split)
 
 
     def __init__(self, next_functions=()):
@@ -213,8 +218,10 @@ def run_backward(root, grad, retain_graph=False, order_fn=None, capture=None):
 
     Gradients that reach a node from several paths are summed before the
     node passes them on, which is why the nodes must be visited in
-    topological order. ``capture`` maps nodes to the gradient wanted at
-    them (``autograd.grad``); with it, only the nodes that lead to one of
+    topological order. A node with several outputs gets a list, one
+    gradient per output, routed by the ``output_nr`` of each edge.
+    ``capture`` maps nodes to the gradient wanted at them
+    (``autograd.grad``); with it, only the nodes that lead to one of
     them run, and leaves' ``.grad`` is left untouched. ``order_fn``
     replaces ``topological_order`` (an exercise plugs its own in). Saved
     values are freed on the way unless ``retain_graph``.
@@ -253,8 +260,13 @@ def run_backward(root, grad, retain_graph=False, order_fn=None, capture=None):
                 watch.applied(node, input_grads)
             if not retain_graph:
                 node.release()
-            for (child, _), child_grad in zip(node.next_functions, input_grads):
+            for (child, output_nr), child_grad in zip(node.next_functions, input_grads):
                 if child is None or child_grad is None:
+                    continue
+                if child.num_outputs > 1:   # one slot per output, summed apart
+                    slots = pending.setdefault(child, [None] * child.num_outputs)
+                    arrived = slots[output_nr]
+                    slots[output_nr] = child_grad if arrived is None else arrived + child_grad
                     continue
                 arrived = pending.get(child)   # a gradient from another path, not yet passed on
                 pending[child] = child_grad if arrived is None else arrived + child_grad

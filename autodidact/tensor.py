@@ -99,6 +99,7 @@ class Tensor:
     _accumulator = None     # weak reference to this leaf's AccumulateGrad node
     _grad_passes = 0        # backward passes accumulated into .grad (for viz)
     _grad_restarts = 0      # times .grad started afresh from None or zeros (optim/stale.py)
+    _output_nr = 0          # which output of grad_fn this is (split's pieces: 0, 1, 2...)
 
     # Make `ndarray + tensor` defer to Tensor.__radd__ instead of NumPy.
     __array_priority__ = 1000
@@ -298,6 +299,11 @@ class Tensor:
     # -------------------------------------------------------------- autograd
 
     @property
+    def output_nr(self):
+        """Which output of ``grad_fn`` this tensor is (0 but for ops that make several)."""
+        return self._output_nr
+
+    @property
     def requires_grad(self):
         return self._requires_grad
 
@@ -441,7 +447,7 @@ class Tensor:
                 g = grad.detach()
                 tensor._grad = g.clone() if tensor._grad is None else tensor._grad + g
         keep.keeps_grad = True   # _add_hook keeps it last: .grad is what the other hooks made
-        _add_hook(self.grad_fn, keep)
+        _add_hook(self.grad_fn, keep, self._output_nr)
 
     def register_hook(self, hook):
         """Call ``hook(grad)`` when the gradient for this tensor is computed.
@@ -455,7 +461,7 @@ class Tensor:
             if self._hooks is None:
                 self._hooks = []
             return _HookHandle(self._hooks, hook)
-        return _HookHandle(_add_hook(self.grad_fn, hook), hook, appended=True)
+        return _HookHandle(*_add_hook(self.grad_fn, hook, self._output_nr), appended=True)
 
     def detach(self):
         """The same storage as a new leaf that does not require grad.
@@ -575,7 +581,9 @@ def normalize_dim(dim, ndim):
     return dim + ndim if dim < 0 else dim if ndim > 0 else 0
 
 
-def _add_hook(node, hook):
+def _add_hook(node, hook, output_nr=0):
+    if node.num_outputs > 1:
+        hook = _output_hook(hook, output_nr)
     if node._hooks is None:
         node._hooks = []
     hooks = node._hooks
@@ -583,7 +591,24 @@ def _add_hook(node, hook):
         hooks.insert(len(hooks) - 1, hook)   # retain_grad's hook runs after all others
     else:
         hooks.append(hook)
-    return hooks
+    return hooks, hook
+
+
+def _output_hook(hook, output_nr):
+    """A node with several outputs receives a list of gradients: show the hook its tensor's."""
+    keeps_grad = getattr(hook, "keeps_grad", False)
+
+    def on_output(grads):
+        if grads[output_nr] is None and keeps_grad:
+            return None   # no gradient reached this output: .grad stays None
+        result = hook(grads[output_nr])   # None for an output no gradient reached, as in PyTorch
+        if result is None:
+            return None
+        grads = list(grads)
+        grads[output_nr] = result
+        return grads
+    on_output.keeps_grad = keeps_grad
+    return on_output
 
 
 class _HookHandle:

@@ -10,10 +10,12 @@
 from ..graph import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .engine import backward, grad
 from .function import Function, FunctionCtx
-from .gradcheck import GradcheckError, gradcheck
+from . import functional
+from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .opcheck import OpMismatch, gradcheck_ops
 from .variable import Variable
 
-__all__ = ["backward", "grad", "Variable", "Function", "FunctionCtx", "gradcheck",
+__all__ = ["backward", "grad", "Variable", "Function", "FunctionCtx", "gradcheck", "gradgradcheck",
+           "functional",
            "GradcheckError", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled"]
 __all__ += ["gradcheck_ops", "OpMismatch"]

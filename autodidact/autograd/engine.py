@@ -36,11 +36,12 @@ def _root_gradient(output, gradient, create_graph, index=0):
     return gradient if create_graph else gradient.detach().clone()
 
 
-def _root_node(output, index=0):
+def _root_edge(output, index=0):
+    """Where backward starts for ``output``: (its node, which of the node's outputs it is)."""
     if output.grad_fn is not None:
-        return output.grad_fn
+        return output.grad_fn, output._output_nr
     if output.requires_grad:
-        return output._grad_accumulator()
+        return output._grad_accumulator(), 0
     raise RuntimeError(
         f"element {index} of tensors does not require grad and does not have a grad_fn. "
         "Create the leaves with requires_grad=True (or call .requires_grad_()) before "
@@ -53,7 +54,7 @@ class _Outputs(graph.Node):
     __slots__ = ("grads",)
 
     def __init__(self, roots, grads):
-        super().__init__(tuple((root, 0) for root in roots))
+        super().__init__(tuple(roots))
         self.grads = grads
 
     def apply(self, grad):
@@ -72,14 +73,24 @@ def _start(outputs, gradients, create_graph):
         else:
             gradients = list(gradients) if isinstance(gradients, (list, tuple)) else [gradients]
     else:
-        outputs, gradients = [outputs], [gradients]
+        outputs = [outputs]
+        if isinstance(gradients, (list, tuple)):   # grad(y, x, grad_outputs=[g]), as PyTorch allows
+            gradients = list(gradients)
+            for g in gradients:
+                if g is not None and not isinstance(g, Tensor):
+                    raise TypeError(
+                        f"gradients can be either Tensors or None, but got {type(g).__name__}")
+        else:
+            gradients = [gradients]
     if len(outputs) != len(gradients):
         raise RuntimeError(f"got {len(outputs)} tensors and {len(gradients)} gradients")
-    roots = [_root_node(o, i) for i, o in enumerate(outputs)]
+    roots = [_root_edge(o, i) for i, o in enumerate(outputs)]
     grads = [_root_gradient(o, g, create_graph, i)
              for i, (o, g) in enumerate(zip(outputs, gradients))]
-    if len(roots) == 1:
-        return roots[0], grads[0]
+    if len(roots) == 1 and roots[0][0].num_outputs == 1:
+        return roots[0][0], grads[0]
+    # Several starting points, or one output of a node with several: a node
+    # above them hands each its gradient, routed like any other edge.
     return _Outputs(roots, tuple(grads)), True
 
 
@@ -146,20 +157,59 @@ def _as_list(x):
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
-         allow_unused=None, materialize_grads=False):
+         only_inputs=True, allow_unused=None, is_grads_batched=False, materialize_grads=False):
     """The gradients of ``outputs`` with respect to ``inputs``, returned, not accumulated.
 
     Leaves' ``.grad`` stays as it was, and only the part of the graph
     between the outputs and the inputs is run (and freed). With
     ``create_graph=True`` the results are themselves differentiable
-    (for second derivatives).
+    (for second derivatives). ``is_grads_batched=True`` reads the first
+    axis of each of ``grad_outputs`` as a batch of gradients to start
+    from, and stacks the results (one backward pass per row).
 
         >>> x = autodidact.tensor(2.0, requires_grad=True)
         >>> autodidact.autograd.grad(x ** 3, x)
         (tensor(12.),)
     """
+    if not only_inputs:
+        warnings.warn("only_inputs argument is deprecated and is ignored now (defaults to True). "
+                      "To accumulate gradient for other parts of the graph, please use "
+                      "autodidact.autograd.backward.", UserWarning, stacklevel=2)
+    if isinstance(inputs, (list, tuple)) and not inputs:
+        raise RuntimeError("`inputs` argument to `grad()` cannot be empty.")
+    if is_grads_batched:
+        return _batched_grad(outputs, inputs, grad_outputs, retain_graph, create_graph,
+                             allow_unused, materialize_grads)
     return _grad(outputs, inputs, grad_outputs, retain_graph, create_graph, allow_unused,
                  materialize_grads)
+
+
+def _batched_grad(outputs, inputs, grad_outputs, retain_graph, create_graph, allow_unused,
+                  materialize_grads):
+    """``grad`` once per row of the batched ``grad_outputs``, results stacked (row by row:
+    PyTorch vectorizes this with vmap, which gives the same numbers)."""
+    from ..ops.shape import stack
+    outputs = _as_list(outputs)
+    if grad_outputs is None:
+        raise RuntimeError("is_grads_batched=True needs grad_outputs: a batch of gradients, "
+                           "one row per backward pass")
+    grad_outputs = _as_list(grad_outputs)
+    rows = {g.shape[0] for g in grad_outputs if g is not None}
+    if len(rows) != 1:
+        raise RuntimeError("is_grads_batched=True: every grad_output needs the same batch size "
+                           f"in its first dimension, got {sorted(rows)}")
+    count = rows.pop()
+    if retain_graph is None:
+        retain_graph = create_graph
+    per_row = []
+    for b in range(count):
+        per_row.append(_grad(outputs, inputs, [None if g is None else g[b] for g in grad_outputs],
+                             retain_graph or b < count - 1, create_graph, allow_unused,
+                             materialize_grads))
+    results = []
+    for i, column in enumerate(zip(*per_row)):
+        results.append(None if column[0] is None else stack(column))
+    return tuple(results)
 
 
 def _grad(outputs, inputs, grad_outputs, retain_graph, create_graph, allow_unused=False,
@@ -182,6 +232,8 @@ def _grad(outputs, inputs, grad_outputs, retain_graph, create_graph, allow_unuse
         results = []
         for i, (x, node) in enumerate(zip(inputs, nodes)):
             g = capture[node]
+            if node.num_outputs > 1 and g is not None:
+                g = g[x._output_nr]   # the node got one gradient per output
             if g is not None and leaf_hooks and x.grad_fn is None and x._hooks:
                 for hook in x._hooks:   # a leaf's hooks see its gradient here too
                     result = hook(g)

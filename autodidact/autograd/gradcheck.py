@@ -11,6 +11,10 @@ error of the difference swamps the comparison.
     >>> x = autodidact.randn(3, dtype=autodidact.float64, requires_grad=True)
     >>> gradcheck(lambda x: (x * x).sum(), (x,))
     True
+
+``gradgradcheck`` does the same for second derivatives: it gradchecks
+the function that maps the inputs (and a gradient for the outputs) to
+the first derivatives backward computes with ``create_graph=True``.
 """
 
 import numpy as np
@@ -85,3 +89,42 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, 
                 raise GradcheckError(message)
             return False
     return True
+
+
+def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=1e-3,
+                  raise_exception=True, seed=0):
+    """True when the second derivatives of ``func`` match finite differences of its first.
+
+    ``grad_outputs`` (one per output; random when not given) is the
+    gradient the first backward starts from; it is checked too, since the
+    first derivatives depend on it linearly.
+
+        >>> x = autodidact.randn(3, dtype=autodidact.float64, requires_grad=True)
+        >>> gradgradcheck(lambda x: (x ** 3).sum(), (x,))
+        True
+    """
+    inputs = tuple(inputs) if isinstance(inputs, (tuple, list)) else (inputs,)
+    outputs = [o for o in _outputs(func, inputs) if isinstance(o, Tensor) and o.requires_grad]
+    if grad_outputs is None:
+        rng = np.random.default_rng(seed)
+        grad_outputs = [Tensor._wrap(move(rng.standard_normal(o.shape).astype(o._data.dtype),
+                                          o.device), o.device).requires_grad_()
+                        for o in outputs]
+    else:
+        grad_outputs = list(grad_outputs) if isinstance(grad_outputs, (tuple, list)) \
+            else [grad_outputs]
+    count = len(inputs)
+
+    def first_derivatives(*values):
+        from .engine import grad
+        ins, gos = values[:count], values[count:]
+        # Recorded even inside gradcheck's untracked re-evaluations: this
+        # function's own value is a backward pass.
+        with graph.enable_grad():
+            outs = [o for o in _outputs(func, ins) if isinstance(o, Tensor) and o.requires_grad]
+            wrt = [x for x in ins if isinstance(x, Tensor) and x.requires_grad]
+            grads = grad(outs, wrt, gos, create_graph=True, allow_unused=True)
+        return tuple(g for g in grads if g is not None)
+
+    return gradcheck(first_derivatives, inputs + tuple(grad_outputs), eps=eps, atol=atol,
+                     rtol=rtol, raise_exception=raise_exception, seed=seed)

@@ -107,7 +107,7 @@ def _swap(op):
 Tensor.__add__ = add
 Tensor.__radd__ = add
 Tensor.__sub__ = sub
-Tensor.__rsub__ = _swap(sub)
+Tensor.__rsub__ = rsub
 Tensor.__mul__ = mul
 Tensor.__rmul__ = mul
 Tensor.__truediv__ = div
@@ -156,10 +156,14 @@ def _arithmetic(function, reflected=False, floating=False):
     operands = elementwise._OPERANDS
     binary = elementwise._binary
 
+    # a + b and a * b are the same numbers either way round, and PyTorch records
+    # the tensor first (2 * x: MulBackward0 with edges (x, None)): keep it first.
+    swap = reflected and function not in (elementwise.Add, elementwise.Mul)
+
     def method(self, other):
         if type(other) is not float and not isinstance(other, operands):
             return NotImplemented
-        if reflected:
+        if swap:
             return binary(function, other, self, floating)
         return binary(function, self, other, floating)
     method.__name__ = f"__{'r' if reflected else ''}{function.__name__.lower()}__"
@@ -171,4 +175,4 @@ Tensor.__radd__ = _arithmetic(elementwise.Add, reflected=True)
 Tensor.__mul__ = _arithmetic(elementwise.Mul)
 Tensor.__rmul__ = _arithmetic(elementwise.Mul, reflected=True)
 Tensor.__truediv__ = _arithmetic(elementwise.Div, floating=True)
-Tensor.__rtruediv__ = _arithmetic(elementwise.Div, reflected=True, floating=True)
+Tensor.__rtruediv__ = elementwise.operator_method(elementwise._rtruediv)

@@ -17,6 +17,7 @@ The public functions (``add``, ``mul``, ``exp``...) first bring their
 operands to one dtype with PyTorch's promotion rules, then call the op.
 """
 
+import math as _math
 import operator
 
 import numpy as np
@@ -48,6 +49,20 @@ class Sub(Function):
         return grad, -grad
 
 
+class Rsub(Function):
+    """``c - a`` for a Python number ``c`` (``4.2 - x``): the number is no input of the node."""
+
+    node_name = "RsubBackward1"
+
+    def forward(ctx, a, other):
+        return other - a
+
+    derivative = "d(c - a)/da = -1, so a receives -grad"
+
+    def backward(ctx, grad):
+        return -grad
+
+
 class Mul(Function):
     def forward(ctx, a, b):
         # Keep only what backward uses: b for a's gradient, a for b's.
@@ -75,6 +90,22 @@ class Div(Function):
         return (grad / b if need_a else None), (-grad * a / (b * b) if need_b else None)
 
 
+class Reciprocal(Function):
+    """1 / a: what ``number / x`` starts with, as PyTorch computes it (then a multiply)."""
+
+    def forward(ctx, a):
+        with np.errstate(divide="ignore"):
+            out = (1 / a).astype(a.dtype, copy=False)
+        ctx.save_for_backward(out)
+        return out
+
+    derivative = "d(1/a)/da = -1/a² = -out², so a receives -grad × out²"
+
+    def backward(ctx, grad):
+        out, = ctx.saved_tensors
+        return -grad * out * out
+
+
 class Neg(Function):
     def forward(ctx, a):
         return -a
@@ -85,7 +116,27 @@ class Neg(Function):
 
 
 class Pow(Function):
-    """a ** b; d/da = b * a**(b-1), d/db = a**b * log(a)."""
+    """``a ** n`` for a Python number ``n`` (``x ** 2``): one input, as PyTorch records it."""
+
+    def forward(ctx, a, exponent):
+        ctx.exponent = exponent
+        ctx.save_for_backward(a)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            return _integer_power(a, exponent) if a.dtype.kind in "iu" else a ** exponent
+
+    derivative = "d(a^n)/da = n·a^(n-1), so a receives grad × n × a^(n-1)"
+
+    def backward(ctx, grad):
+        a, = ctx.saved_tensors
+        if ctx.exponent == 0:
+            return grad * 0   # a ** 0 is constant (and a ** -1 would be inf at a = 0)
+        return grad * ctx.exponent * a ** (ctx.exponent - 1)
+
+
+class PowTensor(Function):
+    """a ** b for two tensors; d/da = b * a**(b-1), d/db = a**b * log(a)."""
+
+    node_name = "PowBackward1"
 
     def forward(ctx, a, b):
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
@@ -492,6 +543,29 @@ def sub(input, other, *, alpha=1, out=None):
     return _finish(_binary(Sub, input, other), out, "sub")
 
 
+def _rtruediv(input, other):
+    """other / input: what ``2 / x`` computes. For a Python number, PyTorch's way:
+    ``reciprocal(x) * 2`` (ReciprocalBackward0, then MulBackward0), bit for bit."""
+    if isinstance(other, (bool, int, float)) and isinstance(input, Tensor):
+        if not input.dtype.is_floating_point:
+            input = cast(input, _dt.get_default_dtype())
+        return mul(Reciprocal.apply(input), other)
+    return div(other, input)
+
+
+def rsub(input, other, *, alpha=1):
+    """other - alpha * input: what ``4.2 - x`` computes (Python's reflected subtraction)."""
+    if alpha == 1 and isinstance(input, Tensor) and not isinstance(other, Tensor):
+        if (type(other) is float or type(other) is int) and input._data.dtype.kind == "f" \
+                and input._data.dtype.itemsize > 2:
+            return Rsub.apply(input, other=other)   # the fast path of _binary
+        _refuse_bool_subtraction(other, input)
+        (a, b), _ = _promote_pair(input, other)
+        if not isinstance(b, Tensor):
+            return Rsub.apply(a, other=b)
+    return sub(other, input, alpha=alpha)
+
+
 def _check_alpha(input, other, alpha):
     if isinstance(alpha, float) and not _dt.result_type(
             as_operand(input), as_operand(other)).is_floating_point:
@@ -568,19 +642,36 @@ def pow(input, exponent, *, out=None):
         # Only a Python int exponent is refused; a tensor of negative
         # exponents gives 0 (or +-1 for a base of +-1), as in PyTorch.
         raise RuntimeError("Integers to negative integer powers are not allowed.")
-    # PyTorch's names: tensor ** number, tensor ** tensor, number ** tensor.
-    op = Pow if not isinstance(b, Tensor) else PowTensor if isinstance(a, Tensor) else RPow
+    # PyTorch's nodes: tensor ** number (PowBackward0) and number ** tensor
+    # (PowBackward2) have the tensor as their one input; tensor ** tensor two.
+    if not isinstance(b, Tensor):
+        return _finish(Pow.apply(a, exponent=b), out, "pow")
     if not isinstance(a, Tensor):
-        a = _scalar_tensor(a, b)
-    return _finish(op.apply(a, b), out, "pow")
+        return _finish(RPow.apply(b, base=a), out, "pow")
+    return _finish(PowTensor.apply(a, b), out, "pow")
 
 
-class PowTensor(Pow):
-    node_name = "PowBackward1"
+class RPow(Function):
+    """``c ** b`` for a Python number ``c`` (``2 ** x``): one input, the exponent."""
 
-
-class RPow(Pow):
     node_name = "PowBackward2"
+
+    def forward(ctx, b, base):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            out = _integer_power(module_of(b).asarray(base, dtype=b.dtype), b) \
+                if b.dtype.kind in "iu" else base ** b
+        ctx.base = base
+        ctx.save_for_backward(out)
+        return out
+
+    derivative = ("d(c^b)/db = c^b·log(c) = out·log(c), so b receives grad × out × log(c) "
+                  "(0 for c = 0)")
+
+    def backward(ctx, grad):
+        out, = ctx.saved_tensors
+        if ctx.base == 0:
+            return grad * 0.0   # PyTorch's convention: 0 ** b has gradient 0
+        return grad * out * _math.log(float(ctx.base))
 
 
 def neg(input, *, out=None):

@@ -34,7 +34,7 @@ import numpy as np
 from .. import dtypes as _dt
 from .. import graph
 from ..backend import module_of
-from ..function import _SAVED_OUTPUT, Function
+from ..function import _SAVED_OUTPUT, Function, _op_name
 from ..tensor import Tensor
 from .elementwise import _dt_name, cast
 from .index import AsStrided, is_basic, normalize_key, split_mixed
@@ -149,6 +149,13 @@ def check_can_modify(target):
         raise RuntimeError(_LEAF + " Wrap the update in `with autodidact.no_grad():` or change "
                            "`.data` if you mean to update a weight by hand.")
     base = target._base
+    if base is not None and target.grad_fn is not None and target.grad_fn.num_outputs > 1:
+        # One node made all the pieces: it cannot be rewritten for one of them.
+        raise RuntimeError(
+            f"Output {target._output_nr} of {_op_name(target.grad_fn)} is a view and is being "
+            "modified inplace. This view is the output of a function that returns multiple "
+            "views. Such functions do not allow the output views to be modified inplace. You "
+            "should replace the inplace operation by an out-of-place one.")
     if base is not None and base.grad_fn is None and base._requires_grad:
         raise RuntimeError(_VIEW_OF_LEAF + " Wrap it in `with autodidact.no_grad():`.")
 
@@ -221,6 +228,8 @@ def _snapshot(target):
     """
     copy = Tensor._wrap(copy_like(target._data), target._device)
     copy.grad_fn, copy._requires_grad = target.grad_fn, target._requires_grad
+    if target._output_nr:
+        copy._output_nr = target._output_nr
     if target.grad_fn is None and target._requires_grad:
         copy._accumulator = weakref.ref(target._grad_accumulator())   # gradients reach the leaf
     return copy
@@ -230,6 +239,8 @@ def _take_history(target, result):
     """``target`` now holds ``result``'s value, so its gradient flows through result's node."""
     target.grad_fn = result.grad_fn
     target._requires_grad = result._requires_grad
+    if target._output_nr != result._output_nr:
+        target._output_nr = result._output_nr
     if result.grad_fn is not None:
         result.grad_fn._output_ref = weakref.ref(target)
 

@@ -152,15 +152,108 @@ def _refuse_bool(a, kernel):
 
 
 def matmul(input, other):
-    """Matrix product with PyTorch's rules for vectors and batches; dtypes must match."""
+    """Matrix product with PyTorch's rules for vectors and batches; dtypes must match.
+
+    Built, as PyTorch builds it, from four products (dot, mv, mm, bmm) and
+    reshapes around them, so the graph it records is PyTorch's node for
+    node: ``x @ W`` for a batch ``x`` (3-D) and a matrix ``W`` folds the
+    batch into rows (``ViewBackward0``), multiplies (``MmBackward0``) and
+    unfolds (``UnsafeViewBackward0``).
+
+        >>> (autodidact.ones(2, 3, 4, requires_grad=True) @ autodidact.ones(4, 5)).grad_fn
+        <UnsafeViewBackward0 object at ...>
+    """
     _check(input, other)
-    if input.dim() == 1 and other.dim() == 1:
+    a_dim, b_dim = input.dim(), other.dim()
+    if a_dim == 1 and b_dim == 1:
         return Dot.apply(input, other)
-    if input.dim() == 3 and other.dim() == 3:
-        return Bmm.apply(input, other)
-    if input.dim() == 2 and other.dim() == 1:
+    if a_dim == 2 and b_dim == 1:
         return Mv.apply(input, other)
-    return Matmul.apply(input, other)
+    if a_dim == 1 and b_dim == 2:   # a row vector, then the row axis dropped again
+        return _squeeze_(Matmul.apply(input.unsqueeze(0), other), 0)
+    if a_dim == 2 and b_dim == 2:
+        return Matmul.apply(input, other)
+    if _should_fold(input, other):
+        return _folded(input, other)
+    return _batched(input, other)
+
+
+def _should_fold(a, b):
+    """Whether the batch of the larger operand can be folded into the rows of one mm or mv.
+
+    PyTorch folds when the smaller operand (1-D or 2-D) requires grad (its
+    gradient is then one product, not a sum over an expanded batch), or
+    when folding needs no copy.
+    """
+    a_larger = a.dim() >= b.dim()
+    big = a if a_larger else b.mT
+    small = b if a_larger else a
+    if not (big.dim() >= 3 and small.dim() <= 2):
+        return False
+    if small.requires_grad:
+        return True
+    if a.dim() == 2:
+        return False   # folding would need the result transposed and copied
+    if big.numel() == 0:
+        return True
+    shape, strides = big.shape, big.stride()
+    return all(strides[i] == strides[i + 1] * shape[i + 1] for i in range(big.dim() - 2))
+
+
+def _folded(a, b):
+    """(..., n, k) @ (k, m) as one (rows, k) @ (k, m) product; a 2-D @ N-D one transposed."""
+    transpose = b.dim() > a.dim()
+    big = b.mT if transpose else a
+    small = (a.t() if a.dim() == 2 else a) if transpose else b
+    shape = big.shape[:-1]
+    rows = 1
+    for size in shape:
+        rows *= size
+    folded = big.reshape(rows, big.shape[-1])
+    if small.dim() == 2:
+        out = _unsafe_view(Matmul.apply(folded, small), shape + (small.shape[1],))
+        return out.mT.contiguous() if transpose else out
+    return _unsafe_view(Mv.apply(folded, small), shape)
+
+
+def _batched(a, b):
+    """Broadcast the batch axes, flatten them into one, bmm, and unflatten."""
+    from .shape import broadcast_shapes
+    if a.dim() == 3 and b.dim() == 3 and a.shape[0] != b.shape[0]:
+        # A batch of one that needs a gradient is squeezed to a matrix and
+        # folded instead: its gradient is then one product, not a sum.
+        if a.shape[0] == 1 and a.requires_grad:
+            return matmul(a.squeeze(0), b)
+        if b.shape[0] == 1 and b.requires_grad:
+            return matmul(a, b.squeeze(0))
+    n = a.shape[-2] if a.dim() > 1 else 1
+    p = b.shape[-1] if b.dim() > 1 else 1
+    k_a, k_b = a.shape[-1], b.shape[0] if b.dim() == 1 else b.shape[-2]
+    batch = broadcast_shapes(a.shape[:-2], b.shape[:-2])
+    count = 1
+    for size in batch:
+        count *= size
+    a3 = a.expand(batch + (n, k_a)).reshape(count, n, k_a)
+    if b.dim() == 1:   # a vector stays a vector: it becomes a column only after flattening
+        b3 = b.expand(batch + (k_b,)).reshape(count, k_b).unsqueeze(2)
+    else:
+        b3 = b.expand(batch + (k_b, p)).reshape(count, k_b, p)
+    shape = batch + ((n,) if a.dim() > 1 else ()) + ((p,) if b.dim() > 1 else ())
+    out = Bmm.apply(a3, b3)
+    return _unsafe_view(out.squeeze(-1) if b.dim() == 1 else out, shape)
+
+
+def _unsafe_view(tensor, shape):
+    from .shape import UnsafeView
+    return UnsafeView.apply(tensor, shape=tuple(shape))
+
+
+def _squeeze_(tensor, dim):
+    """PyTorch's in-place ``squeeze_(dim)`` on a fresh product (SqueezeBackward4)."""
+    from .shape import SqueezeDimInplace, element_strides
+    shape, strides = list(tensor.shape), list(element_strides(tensor._data))
+    del shape[dim], strides[dim]
+    return SqueezeDimInplace.apply(tensor, shape=tuple(shape), strides=tuple(strides))
 
 
 def mm(input, mat2):

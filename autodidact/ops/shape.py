@@ -53,12 +53,32 @@ class Squeeze(View):
     pass
 
 
+class ReshapeAlias(View):
+    """``reshape`` that could be a view of a non-contiguous tensor (PyTorch's name for it)."""
+
+
+class SqueezeDim(View):
+    node_name = "SqueezeBackward1"   # squeeze(dim); PyTorch numbers each overload
+
+
+class SqueezeDims(View):
+    node_name = "SqueezeBackward2"   # squeeze((dim, dim))
+
+
+class SqueezeDimInplace(View):
+    node_name = "SqueezeBackward4"   # squeeze_(dim), as matmul uses it
+
+
 class Alias(View):
     """A second tensor over exactly the same elements (``x[:]``, ``t()`` of a vector)."""
 
 
 class UnsafeView(Function):
-    """``reshape`` when no view can express the new shape: a copy, then a view of it."""
+    """A new shape for a fresh row-major result (reshape's copy, matmul's product).
+
+    Like a view, but the result is not marked as one: nothing else can
+    see the memory it reshapes.
+    """
 
     def forward(ctx, a, shape):
         ctx.input_shape = a.shape
@@ -119,6 +139,74 @@ class Stack(Function):
     derivative = "each input is one slice of the output, so each receives its slice of grad"
     def backward(ctx, grad):
         return tuple(grad.select(ctx.dim, i) for i in range(grad.shape[ctx.dim]))
+
+
+class Split(Function):
+    """Pieces of ``a`` along ``dim``, each a view: one node with one output per piece."""
+
+    multi_output = True
+
+    def forward(ctx, a, sizes, dim):
+        ctx.sizes, ctx.dim, ctx.input_shape = sizes, dim, a.shape
+        pieces, start, key = [], 0, [slice(None)] * a.ndim
+        for size in sizes:
+            key[dim] = slice(start, start + size)
+            pieces.append(a[tuple(key)])
+            start += size
+        return tuple(pieces)
+
+    derivative = ("each piece is a slice of a, so a receives the pieces' gradients joined "
+                  "along dim (zeros for a piece that got none)")
+
+    def backward(ctx, grads):
+        shape = list(ctx.input_shape)
+        pieces = []
+        for size, g in zip(ctx.sizes, _per_output(ctx, grads)):
+            shape[ctx.dim] = size
+            pieces.append(g if g is not None else _zeros_like_grad(grads, shape))
+        return cat(pieces, ctx.dim)
+
+
+class SplitWithSizes(Split):
+    """``split`` given a list of sizes (PyTorch names its node apart)."""
+
+
+class Unbind(Function):
+    """Every slice of ``a`` along ``dim``, that axis removed, each a view: one node."""
+
+    multi_output = True
+
+    def forward(ctx, a, dim):
+        ctx.dim, ctx.input_shape = dim, a.shape
+        key = [slice(None)] * a.ndim
+        pieces = []
+        for i in range(a.shape[dim]):
+            key[dim] = i
+            pieces.append(a[tuple(key)])
+        return tuple(pieces)
+
+    derivative = ("each slice is one index of a along dim, so a receives the slices' "
+                  "gradients stacked along dim (zeros for a slice that got none)")
+
+    def backward(ctx, grads):
+        shape = ctx.input_shape[:ctx.dim] + ctx.input_shape[ctx.dim + 1:]
+        return stack([g if g is not None else _zeros_like_grad(grads, shape)
+                      for g in _per_output(ctx, grads)], ctx.dim)
+
+
+def _per_output(ctx, grads):
+    """The list of gradients a multi-output node receives (a lone piece's comes alone)."""
+    return grads if ctx.num_outputs > 1 else [grads]
+
+
+def _zeros_like_grad(grads, shape):
+    """Zeros for a piece no gradient reached, of the dtype and device of those that came."""
+    g = next(g for g in _as_sequence(grads) if g is not None)
+    return Tensor._wrap(module_of(g._data).zeros(tuple(shape), dtype=g._data.dtype), g._device)
+
+
+def _as_sequence(grads):
+    return grads if isinstance(grads, (list, tuple)) else [grads]
 
 
 class Flip(Function):
@@ -428,8 +516,11 @@ def reshape(input, *shape):
     target = infer_shape(_shape_args(shape), input.numel())
     strides = view_strides(input.shape, element_strides(input._data), target)
     if strides is None:
-        return UnsafeView.apply(input, shape=target)
-    return _as_view(View.apply(input, shape=target, strides=strides), input)
+        # No view can express it: a row-major copy, then that copy reshaped
+        # (PyTorch records the same two nodes: CloneBackward0, UnsafeViewBackward0).
+        return UnsafeView.apply(Contiguous.apply(input), shape=target)
+    op = View if is_contiguous(input) else ReshapeAlias
+    return _as_view(op.apply(input, shape=target, strides=strides), input)
 
 
 def reshape_as(input, other):
@@ -469,15 +560,17 @@ def unflatten(input, dim, sizes):
 def squeeze(input, dim=None):
     """Drop axes of size 1 (all of them, or those of ``dim`` that have size 1)."""
     shape, strides = input.shape, element_strides(input._data)
+    op = Squeeze
     if dim is None:
         keep = [i for i, s in enumerate(shape) if s != 1]
     else:
+        op = SqueezeDims if isinstance(dim, (tuple, list)) else SqueezeDim
         dims = dim if isinstance(dim, (tuple, list)) else (dim,)
         axes = {normalize_dim(d, input.dim()) for d in dims}
         keep = [i for i, s in enumerate(shape) if not (i in axes and s == 1)]
     new_shape = tuple(shape[i] for i in keep)
     new_strides = tuple(strides[i] for i in keep)
-    return _as_view(Squeeze.apply(input, shape=new_shape, strides=new_strides), input)
+    return _as_view(op.apply(input, shape=new_shape, strides=new_strides), input)
 
 
 def unsqueeze(input, dim):
@@ -748,11 +841,15 @@ def split(tensor, split_size_or_sections, dim=0):
             raise RuntimeError(
                 f"split_with_sizes expects split_sizes to sum exactly to {length} (input tensor's "
                 f"size at dimension {axis}), but got split_sizes={sizes}")
-    pieces, start = [], 0
-    for size in sizes:
-        pieces.append(narrow(tensor, axis, start, size))
-        start += size
-    return tuple(pieces)
+    # An int size is PyTorch's split (SplitBackward0), a list its split_with_sizes.
+    op = Split if isinstance(split_size_or_sections, int) else SplitWithSizes
+    return _views_of(op.apply(tensor, sizes=tuple(sizes), dim=axis), tensor)
+
+
+def _views_of(pieces, base):
+    for piece in pieces:
+        _as_view(piece, base)
+    return pieces
 
 
 def chunk(input, chunks, dim=0):
@@ -765,8 +862,11 @@ def chunk(input, chunks, dim=0):
 
 
 def unbind(input, dim=0):
+    """The slices along ``dim``, that axis removed: ``x.unbind(0)`` is ``(x[0], x[1], ...)``."""
     axis = normalize_dim(dim, input.dim())
-    return tuple(select(input, axis, i) for i in range(input.shape[axis]))
+    if input.dim() == 0:
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+    return _views_of(Unbind.apply(input, dim=axis), input)
 
 
 def repeat(input, *repeats):

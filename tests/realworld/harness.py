@@ -50,8 +50,10 @@ FRESH_PROCESS_SEED = 67280421310721
 
 # The one switch: programs whose random draws come from NumPy, in both frameworks.
 NUMPY_DRAWS = {
+    "custom_function_double_backward",
     "dlwpt_optimizers",
     "dynamic_net",
+    "extending_autograd",
     "nn_tutorial_dataloader",
     "nn_tutorial_dataset",
     "nn_tutorial_fit",
