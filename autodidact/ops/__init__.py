@@ -24,6 +24,11 @@ from .shape import (broadcast_shapes, broadcast_to, cat, chunk, clone, concat, c
                     reshape, select, split, squeeze, stack, swapaxes, swapdims, t, transpose,
                     unbind, unflatten, unsqueeze, view, view_as)
 from .index import index_select
+from . import gather as _gather_module, math as _math_module, scan as _scan_module
+from .gather import gather, masked_fill, masked_select, scatter, scatter_add, take_along_dim
+from .math import (arctan2, atan2, ceil, clamp_max, clamp_min, erf, expm1, floor, frac, hypot,
+                   lerp, log1p, log2, log10, reciprocal, rsqrt, square)
+from .scan import cumprod, cumsum, logsumexp
 
 
 def _all_functions():
@@ -59,6 +64,11 @@ _METHODS = [
     "index_select",
     # linear algebra
     "matmul", "mm", "dot", "bmm",
+    # more math, running totals, gather/scatter
+    "log1p", "expm1", "log2", "log10", "erf", "floor", "ceil", "frac", "reciprocal", "rsqrt",
+    "square", "clamp_min", "clamp_max", "atan2", "arctan2", "hypot", "lerp",
+    "cumsum", "cumprod", "logsumexp",
+    "gather", "scatter", "scatter_add", "masked_fill", "masked_select", "take_along_dim",
 ]
 
 for _name in _METHODS:

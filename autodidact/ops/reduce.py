@@ -266,27 +266,14 @@ def _product_of_others(a, dim):
     if dim is None:
         flat = a.reshape(-1)
         return _product_of_others(flat, 0).reshape(a.shape)
-    xp_exclusive = cumprod(a, dim, exclusive=True, reverse=False)
-    return xp_exclusive * cumprod(a, dim, exclusive=True, reverse=True)
-
-
-def cumprod(a, dim, exclusive=False, reverse=False):
-    """Cumulative product along ``dim`` (differentiable via Tensor ops)."""
-    n = a.shape[dim]
-    pieces, running = [], None
-    order = range(n - 1, -1, -1) if reverse else range(n)
-    for i in order:
-        item = a.narrow(dim, i, 1)
-        if exclusive:
-            pieces.append(running if running is not None else item * 0 + 1)
-            running = item if running is None else running * item
-        else:
-            running = item if running is None else running * item
-            pieces.append(running)
-    if reverse:
-        pieces.reverse()
+    from .scan import cumprod   # scan.py builds on this file: imported when first needed
     from .shape import cat
-    return cat(pieces, dim)
+    n = a.shape[dim]
+    one = a.narrow(dim, 0, 1) * 0 + 1
+    # Exclusive running products from each end: prod of a_k for k < i, and for k > i.
+    before = cumprod(cat([one, a.narrow(dim, 0, n - 1)], dim), dim)
+    after = cumprod(cat([one, a.flip(dim).narrow(dim, 0, n - 1)], dim), dim).flip(dim)
+    return before * after
 
 
 # ------------------------------------------------------- public functions

@@ -1,0 +1,300 @@
+"""Picking and placing along a dimension by index, and by mask.
+
+    op            forward                              backward (grad = dL/d(out))
+    gather        out[i][j] = a[i][index[i][j]]        grad scatter-added back to a
+    scatter_add   out = a; out[i][index[i][j]] += s    grad to a; grad gathered to s
+    scatter       out = a; out[i][index[i][j]]  = s    grad to a except where written;
+                                                       grad gathered to s
+    masked_fill   a, with value where mask             grad where not mask, else 0
+    masked_select a[mask] (1-D)                        grad put back at the mask
+
+(written for dim=1; any dim works). gather and scatter_add are each
+other's backward: what gather reads, scatter_add writes back.
+"""
+
+import numpy as np
+
+from .. import dtypes as _dt
+from ..backend import module_of, scatter_add as _add_at
+from ..function import Function
+from ..tensor import Tensor, normalize_dim
+
+# ----------------------------------------------------------------- the rules
+
+
+class Gather(Function):
+    derivative = ("each out element is one element of a, so a receives grad added at the "
+                  "positions index points to (repeats add up)")
+
+    def forward(ctx, a, index, dim):
+        # The index is data, never differentiated: kept on the node as an array.
+        ctx.dim, ctx.input_shape, ctx.index = dim, a.shape, index
+        return a[_positions(module_of(a), index, dim)]
+
+    def backward(ctx, grad):
+        return ScatterAdd.apply(grad.new_zeros(ctx.input_shape), grad, index=ctx.index,
+                                dim=ctx.dim)
+
+
+class ScatterAdd(Function):
+    derivative = ("out = a + (s added at index), so a receives grad unchanged and s "
+                  "receives grad gathered at index")
+
+    def forward(ctx, a, src, index, dim):
+        ctx.dim, ctx.index = dim, index
+        out = a.copy()
+        _add_at(out, _positions(module_of(a), index, dim), _crop(src, index.shape))
+        return out
+
+    def backward(ctx, grad):
+        need_a, need_src = ctx.needs_input_grad
+        grad_src = _gather_back(grad, ctx, ctx._input_shapes[1]) if need_src else None
+        return (grad if need_a else None), grad_src
+
+
+class Scatter(Function):
+    derivative = ("out = a with s written at index, so a receives grad except where s was "
+                  "written (0 there) and s receives grad gathered at index")
+
+    def forward(ctx, a, src, index, dim):
+        ctx.dim, ctx.index = dim, index
+        out = a.copy()
+        out[_positions(module_of(a), index, dim)] = _crop(src, index.shape)
+        return out
+
+    def backward(ctx, grad):
+        need_a, need_src = ctx.needs_input_grad
+        grad_a = ScatterValue.apply(grad, index=ctx.index, dim=ctx.dim, value=0.0) \
+            if need_a else None
+        grad_src = _gather_back(grad, ctx, ctx._input_shapes[1]) if need_src else None
+        return grad_a, grad_src
+
+
+class ScatterValue(Function):
+    """scatter with a number: nothing flows to the number."""
+
+    node_name = "ScatterBackward1"
+    derivative = "out = a with a number written at index, so a receives grad except there"
+
+    def forward(ctx, a, index, dim, value):
+        ctx.dim, ctx.index = dim, index
+        out = a.copy()
+        out[_positions(module_of(a), index, dim)] = value
+        return out
+
+    def backward(ctx, grad):
+        return ScatterValue.apply(grad, index=ctx.index, dim=ctx.dim, value=0.0)
+
+
+class MaskedFill(Function):
+    node_name = "MaskedFillBackward0"
+    derivative = "out is a where mask is false (slope 1) and a constant elsewhere (slope 0)"
+
+    def forward(ctx, a, mask, value):
+        xp = module_of(a)
+        ctx.mask = mask   # data, never differentiated
+        return xp.where(mask, xp.asarray(value, dtype=a.dtype), a)
+
+    def backward(ctx, grad):
+        return MaskedFill.apply(grad, mask=ctx.mask, value=0)
+
+
+class MaskedSelect(Function):
+    derivative = "each out element is one element of a, so a receives grad at the mask, 0 elsewhere"
+
+    def forward(ctx, a, mask):
+        xp = module_of(a)
+        shape = np.broadcast_shapes(a.shape, mask.shape)
+        ctx.mask = xp.broadcast_to(mask, shape)
+        return xp.broadcast_to(a, shape)[ctx.mask] if ctx.mask.ndim else a.reshape(-1)[
+            ctx.mask.reshape(-1)]
+
+    def backward(ctx, grad):
+        placed = grad.new_zeros(ctx.mask.shape)
+        placed[Tensor._wrap(ctx.mask, grad._device)] = grad   # the engine sums it to a's shape
+        return placed
+
+
+# ------------------------------------------------------------ helpers
+
+
+def _positions(xp, index, dim):
+    """The index tuple that reads a[..., index[i, j], ...] for every position of ``index``.
+
+    Along ``dim`` the positions come from ``index``; along every other axis
+    they are that axis's own coordinate (an open grid, broadcast).
+    """
+    grid = []
+    for axis, size in enumerate(index.shape):
+        if axis == dim:
+            grid.append(index)
+        else:
+            shape = [1] * index.ndim
+            shape[axis] = size
+            grid.append(xp.arange(size).reshape(shape))
+    return tuple(grid)
+
+
+def _crop(src, shape):
+    """The corner of ``src`` that ``index`` covers (src may be larger)."""
+    if not hasattr(src, "shape") or src.shape == tuple(shape):
+        return src
+    return src[tuple(slice(0, s) for s in shape)]
+
+
+def _gather_back(grad, ctx, src_shape):
+    """src's gradient: grad read at the index, zero-padded where src is larger than index."""
+    picked = Gather.apply(grad, index=ctx.index, dim=ctx.dim)
+    if tuple(picked.shape) == tuple(src_shape):
+        return picked
+    full = picked.new_zeros(src_shape)
+    full[tuple(slice(0, s) for s in picked.shape)] = picked
+    return full
+
+
+def _check_index(name, input, dim, index, src=None):
+    """PyTorch's checks: an int64 index with input's number of dims, no larger than input."""
+    if not isinstance(index, Tensor) or index.dtype is not _dt.int64:
+        raise RuntimeError(f"{name}(): Expected dtype int64 for index")
+    axis = normalize_dim(dim, input.dim())
+    if index.dim() != input.dim() and not (index.dim() <= 1 and input.dim() <= 1):
+        raise RuntimeError("Index tensor must have the same number of dimensions as "
+                           f"{'input' if name == 'gather' else 'self'} tensor")
+    for d in range(index.dim()):
+        if d != axis and input.dim() and index.shape[d] > input.shape[d]:
+            raise RuntimeError(
+                f"Size does not match at dimension {d} expected index {list(index.shape)} to be "
+                f"{'no larger' if name == 'gather' else 'smaller'} than "
+                f"{'self' if name == 'gather' else 'self'} {list(input.shape)} apart from "
+                f"dimension {axis}")
+    if src is not None:
+        for d in range(index.dim()):
+            if index.shape[d] > src.shape[d]:
+                raise RuntimeError(
+                    f"Size does not match at dimension {d} expected index {list(index.shape)} "
+                    f"to be no larger than src {list(src.shape)}")
+    data = index._data
+    size = input.shape[axis] if input.dim() else 1
+    if data.size and (int(data.min()) < -size or int(data.max()) >= size):
+        bad = int(data.max()) if int(data.max()) >= size else int(data.min())
+        raise RuntimeError(f"index {bad} is out of bounds for dimension {axis} with size {size}")
+    return axis
+
+
+def _as_0d_aware(input, index, fn):
+    """A 0-d input works as a 1-element vector (PyTorch allows dim 0 there)."""
+    if input.dim() == 0:
+        return fn(input.reshape(1), index.reshape(-1)).reshape(index.shape)
+    return fn(input, index)
+
+
+# ------------------------------------------------------- public functions
+
+
+def gather(input, dim, index, *, sparse_grad=False, out=None):
+    """Pick along ``dim`` by ``index``: ``out[i][j] = input[i][index[i][j]]`` for dim=1.
+
+        >>> autodidact.tensor([[1, 2], [3, 4]]).gather(1, autodidact.tensor([[1], [0]]))
+        tensor([[2],
+                [3]])
+    """
+    from .elementwise import _finish
+    axis = _check_index("gather", input, dim, index)
+    if index.dim() == 0:
+        index = index.reshape(1) if input.dim() else index
+    result = _as_0d_aware(input, index, lambda a, i: _gather(a, i, axis))
+    return _finish(result, out, "gather")
+
+
+def _gather(input, index, axis):
+    return Gather.apply(input, index=index._data, dim=axis)
+
+
+def scatter(input, dim, index, src=None, *, value=None, reduce=None, out=None):
+    """Write ``src`` (a tensor or a number) into a copy of ``input`` at ``index`` along ``dim``.
+
+    Where ``index`` repeats a position, which write wins is unspecified (as
+    in PyTorch); use ``scatter_add`` to add them up.
+    """
+    from .elementwise import _finish
+    if reduce is not None:
+        raise NotImplementedError("scatter(reduce=...) is not supported by autodidact; use "
+                                  "scatter_add, or scatter_reduce in PyTorch")
+    if src is None:
+        src = value
+    axis = _check_index("scatter", input, dim, index,
+                        src if isinstance(src, Tensor) else None)
+    if isinstance(src, Tensor):
+        _same_dtype("scatter", input, src)
+        result = Scatter.apply(input, src, index=index._data, dim=axis)
+    else:
+        result = ScatterValue.apply(input, index=index._data, dim=axis, value=src)
+    return _finish(result, out, "scatter")
+
+
+def scatter_add(input, dim, index, src, *, out=None):
+    """Add ``src`` into a copy of ``input`` at ``index`` along ``dim``; repeats add up."""
+    from .elementwise import _finish
+    axis = _check_index("scatter_add", input, dim, index, src)
+    _same_dtype("scatter_add", input, src)
+    return _finish(ScatterAdd.apply(input, src, index=index._data, dim=axis), out,
+                   "scatter_add")
+
+
+def _same_dtype(name, input, src):
+    if input.dtype is not src.dtype:
+        raise RuntimeError(f"{name}(): Expected self.dtype to be equal to src.dtype")
+
+
+def masked_fill(input, mask, value):
+    """A copy of ``input`` with ``value`` where ``mask`` (a bool tensor) is true."""
+    if not isinstance(mask, Tensor) or mask.dtype is not _dt.bool:
+        raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype "
+                           f"{getattr(mask, 'dtype', type(mask).__name__)}".replace("autodidact.", ""))
+    if isinstance(value, Tensor):
+        if value.dim() != 0:
+            raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got "
+                               f"tensor with {value.dim()} dimension(s).")
+        value = value.item()
+    shape = np.broadcast_shapes(tuple(input.shape), tuple(mask.shape))
+    if tuple(shape) != tuple(input.shape):
+        input = input.expand(shape)
+    return MaskedFill.apply(input, mask=mask._data, value=value)
+
+
+def masked_select(input, mask, *, out=None):
+    """The elements of ``input`` where ``mask`` is true, as a 1-D tensor (they broadcast)."""
+    from .elementwise import _finish
+    if not isinstance(mask, Tensor) or mask.dtype is not _dt.bool:
+        raise RuntimeError(f"masked_select: expected BoolTensor for mask")
+    from .shape import broadcast_shapes
+    broadcast_shapes(tuple(input.shape), tuple(mask.shape))
+    return _finish(MaskedSelect.apply(input, mask=mask._data), out, "masked_select")
+
+
+def take_along_dim(input, indices, dim=None, *, out=None):
+    """Pick by ``indices`` along ``dim`` (NumPy's take_along_axis); they broadcast.
+
+    Without ``dim``, both are flattened first.
+    """
+    from .elementwise import _finish
+    if dim is None:
+        return _finish(gather(input.reshape(-1), 0, indices.reshape(-1)), out, "take_along_dim")
+    if indices.dtype is not _dt.int64:
+        raise RuntimeError("torch.take_along_dim(): dtype of indices should be Long but got "
+                           f"{indices.dtype.name}".replace("torch.", "autodidact."))
+    axis = normalize_dim(dim, input.dim())
+    if input.dim() != indices.dim():
+        raise RuntimeError("torch.take_along_dim(): input and indices should have the same "
+                           f"number of dimensions, but got {input.dim()} dimensions for input, "
+                           f"and {indices.dim()} dimensions for indices")
+    from .shape import broadcast_shapes
+    in_shape, ix_shape = list(input.shape), list(indices.shape)
+    in_shape[axis] = ix_shape[axis] = 1
+    shape = list(broadcast_shapes(tuple(in_shape), tuple(ix_shape)))
+    input = input.expand(shape[:axis] + [input.shape[axis]] + shape[axis + 1:])
+    indices = indices.expand(shape[:axis] + [indices.shape[axis]] + shape[axis + 1:])
+    return _finish(gather(input, axis, indices), out, "take_along_dim")
+
+
+__all__ = ["gather", "scatter", "scatter_add", "masked_fill", "masked_select", "take_along_dim"]
