@@ -29,6 +29,8 @@ from .gather import gather, masked_fill, masked_select, scatter, scatter_add, ta
 from .math import (arctan2, atan2, ceil, clamp_max, clamp_min, erf, expm1, floor, frac, hypot,
                    lerp, log1p, log2, log10, reciprocal, rsqrt, square)
 from .scan import cumprod, cumsum, logsumexp
+from .sort import (argsort, bincount, histc, histogram, kthvalue, median, mode, sort, topk,
+                   unique)
 
 
 def _all_functions():
@@ -69,6 +71,7 @@ _METHODS = [
     "square", "clamp_min", "clamp_max", "atan2", "arctan2", "hypot", "lerp",
     "cumsum", "cumprod", "logsumexp",
     "gather", "scatter", "scatter_add", "masked_fill", "masked_select", "take_along_dim",
+    "sort", "argsort", "topk", "kthvalue", "median", "mode", "unique", "bincount", "histc",
 ]
 
 for _name in _METHODS:

@@ -322,18 +322,21 @@ class MeanDim(Mean):
     node_name = "MeanBackward1"
 
 
-def _return_type(name):
-    """(values, indices), named and printed as PyTorch's ``torch.return_types.max``."""
-    base = namedtuple(name, ["values", "indices"])
+def _return_type(name, fields=("values", "indices")):
+    """A named tuple printed as PyTorch's ``torch.return_types.max`` (values, indices)."""
+    base = namedtuple(name, fields)
 
     def __repr__(self):
-        return f"autodidact.return_types.{name}(\nvalues={self.values!r},\nindices={self.indices!r})"
+        shown = ",\n".join(f"{field}={value!r}" for field, value in zip(fields, self))
+        return f"autodidact.return_types.{name}(\n{shown})"
 
     return type(name, (base,), {"__slots__": (), "__repr__": __repr__,
                                 "__module__": "autodidact.return_types"})
 
 
-ReturnTypes = {"max": _return_type("max"), "min": _return_type("min")}
+ReturnTypes = {name: _return_type(name) for name in (
+    "max", "min", "sort", "topk", "kthvalue", "median", "mode")}
+ReturnTypes["histogram"] = _return_type("histogram", ("hist", "bin_edges"))
 
 
 def _extreme(name, input, dim, keepdim, other):
