@@ -29,6 +29,9 @@ from .gather import gather, masked_fill, masked_select, scatter, scatter_add, ta
 from .math import (arctan2, atan2, ceil, clamp_max, clamp_min, erf, expm1, floor, frac, hypot,
                    lerp, log1p, log2, log10, reciprocal, rsqrt, square)
 from .scan import cumprod, cumsum, logsumexp
+from .matrix import diag, diagonal, trace, tril, triu
+from .contract import addmm, ger, mv, outer, tensordot
+from .einsum import einsum
 from .sort import (argsort, bincount, histc, histogram, kthvalue, median, mode, sort, topk,
                    unique)
 
@@ -72,6 +75,7 @@ _METHODS = [
     "cumsum", "cumprod", "logsumexp",
     "gather", "scatter", "scatter_add", "masked_fill", "masked_select", "take_along_dim",
     "sort", "argsort", "topk", "kthvalue", "median", "mode", "unique", "bincount", "histc",
+    "tril", "triu", "diagonal", "diag", "trace", "addmm", "mv", "outer", "ger",
 ]
 
 for _name in _METHODS:
