@@ -27,6 +27,7 @@ from .creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, fu
 from .legacy import (BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor, HalfTensor,
                      IntTensor, LongTensor, ShortTensor)
 from . import autograd, cuda
+from . import linalg   # the public torch.linalg-shaped module (ops/linalg.py is matmul's rules)
 
 # nn, optim and datasets load on first use (`autodidact.nn`, `from autodidact
 # import nn`), so that `import autodidact` stays quick for a tensor-only script.

@@ -32,6 +32,7 @@ from .scan import cumprod, cumsum, logsumexp
 from .matrix import diag, diagonal, trace, tril, triu
 from .contract import addmm, ger, mv, outer, tensordot
 from .einsum import einsum
+from .norms import dist, norm
 from .sort import (argsort, bincount, histc, histogram, kthvalue, median, mode, sort, topk,
                    unique)
 
@@ -75,7 +76,7 @@ _METHODS = [
     "cumsum", "cumprod", "logsumexp",
     "gather", "scatter", "scatter_add", "masked_fill", "masked_select", "take_along_dim",
     "sort", "argsort", "topk", "kthvalue", "median", "mode", "unique", "bincount", "histc",
-    "tril", "triu", "diagonal", "diag", "trace", "addmm", "mv", "outer", "ger",
+    "tril", "triu", "diagonal", "diag", "trace", "addmm", "mv", "outer", "ger", "norm", "dist",
 ]
 
 for _name in _METHODS:
@@ -186,3 +187,10 @@ Tensor.__mul__ = _arithmetic(elementwise.Mul)
 Tensor.__rmul__ = _arithmetic(elementwise.Mul, reflected=True)
 Tensor.__truediv__ = _arithmetic(elementwise.Div, floating=True)
 Tensor.__rtruediv__ = _arithmetic(elementwise.Div, reflected=True, floating=True)
+
+
+# What ``from autodidact.ops import *`` gives the package: the functions,
+# never the modules they live in (``linalg`` here is the matmul rules, not
+# the public ``autodidact.linalg``).
+__all__ = [_name for _name, _value in list(globals().items())
+           if not _name.startswith("_") and not isinstance(_value, type(elementwise))]
