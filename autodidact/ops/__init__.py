@@ -51,6 +51,30 @@ def _all_functions():
 
 REGISTRY = _all_functions()
 
+
+def _numpy_spellings(function):
+    """Also accept NumPy's ``axis=`` for ``dim=`` and ``keepdims=`` for ``keepdim=``, as
+    PyTorch does (``x.sum(axis=0, keepdims=True)``)."""
+    def accepting(*args, **kwargs):
+        if kwargs:
+            if "axis" in kwargs:
+                if "dim" in kwargs:
+                    raise TypeError(f"{function.__name__}() got multiple values for argument "
+                                    "'dim' (axis= is another name for dim=)")
+                kwargs["dim"] = kwargs.pop("axis")
+            if "keepdims" in kwargs:
+                kwargs["keepdim"] = kwargs.pop("keepdims")
+        return function(*args, **kwargs)
+    accepting.__name__, accepting.__doc__ = function.__name__, function.__doc__
+    accepting.__wrapped__ = function
+    return accepting
+
+
+for _name in ["sum", "mean", "prod", "max", "min", "amax", "amin", "argmax", "argmin", "std",
+              "var", "all", "any", "logsumexp", "median", "mode", "cumsum", "cumprod",
+              "softmax", "log_softmax", "sort", "argsort", "squeeze", "unsqueeze"]:
+    globals()[_name] = _numpy_spellings(globals()[_name])
+
 # --------------------------------------------------- Tensor methods
 
 _METHODS = [

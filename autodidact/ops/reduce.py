@@ -279,7 +279,7 @@ def _product_of_others(a, dim):
 # ------------------------------------------------------- public functions
 
 
-def sum(input, dim=None, keepdim=False, *, dtype=None):
+def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     """Sum of all elements, or along ``dim``. Integers and bools sum to int64."""
     axes = _dims(dim, input.dim())
     if dtype is not None:
@@ -287,7 +287,11 @@ def sum(input, dim=None, keepdim=False, *, dtype=None):
     elif not input.dtype.is_floating_point:
         input = input.to(_dt.int64)
     # PyTorch names the two forms' nodes SumBackward0 and SumBackward1.
-    return (Sum if axes is None else SumDim).apply(input, dim=axes, keepdim=keepdim)
+    result = (Sum if axes is None else SumDim).apply(input, dim=axes, keepdim=keepdim)
+    if out is not None:
+        from .elementwise import _finish
+        return _finish(result, out, "sum")
+    return result
 
 
 class SumDim(Sum):
