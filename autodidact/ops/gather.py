@@ -105,9 +105,9 @@ class MaskedSelect(Function):
     def forward(ctx, a, mask):
         xp = module_of(a)
         shape = np.broadcast_shapes(a.shape, mask.shape)
-        ctx.mask = xp.broadcast_to(mask, shape)
-        return xp.broadcast_to(a, shape)[ctx.mask] if ctx.mask.ndim else a.reshape(-1)[
-            ctx.mask.reshape(-1)]
+        mask = xp.broadcast_to(mask, shape)
+        ctx.mask = mask
+        return xp.broadcast_to(a, shape)[mask]
 
     def backward(ctx, grad):
         placed = grad.new_zeros(ctx.mask.shape)
