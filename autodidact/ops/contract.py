@@ -55,12 +55,14 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
     if mat2.dim() != 2:
         raise RuntimeError(f"mat2 must be a matrix, got {mat2.dim()}-D tensor")
     _check(mat1, mat2)
-    from .shape import broadcast_shapes
     shape = (mat1.shape[0], mat2.shape[1])
-    if broadcast_shapes(tuple(input.shape), shape) != shape:
-        raise RuntimeError(f"The expanded size of the tensor ({shape[1]}) must match the "
-                           f"existing size ({input.shape[-1]}) at non-singleton dimension 1.  "
-                           f"Target sizes: {list(shape)}.  Tensor sizes: {list(input.shape)}")
+    lead = 2 - input.dim()
+    for d, size in enumerate(input.shape):   # input must expand to (n, p)
+        if lead < 0 or size not in (1, shape[lead + d]):
+            raise RuntimeError(
+                f"The expanded size of the tensor ({shape[max(lead, 0) + d] if lead >= 0 else -1}) "
+                f"must match the existing size ({size}) at non-singleton dimension {lead + d}.  "
+                f"Target sizes: {list(shape)}.  Tensor sizes: {list(input.shape)}")
     return _finish(Addmm.apply(input, mat1, mat2, beta=beta, alpha=alpha), out, "addmm")
 
 
@@ -99,18 +101,18 @@ def tensordot(a, b, dims=2, out=None):
     if isinstance(dims, int):
         if dims < 0:
             raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
-        dims_a, dims_b = list(range(a.dim() - dims, a.dim())), list(range(dims))
+        dims_a, dims_b = list(range(-dims, 0)), list(range(dims))
     else:
         dims_a, dims_b = ([d] if isinstance(d, int) else list(d) for d in dims)
         if len(dims_a) != len(dims_b):
             raise RuntimeError("both dimension lists should have same length")
-    dims_a = [d % a.dim() if a.dim() else d for d in dims_a]
-    dims_b = [d % b.dim() if b.dim() else d for d in dims_b]
-    for da, db in zip(dims_a, dims_b):
+    for da, db in zip(dims_a, dims_b):   # named as given (PyTorch's message)
         if a.shape[da] != b.shape[db]:
             raise RuntimeError(f"contracted dimensions need to match, but first has size "
                                f"{a.shape[da]} in dim {da} and second has size {b.shape[db]} "
                                f"in dim {db}")
+    dims_a = [d % a.dim() if a.dim() else d for d in dims_a]
+    dims_b = [d % b.dim() if b.dim() else d for d in dims_b]
     free_a = [d for d in range(a.dim()) if d not in dims_a]
     free_b = [d for d in range(b.dim()) if d not in dims_b]
     size = 1

@@ -155,7 +155,8 @@ def _gather_back(grad, ctx, src_shape):
 def _check_index(name, input, dim, index, src=None):
     """PyTorch's checks: an int64 index with input's number of dims, no larger than input."""
     if not isinstance(index, Tensor) or index.dtype is not _dt.int64:
-        raise RuntimeError(f"{name}(): Expected dtype int64 for index")
+        raise RuntimeError(f"{name}(): Expected dtype int32/int64 for index" if name == "gather"
+                           else f"{name}(): Expected dtype int64 for index")
     axis = normalize_dim(dim, input.dim())
     if index.dim() != input.dim() and not (index.dim() <= 1 and input.dim() <= 1):
         raise RuntimeError("Index tensor must have the same number of dimensions as "
@@ -199,6 +200,8 @@ def gather(input, dim, index, *, sparse_grad=False, out=None):
                 [3]])
     """
     from .elementwise import _finish
+    if isinstance(index, Tensor) and index.dtype is _dt.int32:
+        index = index.long()
     axis = _check_index("gather", input, dim, index)
     if index.dim() == 0:
         index = index.reshape(1) if input.dim() else index
@@ -243,14 +246,15 @@ def scatter_add(input, dim, index, src, *, out=None):
 
 def _same_dtype(name, input, src):
     if input.dtype is not src.dtype:
-        raise RuntimeError(f"{name}(): Expected self.dtype to be equal to src.dtype")
+        raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
 
 
 def masked_fill(input, mask, value):
     """A copy of ``input`` with ``value`` where ``mask`` (a bool tensor) is true."""
     if not isinstance(mask, Tensor) or mask.dtype is not _dt.bool:
+        from .linalg import _C_TYPE
         raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype "
-                           f"{getattr(mask, 'dtype', type(mask).__name__)}".replace("autodidact.", ""))
+                           f"{_C_TYPE[mask.dtype.name] if isinstance(mask, Tensor) else type(mask).__name__}")
     if isinstance(value, Tensor):
         if value.dim() != 0:
             raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got "

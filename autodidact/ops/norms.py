@@ -142,8 +142,12 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=No
     if A.dim() < 2:
         raise RuntimeError("linalg.matrix_norm: The input tensor A must have at least 2 "
                            "dimensions.")
-    if not isinstance(dim, (tuple, list)) or len(dim) != 2:
-        raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {dim}")
+    if not isinstance(dim, (tuple, list)):
+        raise TypeError(f"linalg_matrix_norm() received an invalid combination of arguments - "
+                        f"got (Tensor, dim={type(dim).__name__}): dim must be a tuple of two "
+                        "ints, e.g. dim=(-2, -1)")
+    if len(dim) != 2:
+        raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {' '.join(map(str, dim))}")
     _float_input("linalg.matrix_norm", A)
     if dtype is not None:
         A = cast(A, _dt.to_dtype(dtype))

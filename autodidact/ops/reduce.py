@@ -282,6 +282,8 @@ def _product_of_others(a, dim):
 def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     """Sum of all elements, or along ``dim``. Integers and bools sum to int64."""
     axes = _dims(dim, input.dim())
+    if out is not None and dtype is None and isinstance(out, Tensor):
+        dtype = out.dtype   # a reduction into out= computes in out's dtype (PyTorch)
     if dtype is not None:
         input = input.to(_dt.to_dtype(dtype))
     elif not input.dtype.is_floating_point:
@@ -289,6 +291,9 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     # PyTorch names the two forms' nodes SumBackward0 and SumBackward1.
     result = (Sum if axes is None else SumDim).apply(input, dim=axes, keepdim=keepdim)
     if out is not None:
+        if dim is None:
+            raise TypeError("sum() received an invalid combination of arguments - got (Tensor, "
+                            "out=Tensor): out= needs dim, as in sum(x, dim=0, out=r)")
         from .elementwise import _finish
         return _finish(result, out, "sum")
     return result

@@ -128,9 +128,10 @@ def solve(A, B, *, left=True, out=None):
         return _finish(solve(A.mT, B.mT).mT, out, "linalg_solve")
     _square("linalg.solve", A)
     if A.dtype is not B.dtype:
+        from .elementwise import _dt_name
         raise RuntimeError(f"linalg.solve: Expected A and B to have the same dtype, but found "
-                           f"A of type {A.dtype.name.capitalize()} and B of type "
-                           f"{B.dtype.name.capitalize()} instead")
+                           f"A of type {_dt_name(A.dtype)} and B of type {_dt_name(B.dtype)} "
+                           "instead")
     # B is a vector (or a batch of them) when it has one axis fewer than A (PyTorch's rule).
     vector = B.dim() == 1 or (B.dim() == A.dim() - 1 and tuple(B.shape) == tuple(A.shape[:-1]))
     rows = B.shape[-1] if vector else B.shape[-2]
