@@ -118,8 +118,11 @@ def tensordot(a, b, dims=2, out=None):
     size = 1
     for d in dims_a:
         size *= a.shape[d]
-    left = a.permute(*free_a, *dims_a).reshape(-1, size)
-    right = b.permute(*dims_b, *free_b).reshape(size, -1)
+    if not free_a and not free_b:   # everything contracted: a dot product of two vectors
+        left, right = a.permute(*dims_a).reshape(size), b.permute(*dims_b).reshape(size)
+    else:
+        left = a.permute(*free_a, *dims_a).reshape(-1, size)
+        right = b.permute(*dims_b, *free_b).reshape(size, -1)
     shape = [a.shape[d] for d in free_a] + [b.shape[d] for d in free_b]
     return _finish(matmul(left, right).reshape(shape), out, "tensordot")
 

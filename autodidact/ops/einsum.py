@@ -3,13 +3,17 @@
 There is no derivative rule here: einsum is spelled with ops that have
 one, as PyTorch does it, in four steps:
 
-1. a letter repeated within one operand (``'ii->i'``) takes a diagonal;
-2. a letter found in one operand only, and not in the output, is summed out;
-3. two operands are combined by one batched matrix product: the letters
-   both share and keep are the batch, the ones they share and drop are
-   contracted (``bmm``), the rest are their rows and columns; with nothing
-   to contract it is a broadcast multiply (``'i,j->ij'``);
-4. the result is permuted to the output's order.
+1. each operand is aligned: a letter repeated within it (``'ii->i'``)
+   takes a diagonal, a letter it lacks gets an axis of size 1, and one
+   permute puts its axes in one order: the output's letters, then the
+   summed ones;
+2. a summed letter found in one operand only is summed out there;
+3. operands are combined left to right: a letter whose last operand this
+   is gets summed, by one batched matrix product (``bmm``) whose batch is
+   the axes both share; with nothing to sum it is a broadcast multiply;
+4. a view drops the summed axes (size 1 by then).
+
+The steps, and so the graph recorded, are PyTorch's.
 
     >>> autodidact.einsum('ij,jk->ik', a, b)    # a @ b
     >>> autodidact.einsum('ii->', a)            # a.trace()
@@ -74,65 +78,66 @@ def _parse(equation, operands):
     return spelled, output
 
 
-def _diagonals(x, term):
-    """Take the diagonal for each letter repeated in ``term`` (step 1)."""
+def _align(x, term, order):
+    """One operand with an axis for every label of ``order``, in that order (step 1).
+
+    A repeated label takes the diagonal (put back where the label first
+    was); a missing label gets a new axis of size 1; then one permute.
+    """
     from .matrix import diagonal
     while True:
         repeated = next((c for c in term if term.count(c) > 1), None)
         if repeated is None:
-            return x, term
+            break
         first = term.index(repeated)
         second = term.index(repeated, first + 1)
-        x = diagonal(x, 0, first, second)   # the diagonal becomes the last axis
-        term = term[:first] + term[first + 1:second] + term[second + 1:] + repeated
-
-
-def _sum_out(x, term, keep):
-    """Sum out the letters not in ``keep`` (step 2)."""
-    gone = [i for i, c in enumerate(term) if c not in keep]
-    if gone:
-        x = x.sum(gone)
-        term = "".join(c for c in term if c in keep)
-    return x, term
-
-
-def _permute(x, term, order):
-    if term == order:
-        return x
+        x = diagonal(x, 0, first, second)   # the diagonal comes out as the last axis
+        last = x.dim() - 1
+        x = x.permute(*range(first), last, *range(first, last))
+        term = term[:second] + term[second + 1:]
+    for label in order:
+        if label not in term:
+            x = x.unsqueeze(x.dim())
+            term += label
     return x.permute(*[term.index(c) for c in order])
 
 
-def _pair(equation, a, ta, b, tb, keep):
-    """Combine two operands over their shared letters (step 3); ``keep`` = letters still needed."""
-    sizes = {}
-    for x, term in ((a, ta), (b, tb)):
-        for c, n in zip(term, x.shape):
-            if c in sizes and sizes[c] != n:
-                _fail(equation, f"subscript {c} has size {n} which does not match the "
-                      f"previously seen size {sizes[c]}")
-            sizes[c] = n
-    batch = [c for c in ta if c in tb and c in keep]
-    summed = [c for c in ta if c in tb and c not in keep]
-    rows = [c for c in ta if c not in tb]
-    cols = [c for c in tb if c not in ta]
-    if not summed:
-        # Nothing to add up: broadcast each against the other and multiply.
-        order = batch + rows + cols
-        left = _permute(a, ta, "".join(batch + rows))
-        right = _permute(b, tb, "".join(batch + cols))
-        for _ in cols:
-            left = left.unsqueeze(-1)
-        for _ in rows:
-            right = right.unsqueeze(len(batch))
-        return left * right, "".join(order)
-    n = {group: _product(sizes[c] for c in letters) for group, letters in
-         (("batch", batch), ("rows", rows), ("summed", summed), ("cols", cols))}
-    left = _permute(a, ta, "".join(batch + rows + summed)).reshape(
-        n["batch"], n["rows"], n["summed"])
-    right = _permute(b, tb, "".join(batch + summed + cols)).reshape(
-        n["batch"], n["summed"], n["cols"])
-    shape = [sizes[c] for c in batch + rows + cols]
-    return left.bmm(right).reshape(shape), "".join(batch + rows + cols)
+def _sum_product(equation, left, right, sum_dims):
+    """sum over ``sum_dims`` of left * right (aligned operands) as one bmm (step 3).
+
+    Axes both operands have are the batch, axes of one only its rows (or
+    columns); the summed axes stay as size 1, to keep every label's place.
+    """
+    for d in range(left.dim()):
+        a, b = left.shape[d], right.shape[d]
+        if a != b and a != 1 and b != 1:
+            _fail(equation, f"operands do not broadcast: size {a} against {b} at aligned dim {d}")
+    batch, rows, cols, summed = [], [], [], []
+    for d in range(left.dim()):
+        in_left, in_right = left.shape[d] != 1, right.shape[d] != 1
+        if d in sum_dims:
+            if in_left and in_right:
+                summed.append(d)
+            elif in_left:
+                left = left.sum(d, keepdim=True)
+            elif in_right:
+                right = right.sum(d, keepdim=True)
+        elif in_left and in_right:
+            batch.append(d)
+        elif in_left:
+            rows.append(d)
+        else:
+            cols.append(d)
+    keep = [d for d in sum_dims if d not in summed]
+    summed += keep                        # size 1 on both sides by now
+    size = {d: max(left.shape[d], right.shape[d]) for d in range(left.dim())}
+    n = [_product(size[d] for d in group) for group in (batch, rows, summed, cols)]
+    left = left.permute(*batch, *rows, *summed, *cols).reshape(n[0], n[1], n[2])
+    right = right.permute(*batch, *summed, *cols, *rows).reshape(n[0], n[2], n[3])
+    shape = [size[d] for d in batch + rows] + [1] * len(summed) + [size[d] for d in cols]
+    where = batch + rows + summed + cols
+    result = left.bmm(right).view(shape)
+    return result.permute(*[where.index(d) for d in range(len(where))])
 
 
 def _product(values):
@@ -155,15 +160,43 @@ def einsum(equation, *operands):
     if not operands:
         _fail(equation, "must provide at least one operand")
     terms, output = _parse(equation, operands)
-    pieces = [_diagonals(x, term) for x, term in zip(operands, terms)]
-    x, term = pieces[0]
-    for i, (y, other) in enumerate(pieces[1:], 1):
-        later = output + "".join(t for _, t in pieces[i + 1:])
-        x, term = _sum_out(x, term, later + other)
-        y, other = _sum_out(y, other, later + term)
-        x, term = _pair(equation, x, term, y, other, later)
-    x, term = _sum_out(x, term, output)
-    return _permute(x, term, output)
+    _check_sizes(equation, terms, operands)
+    # Every operand gets the same axes: the output's labels, then the summed ones.
+    summed = sorted({c for term in terms for c in term} - set(output))
+    order = output + "".join(summed)
+    aligned = [_align(x, term, order) for x, term in zip(operands, terms)]
+    first_summed = len(output)
+    if len(aligned) == 1:
+        dims = list(range(first_summed, len(order)))
+        return aligned[0].sum(dims) if dims else aligned[0]
+    # A summed label only one operand has is summed there first (step 2).
+    for i, term in enumerate(terms):
+        alone = [order.index(c) for c in summed
+                 if c in term and not any(c in other for j, other in enumerate(terms) if j != i)]
+        if alone:
+            aligned[i] = aligned[i].sum(alone, keepdim=True)
+    result = aligned[0]
+    for i in range(1, len(aligned)):
+        # Sum a label with the last operand that has it (and some earlier one).
+        sum_dims = [order.index(c) for c in summed if c in terms[i]
+                    and any(c in t for t in terms[:i]) and not any(c in t for t in terms[i + 1:])]
+        if sum_dims:
+            result = _sum_product(equation, result, aligned[i], sum_dims)
+        else:
+            result = result * aligned[i]
+    if summed:
+        result = result.view(result.shape[:first_summed])   # the summed axes have size 1 now
+    return result
+
+
+def _check_sizes(equation, terms, operands):
+    sizes = {}
+    for i, (term, x) in enumerate(zip(terms, operands)):
+        for c, n in zip(term, x.shape):
+            if c in sizes and sizes[c] != n and 1 not in (n, sizes[c]):
+                _fail(equation, f"subscript {c} has size {n} for operand {i} which does not "
+                      f"broadcast with previously seen size {sizes[c]}")
+            sizes[c] = n if c not in sizes or sizes[c] == 1 else sizes[c]
 
 
 __all__ = ["einsum"]

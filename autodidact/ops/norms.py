@@ -162,7 +162,7 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=No
     rows, cols = (d % A.dim() for d in dim)
     # 1: the largest column sum (sum over rows); inf: the largest row sum.
     summed, over = (rows, cols) if abs(ord) == 1 else (cols, rows)
-    sums = A.abs().sum(summed, keepdim=keepdim)
+    sums = vector_norm(A, 1, summed, keepdim)   # |A| summed down the columns (or rows)
     if not keepdim and summed < over:
         over -= 1   # the summed axis is gone
     pick = sums.amax if ord > 0 else sums.amin
