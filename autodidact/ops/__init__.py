@@ -24,7 +24,6 @@ from .shape import (broadcast_shapes, broadcast_to, cat, chunk, clone, concat, c
                     reshape, select, split, squeeze, stack, swapaxes, swapdims, t, transpose,
                     unbind, unflatten, unsqueeze, view, view_as)
 from .index import index_select
-from . import gather as _gather_module, math as _math_module, scan as _scan_module
 from .gather import gather, masked_fill, masked_select, scatter, scatter_add, take_along_dim
 from .math import (arctan2, atan2, ceil, clamp_max, clamp_min, erf, expm1, floor, frac, hypot,
                    lerp, log1p, log2, log10, reciprocal, rsqrt, square)

@@ -165,9 +165,8 @@ def _check_index(name, input, dim, index, src=None):
         if d != axis and input.dim() and index.shape[d] > input.shape[d]:
             raise RuntimeError(
                 f"Size does not match at dimension {d} expected index {list(index.shape)} to be "
-                f"{'no larger' if name == 'gather' else 'smaller'} than "
-                f"{'self' if name == 'gather' else 'self'} {list(input.shape)} apart from "
-                f"dimension {axis}")
+                f"{'no larger' if name == 'gather' else 'smaller'} than self "
+                f"{list(input.shape)} apart from dimension {axis}")
     if src is not None:
         for d in range(index.dim()):
             if index.shape[d] > src.shape[d]:
@@ -176,17 +175,10 @@ def _check_index(name, input, dim, index, src=None):
                     f"to be no larger than src {list(src.shape)}")
     data = index._data
     size = input.shape[axis] if input.dim() else 1
-    if data.size and (int(data.min()) < -size or int(data.max()) >= size):
+    if data.size and (int(data.min()) < 0 or int(data.max()) >= size):
         bad = int(data.max()) if int(data.max()) >= size else int(data.min())
         raise RuntimeError(f"index {bad} is out of bounds for dimension {axis} with size {size}")
     return axis
-
-
-def _as_0d_aware(input, index, fn):
-    """A 0-d input works as a 1-element vector (PyTorch allows dim 0 there)."""
-    if input.dim() == 0:
-        return fn(input.reshape(1), index.reshape(-1)).reshape(index.shape)
-    return fn(input, index)
 
 
 # ------------------------------------------------------- public functions
@@ -203,14 +195,11 @@ def gather(input, dim, index, *, sparse_grad=False, out=None):
     if isinstance(index, Tensor) and index.dtype is _dt.int32:
         index = index.long()
     axis = _check_index("gather", input, dim, index)
-    if index.dim() == 0:
-        index = index.reshape(1) if input.dim() else index
-    result = _as_0d_aware(input, index, lambda a, i: _gather(a, i, axis))
-    return _finish(result, out, "gather")
-
-
-def _gather(input, index, axis):
-    return Gather.apply(input, index=index._data, dim=axis)
+    if input.dim() == 0 or index.dim() == 0:
+        # A 0-d input or index is one element of a vector (PyTorch allows dim 0 there).
+        flat = Gather.apply(input.reshape(-1), index=index._data.reshape(-1), dim=0)
+        return _finish(flat.reshape(index.shape), out, "gather")
+    return _finish(Gather.apply(input, index=index._data, dim=axis), out, "gather")
 
 
 def scatter(input, dim, index, src=None, *, value=None, reduce=None, out=None):

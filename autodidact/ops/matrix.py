@@ -56,6 +56,7 @@ class DiagCopy(Diagonal):
     """diag() of a matrix: PyTorch copies the diagonal (diagonal_copy) and names the node so."""
 
     node_name = "DiagonalBackward0_copy"
+    derivative = "each out element is one diagonal element of a: a receives grad there, 0 elsewhere"
 
 
 class DiagEmbed(Function):

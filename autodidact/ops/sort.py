@@ -50,19 +50,20 @@ class Sort(Function):
 
 
 class Topk(Sort):
-    pass
+    derivative = "each of the k values is a copy of one element of a: a receives grad there"
 
 
 class Kthvalue(Sort):
-    pass
+    derivative = "the k-th value is a copy of one element of a: a receives grad there, 0 elsewhere"
 
 
 class MedianDim(Sort):
     node_name = "MedianBackward1"
+    derivative = "the median is a copy of one element of a: a receives grad there, 0 elsewhere"
 
 
 class Mode(Sort):
-    pass
+    derivative = "the mode is a copy of one element of a: a receives grad there, 0 elsewhere"
 
 
 class Median(Amax):
