@@ -557,6 +557,17 @@ PROGRAMS = [
     P_("sum out", lambda M, x: (lambda r: (M.sum(x, 1, out=r), r))(M.empty(3)), F),
     P_("sum out without dim", lambda M, x: M.sum(x, out=M.empty(())), F, message=False),
     P_("sum out dtype", lambda M, x: M.sum(x, 0, out=M.empty(4, dtype=M.int32)), F),
+    # ---- in place
+    P_("masked_fill_", lambda M, x: x.masked_fill_(x > 0, 0.0), F),
+    P_("scatter_ one-hot", lambda M: M.zeros(3, 4).scatter_(1, M.tensor([[0], [3], [1]]), 1.0)),
+    P_("scatter_add_", lambda M, x: x.scatter_add_(0, M.tensor([[0, 1, 2, 0]]), M.ones(1, 4, dtype=M.int64)), I),
+    P_("unary in place", lambda M, x: (x.clamp_min_(0.5), x.log1p_(), x.expm1_(), x.log2_(), x.sqrt().log10_(),
+                                       x.erf_(), x.reciprocal_(), x.rsqrt_(), x.square_(), x.frac_(),
+                                       x.floor_(), x.ceil_(), x.clamp_max_(1.0)), P),
+    P_("tril_ triu_ cumsum_ lerp_", lambda M, x, y: (x.tril_(), x.triu_(-1), x.cumsum_(0), x.lerp_(y, 0.5),
+                                                       x.atan2_(y), x.hypot_(y)), F, G),
+    P_("in-place on a leaf", lambda M, x: x.requires_grad_().masked_fill_(x > 0, 0.0), F),
+    P_("masked_fill_ graph", lambda M, x: (x.requires_grad_() * 1).masked_fill_(x > 0, 0.0), F),
     # ---- NumPy spellings
     P_("sum axis keepdims", lambda M, x: x.sum(axis=1, keepdims=True), F),
     P_("mean axis", lambda M, x: M.mean(x, axis=0), F),

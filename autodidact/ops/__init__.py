@@ -132,7 +132,10 @@ def _inplace_method(op):
 for _name in ["add", "sub", "mul", "div", "pow", "clamp", "clip", "exp", "log", "sqrt", "sin",
               "cos", "tanh", "sigmoid", "relu", "abs", "neg", "floor_divide", "remainder",
               "round", "sign", "eq", "ne", "lt", "le", "gt", "ge", "bitwise_and", "bitwise_or",
-              "bitwise_xor"]:
+              "bitwise_xor",
+              "masked_fill", "scatter", "scatter_add", "clamp_min", "clamp_max", "floor", "ceil",
+              "frac", "log1p", "expm1", "log2", "log10", "erf", "reciprocal", "rsqrt", "square",
+              "lerp", "tril", "triu", "cumsum", "cumprod", "atan2", "hypot"]:
     setattr(Tensor, _name + "_", _inplace_method(globals()[_name]))
 
 
