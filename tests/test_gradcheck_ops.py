@@ -306,6 +306,8 @@ CASES = [
     case("masked_fill", lambda M, a: a.masked_fill(a.detach() > 0, 2.0), UNARY),
     case("masked_fill", lambda M, a: a.masked_fill(M.tensor([True, False, True]), 0.0), [(2, 3)],
          name="masked_fill_broadcast"),
+    case("masked_fill", lambda M, a, v: a.masked_fill(a.detach() > 0, v), [((2, 3), ()), ((0,), ())],
+         name="masked_fill_tensor_value"),
     case("masked_select", lambda M, a: a.masked_select(a.detach() > 0), UNARY),
     case("masked_select", lambda M, a: M.masked_select(a, M.tensor([[True], [False]])), [(2, 3)],
          name="masked_select_broadcast"),

@@ -66,6 +66,7 @@ GRAPHS = {
     "scatter_add": lambda M, x, y: x.scatter_add(1, M.tensor(INDEX), y[:, :2]),
     "masked_fill": lambda M, x, y: x.masked_fill(y > 0, 1.0),
     "masked_select": lambda M, x, y: x.masked_select(y > 0),
+    "masked_fill tensor value": lambda M, x, y: x.masked_fill(y > 0, y.sum()),
     "clamp_min": lambda M, x, y: x.clamp_min(0.0),
     "clamp_max tensor": lambda M, x, y: x.clamp_max(y),
     "lerp": lambda M, x, y: M.lerp(x, y, 0.5),

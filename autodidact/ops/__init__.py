@@ -99,6 +99,7 @@ _METHODS = [
     "cumsum", "cumprod", "logsumexp",
     "gather", "scatter", "scatter_add", "masked_fill", "masked_select", "take_along_dim",
     "sort", "argsort", "topk", "kthvalue", "median", "mode", "unique", "bincount", "histc",
+    "histogram",
     "tril", "triu", "diagonal", "diag", "trace", "addmm", "mv", "outer", "ger", "norm", "dist",
 ]
 

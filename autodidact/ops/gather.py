@@ -99,6 +99,23 @@ class MaskedFill(Function):
         return MaskedFill.apply(grad, mask=ctx.mask, value=0)
 
 
+class MaskedFillTensor(Function):
+    """masked_fill with a 0-d tensor value, which receives the gradient of what it filled."""
+
+    node_name = "MaskedFillBackward1"
+    derivative = ("out is a where mask is false and value elsewhere, so a receives grad where "
+                  "mask is false and value the sum of grad where it is true")
+
+    def forward(ctx, a, value, mask):
+        ctx.mask = mask
+        return module_of(a).where(mask, value.astype(a.dtype), a)
+
+    def backward(ctx, grad):
+        from .elementwise import where
+        mask = Tensor._wrap(ctx.mask, grad._device)
+        return where(mask, 0.0, grad), where(mask, grad, 0.0).sum()
+
+
 class MaskedSelect(Function):
     derivative = "each out element is one element of a, so a receives grad at the mask, 0 elsewhere"
 
@@ -244,14 +261,14 @@ def masked_fill(input, mask, value):
         from .linalg import _C_TYPE
         raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype "
                            f"{_C_TYPE[mask.dtype.name] if isinstance(mask, Tensor) else type(mask).__name__}")
-    if isinstance(value, Tensor):
-        if value.dim() != 0:
-            raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got "
-                               f"tensor with {value.dim()} dimension(s).")
-        value = value.item()
+    if isinstance(value, Tensor) and value.dim() != 0:
+        raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got "
+                           f"tensor with {value.dim()} dimension(s).")
     shape = np.broadcast_shapes(tuple(input.shape), tuple(mask.shape))
     if tuple(shape) != tuple(input.shape):
         input = input.expand(shape)
+    if isinstance(value, Tensor):
+        return MaskedFillTensor.apply(input, value, mask=mask._data)
     return MaskedFill.apply(input, mask=mask._data, value=value)
 
 
