@@ -526,6 +526,10 @@ PROGRAMS = [
     P_("linalg.norm", lambda M, x: (M.linalg.norm(x), M.linalg.norm(x, 1), M.linalg.norm(x, dim=1),
                                     M.linalg.norm(x, "fro", dim=(0, 1))), F),
     P_("linalg.norm vector ord", lambda M, x: M.linalg.norm(x, float("inf")), V),
+    *[P_(f"linalg.norm errors {i}", f, message=i != 2) for i, f in enumerate([
+        lambda M: M.linalg.norm(M.ones(3), "fro"), lambda M: M.linalg.norm(M.ones(2, 2, 2), "fro"),
+        lambda M: M.linalg.norm(M.ones(2, 2), "fro", dim=(0,)),
+        lambda M: M.linalg.norm(M.ones(2, 2), 1, dim=(0, 1, 1))])],
     P_("inv", lambda M, x: M.linalg.inv(x[:, :3]), F),
     P_("inv batch", lambda M, x: M.linalg.inv(x[:, :, :3]), BATCH),
     P_("inv not square", lambda M, x: M.linalg.inv(x), F),

@@ -170,21 +170,21 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=No
 
 
 def linalg_norm(A, ord=None, dim=None, keepdim=False, *, dtype=None, out=None):
-    """``linalg.norm``: a vector norm, or a matrix norm for 2 dims or a 2-D input with ``ord``."""
+    """``linalg.norm``: a matrix norm over 2 dims (or of a 2-D input given ``ord``, or for a
+    string ``ord``), else a vector norm (2 by default, over all elements)."""
     if isinstance(dim, int):
         dim = (dim,)
-    if ord is None:
-        return vector_norm(A, 2, dim, keepdim, dtype=dtype, out=out)
-    if dim is not None and len(dim) == 2 or dim is None and A.dim() == 2:
+    if dim is not None and len(dim) not in (1, 2):
+        raise RuntimeError(f"linalg.norm: If dim is specified, it must be of length 1 or 2. "
+                           f"Got {list(dim)}")
+    if dim is None and ord is not None and A.dim() not in (1, 2):
+        raise RuntimeError("linalg.norm: If dim is not specified but ord is, the input must be "
+                           f"1D or 2D. Got {A.dim()}D.")
+    if ord is not None and (isinstance(ord, str) or (dim is not None and len(dim) == 2)
+                            or (dim is None and A.dim() == 2)):
         return matrix_norm(A, ord, dim if dim is not None else (-2, -1), keepdim, dtype=dtype,
                            out=out)
-    if isinstance(ord, str):
-        raise RuntimeError(f"linalg.norm: If dim is specified, it mut be of length 1 or 2. Got "
-                           f"{list(dim) if dim is not None else []}"
-                           if dim is not None else
-                           f"linalg.norm: If dim is not specified but ord is, the input must be "
-                           f"1D or 2D. Got {A.dim()}D.")
-    return vector_norm(A, ord, dim, keepdim, dtype=dtype, out=out)
+    return vector_norm(A, 2 if ord is None else ord, dim, keepdim, dtype=dtype, out=out)
 
 
 def norm(input, p="fro", dim=None, keepdim=False, dtype=None, *, out=None):
