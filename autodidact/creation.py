@@ -300,7 +300,7 @@ def _make(fill, size, dtype, device, requires_grad, name):
     return _finish(Tensor._wrap(fill(xp, shape, dtype.numpy), dev), None, requires_grad)
 
 
-def _accepts_size_keyword(maker):
+def accepts_size_keyword(maker):
     """Let ``maker`` take NumPy's spelling ``zeros(size=(2, 3))`` as well as ``zeros(2, 3)``."""
     @functools.wraps(maker)
     def make(*size, **kwargs):
@@ -312,20 +312,20 @@ def _accepts_size_keyword(maker):
     return make
 
 
-@_accepts_size_keyword
+@accepts_size_keyword
 def empty(*size, dtype=None, device=None, requires_grad=False):
     """An uninitialised tensor: whatever bytes were in memory (fast; fill it before use)."""
     return _make(lambda xp, s, d: xp.empty(s, dtype=d), size, dtype, device, requires_grad,
                  "empty")
 
 
-@_accepts_size_keyword
+@accepts_size_keyword
 def zeros(*size, dtype=None, device=None, requires_grad=False):
     return _make(lambda xp, s, d: xp.zeros(s, dtype=d), size, dtype, device, requires_grad,
                  "zeros")
 
 
-@_accepts_size_keyword
+@accepts_size_keyword
 def ones(*size, dtype=None, device=None, requires_grad=False):
     return _make(lambda xp, s, d: xp.ones(s, dtype=d), size, dtype, device, requires_grad,
                  "ones")
@@ -514,13 +514,11 @@ def _normal(g, shape, dtype):
     return g.standard_normal(shape)
 
 
-@_accepts_size_keyword
 def rand(*size, dtype=None, device=None, requires_grad=False):
     """Uniform samples from [0, 1): float32 unless ``dtype`` says otherwise."""
     return _random(_uniform, size, dtype, device, requires_grad, "rand")
 
 
-@_accepts_size_keyword
 def randn(*size, dtype=None, device=None, requires_grad=False):
     """Samples from the standard normal distribution."""
     return _random(_normal, size, dtype, device, requires_grad, "randn")

@@ -230,29 +230,8 @@ def _ignored_rows(target, classes, ignore_index):
     return ignored if ignored.any() else None
 
 
-# ------------------------------------------------------------------ one_hot
 
-def one_hot(tensor, num_classes=-1):
-    """Class indices to one-hot rows: ``one_hot(tensor([0, 2]), 3)`` is [[1, 0, 0], [0, 0, 1]].
-
-    The result is int64 with one more axis, of size ``num_classes`` (by
-    default one more than the largest index).
-    """
-    if tensor.dtype is not _dt.int64:
-        raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
-    data = tensor._data
-    if num_classes == -1:
-        if data.size == 0:
-            raise RuntimeError("Can not infer total number of classes from empty tensor.")
-        num_classes = int(data.max()) + 1
-    if data.size and int(data.min()) < 0:
-        raise RuntimeError("Class values must be non-negative.")
-    if data.size and int(data.max()) >= num_classes:
-        raise RuntimeError("Class values must be smaller than num_classes.")
-    from ..backend import module_of
-    xp = module_of(data)
-    rows = (data[..., None] == xp.arange(num_classes)).astype(np.int64)
-    return Tensor._wrap(rows, tensor.device)
-
+# one_hot lives with gather and scatter (ops/gather.py): it puts a 1 at each class index.
+from ..ops.gather import one_hot  # noqa: E402
 
 __all__ += ["one_hot"]

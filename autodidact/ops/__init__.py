@@ -29,7 +29,7 @@ from .math import (arctan2, atan2, ceil, clamp_max, clamp_min, erf, expm1, floor
                    lerp, log1p, log2, log10, reciprocal, rsqrt, square)
 from .scan import cumprod, cumsum, logsumexp
 from .matrix import diag, diagonal, trace, tril, triu
-from .contract import addmm, ger, mv, outer, tensordot
+from .contract import addmm, ger, matmul, mv, outer, tensordot   # matmul with out=
 from .einsum import einsum
 from .norms import dist, norm
 from .sort import (argsort, bincount, histc, histogram, kthvalue, median, mode, sort, topk,
@@ -49,6 +49,12 @@ def _all_functions():
 
 
 REGISTRY = _all_functions()
+
+# What ``from autodidact.ops import *`` gives the package: the functions,
+# never the modules they live in (``linalg`` here is the matmul rules, not
+# the public ``autodidact.linalg``).
+__all__ = [_name for _name, _value in list(globals().items())
+           if not _name.startswith("_") and not isinstance(_value, type(elementwise))]
 
 
 def _numpy_spellings(function):
@@ -214,10 +220,3 @@ Tensor.__mul__ = _arithmetic(elementwise.Mul)
 Tensor.__rmul__ = _arithmetic(elementwise.Mul, reflected=True)
 Tensor.__truediv__ = _arithmetic(elementwise.Div, floating=True)
 Tensor.__rtruediv__ = _arithmetic(elementwise.Div, reflected=True, floating=True)
-
-
-# What ``from autodidact.ops import *`` gives the package: the functions,
-# never the modules they live in (``linalg`` here is the matmul rules, not
-# the public ``autodidact.linalg``).
-__all__ = [_name for _name, _value in list(globals().items())
-           if not _name.startswith("_") and not isinstance(_value, type(elementwise))]

@@ -12,6 +12,7 @@ others are spelled with ops that already have one.
 
 from ..backend import module_of
 from ..function import Function
+from . import linalg
 from .linalg import Mv, _check
 
 # ----------------------------------------------------------------- the rules
@@ -66,6 +67,14 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
     return _finish(Addmm.apply(input, mat1, mat2, beta=beta, alpha=alpha), out, "addmm")
 
 
+def matmul(input, other, *, out=None):
+    """``input @ other`` (the rules are in ``ops/linalg.py``), written into ``out`` if given."""
+    if out is None:
+        return linalg.matmul(input, other)
+    from .elementwise import _finish
+    return _finish(linalg.matmul(input, other), out, "matmul")
+
+
 def mv(input, vec, *, out=None):
     """Matrix times vector: (n, m) @ (m,) -> (n,)."""
     from .elementwise import _finish
@@ -97,7 +106,7 @@ def tensordot(a, b, dims=2, out=None):
     together (permute), flattened (reshape), multiplied (mm) and unflattened.
     """
     from .elementwise import _finish
-    from .linalg import matmul
+    matmul = linalg.matmul
     if isinstance(dims, int):
         if dims < 0:
             raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
@@ -127,4 +136,4 @@ def tensordot(a, b, dims=2, out=None):
     return _finish(matmul(left, right).reshape(shape), out, "tensordot")
 
 
-__all__ = ["addmm", "mv", "outer", "ger", "tensordot"]
+__all__ = ["addmm", "matmul", "mv", "outer", "ger", "tensordot"]

@@ -307,4 +307,25 @@ def take_along_dim(input, indices, dim=None, *, out=None):
     return _finish(gather(input, axis, indices), out, "take_along_dim")
 
 
+def one_hot(tensor, num_classes=-1):
+    """Class indices to one-hot rows: ``one_hot(tensor([0, 2]), 3)`` is [[1, 0, 0], [0, 0, 1]].
+
+    (``nn.functional.one_hot``.) The result is int64 with one more axis, of
+    size ``num_classes`` (by default one more than the largest index).
+    """
+    if not isinstance(tensor, Tensor) or tensor.dtype is not _dt.int64:
+        raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
+    data = tensor._data
+    if num_classes == -1:
+        if data.size == 0:
+            raise RuntimeError("Can not infer total number of classes from empty tensor.")
+        num_classes = int(data.max()) + 1
+    if data.size and int(data.min()) < 0:
+        raise RuntimeError("Class values must be non-negative.")
+    if data.size and int(data.max()) >= num_classes:
+        raise RuntimeError("Class values must be smaller than num_classes.")
+    rows = data[..., None] == module_of(data).arange(num_classes)
+    return Tensor._wrap(rows.astype(np.int64), tensor.device)
+
+
 __all__ = ["gather", "scatter", "scatter_add", "masked_fill", "masked_select", "take_along_dim"]

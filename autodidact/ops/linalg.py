@@ -150,11 +150,8 @@ def _refuse_bool(a, kernel):
         raise NotImplementedError(f'"{kernel}" not implemented for \'Bool\'')
 
 
-def matmul(input, other, *, out=None):
+def matmul(input, other):
     """Matrix product with PyTorch's rules for vectors and batches; dtypes must match."""
-    if out is not None:
-        from .elementwise import _finish
-        return _finish(matmul(input, other), out, "matmul")
     _check(input, other)
     if input.dim() == 1 and other.dim() == 1:
         return Dot.apply(input, other)
