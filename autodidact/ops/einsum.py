@@ -22,6 +22,7 @@ The steps, and so the graph recorded, are PyTorch's.
 import string
 
 from ..tensor import Tensor
+from .linalg import Bmm
 
 _LETTERS = string.ascii_letters
 
@@ -136,7 +137,7 @@ def _sum_product(equation, left, right, sum_dims):
     right = right.permute(*batch, *summed, *cols, *rows).reshape(n[0], n[2], n[3])
     shape = [size[d] for d in batch + rows] + [1] * len(summed) + [size[d] for d in cols]
     where = batch + rows + summed + cols
-    result = left.bmm(right).view(shape)
+    result = Bmm.apply(left, right).view(shape)   # one BmmBackward0 node, as torch.bmm
     return result.permute(*[where.index(d) for d in range(len(where))])
 
 
