@@ -7,6 +7,15 @@
     layers.py        fused layers: linear, mse_loss, cross_entropy
     index.py         x[key] and its scatter-add backward
     inplace.py       add_, x[key] = v, out=, fill_
+    math.py          log1p, expm1, erf, floor, reciprocal, atan2, hypot, lerp...
+    scan.py          cumsum, cumprod, logsumexp
+    sort.py          sort, topk, kthvalue, median, mode; unique, bincount, histc
+    gather.py        gather, scatter(_add), masked_fill/select, take_along_dim, one_hot
+    matrix.py        tril, triu, diagonal, diag, trace
+    contract.py      addmm, mv, outer, tensordot (and matmul's out=)
+    einsum.py        einsum, spelled with the ops above
+    norms.py         vector/matrix norms, Tensor.norm, dist (autodidact.linalg)
+    solve.py         inv, det, solve (autodidact.linalg)
 
 Every op is a function here and, by the table at the bottom, a Tensor
 method too: ``x.exp()`` is ``autodidact.exp(x)``.
