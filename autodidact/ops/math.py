@@ -22,7 +22,7 @@ import math
 import numpy as np
 
 from .. import dtypes as _dt
-from ..backend import module_of, move, to_host
+from ..backend import device_of_array, module_of, move, to_host
 from ..function import Function
 from ..tensor import Tensor
 from .elementwise import _binary, _finish, _unary_float, cast, exp, pow
@@ -90,7 +90,7 @@ class Erf(Function):
         # It runs on the host, element by element: fine for teaching sizes.
         host = to_host(a)
         values = np.vectorize(math.erf, otypes=[np.float64])(host).astype(host.dtype)
-        return values if module_of(a) is np else move(values, _device_like(a))
+        return values if module_of(a) is np else move(values, device_of_array(a))
 
     def backward(ctx, grad):
         a, = ctx.saved_tensors
@@ -176,6 +176,30 @@ class ClampMax(ClampMin):
         return module_of(a).minimum(a, high).astype(a.dtype, copy=False)
 
 
+class ClampMinTensor(Function):
+    """max(a, low) for a tensor ``low``: a gets grad where a >= low, low gets it elsewhere."""
+
+    node_name = "ClampMinBackward1"
+    derivative = "a receives grad where a >= low, low receives grad where a < low"
+
+    def forward(ctx, a, low):
+        ctx.save_for_backward((a >= low).astype(a.dtype))
+        return module_of(a).maximum(a, low)
+
+    def backward(ctx, grad):
+        kept, = ctx.saved_tensors
+        return grad * kept, grad * (1 - kept)
+
+
+class ClampMaxTensor(ClampMinTensor):
+    node_name = "ClampMaxBackward1"
+    derivative = "a receives grad where a <= high, high receives grad where a > high"
+
+    def forward(ctx, a, high):
+        ctx.save_for_backward((a <= high).astype(a.dtype))
+        return module_of(a).minimum(a, high)
+
+
 class Atan2(Function):
     derivative = ("d atan2(a, b)/da = b/(a²+b²) and d/db = -a/(a²+b²), so a receives "
                   "grad × b/(a²+b²) and b receives -grad × a/(a²+b²)")
@@ -239,19 +263,12 @@ class LerpTensor(Function):
 
 
 def _log_base(a, base):
-    with np.errstate(divide="ignore", invalid="ignore"):
-        xp = module_of(a)
-        if base == 2.0:
-            return xp.log2(a)
-        return xp.log10(a)
+    xp = module_of(a)
+    with np.errstate(divide="ignore", invalid="ignore"):   # log of 0 is -inf, of < 0 NaN
+        return xp.log2(a) if base == 2 else xp.log10(a)
 
 
 _C_NAME = {"float16": "c10::Half", "float32": "float", "float64": "double"}
-
-
-def _device_like(array):
-    from ..backend import device_of_array
-    return device_of_array(array)
 
 
 def _refuse(input, kernel, kinds="b"):
@@ -306,7 +323,7 @@ def square(input, *, out=None):
 def clamp_min(input, min, *, out=None):
     """max(input, min): clamp from below only (``min`` a number or a tensor)."""
     if isinstance(min, Tensor):
-        return _finish(_ClampMinTensor(input, min), out, "clamp_min")
+        return _finish(_binary(ClampMinTensor, input, min), out, "clamp_min")
     if not input.is_floating_point() and isinstance(min, float):
         input = cast(input, _dt.get_default_dtype())
     return _finish(ClampMin.apply(input, low=min), out, "clamp_min")
@@ -315,42 +332,10 @@ def clamp_min(input, min, *, out=None):
 def clamp_max(input, max, *, out=None):
     """min(input, max): clamp from above only (``max`` a number or a tensor)."""
     if isinstance(max, Tensor):
-        return _finish(_ClampMaxTensor(input, max), out, "clamp_max")
+        return _finish(_binary(ClampMaxTensor, input, max), out, "clamp_max")
     if not input.is_floating_point() and isinstance(max, float):
         input = cast(input, _dt.get_default_dtype())
     return _finish(ClampMax.apply(input, high=max), out, "clamp_max")
-
-
-def _ClampMinTensor(input, bound):
-    return _binary(ClampMinTensor, input, bound)
-
-
-def _ClampMaxTensor(input, bound):
-    return _binary(ClampMaxTensor, input, bound)
-
-
-class ClampMinTensor(Function):
-    """max(a, low) for a tensor ``low``: a gets grad where a >= low, low gets it elsewhere."""
-
-    node_name = "ClampMinBackward1"
-    derivative = "a receives grad where a >= low, low receives grad where a < low"
-
-    def forward(ctx, a, low):
-        ctx.save_for_backward((a >= low).astype(a.dtype))
-        return module_of(a).maximum(a, low)
-
-    def backward(ctx, grad):
-        kept, = ctx.saved_tensors
-        return grad * kept, grad * (1 - kept)
-
-
-class ClampMaxTensor(ClampMinTensor):
-    node_name = "ClampMaxBackward1"
-    derivative = "a receives grad where a <= high, high receives grad where a > high"
-
-    def forward(ctx, a, high):
-        ctx.save_for_backward((a <= high).astype(a.dtype))
-        return module_of(a).minimum(a, high)
 
 
 def atan2(input, other, *, out=None):
