@@ -268,3 +268,17 @@ def test_one_hot_and_new_ones_stay_on_the_device(device):
     assert autodidact.nn.functional.one_hot(labels, 3).device.type == device
     assert labels.new_ones(2).device.type == device
     assert labels.new_full((1,), 5).tolist() == [5]
+
+
+def test_an_index_or_mask_must_be_on_the_datas_device(device):
+    x = autodidact.ones(2, 3, device=device)
+    index = autodidact.tensor([[0], [2]])          # on the CPU
+    mask = autodidact.tensor([True, False, True])
+    if device == "cpu":
+        assert x.gather(1, index).tolist() == [[1.0], [1.0]]
+        assert x.masked_fill(mask, 0.0).sum().item() == 2.0
+        return
+    for use in (lambda: x.gather(1, index), lambda: x.scatter(1, index, 0.0),
+                lambda: x.masked_fill(mask, 0.0), lambda: x.masked_select(mask)):
+        with pytest.raises(RuntimeError, match="Expected all tensors to be on the same device"):
+            use()

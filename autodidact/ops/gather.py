@@ -169,11 +169,19 @@ def _gather_back(grad, ctx, src_shape):
     return full
 
 
+def _same_device(input, other):
+    """An index or mask on another device than the data: PyTorch's error, not NumPy's."""
+    if isinstance(other, Tensor) and other.device != input.device:
+        from ..function import _raise_device_mismatch
+        _raise_device_mismatch(input.device, other.device)
+
+
 def _check_index(name, input, dim, index, src=None):
     """PyTorch's checks: an int64 index with input's number of dims, no larger than input."""
     if not isinstance(index, Tensor) or index.dtype is not _dt.int64:
         raise RuntimeError(f"{name}(): Expected dtype int32/int64 for index" if name == "gather"
                            else f"{name}(): Expected dtype int64 for index")
+    _same_device(input, index)
     axis = normalize_dim(dim, input.dim())
     if index.dim() != input.dim() and not (index.dim() <= 1 and input.dim() <= 1):
         raise RuntimeError("Index tensor must have the same number of dimensions as "
@@ -264,6 +272,7 @@ def masked_fill(input, mask, value):
     if isinstance(value, Tensor) and value.dim() != 0:
         raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got "
                            f"tensor with {value.dim()} dimension(s).")
+    _same_device(input, mask)
     shape = np.broadcast_shapes(tuple(input.shape), tuple(mask.shape))
     if tuple(shape) != tuple(input.shape):
         input = input.expand(shape)
@@ -278,6 +287,7 @@ def masked_select(input, mask, *, out=None):
     if not isinstance(mask, Tensor) or mask.dtype is not _dt.bool:
         raise RuntimeError(f"masked_select: expected BoolTensor for mask")
     from .shape import broadcast_shapes
+    _same_device(input, mask)
     broadcast_shapes(tuple(input.shape), tuple(mask.shape))
     return _finish(MaskedSelect.apply(input, mask=mask._data), out, "masked_select")
 
