@@ -50,6 +50,9 @@ FRESH_PROCESS_SEED = 67280421310721
 
 # The one switch: programs whose random draws come from NumPy, in both frameworks.
 NUMPY_DRAWS = {
+    "autogradqs_tutorial",
+    "buildmodel_tutorial",
+    "dlwpt_neural_networks",
     "dlwpt_optimizers",
     "dynamic_net",
     "nn_tutorial_dataloader",
@@ -61,9 +64,13 @@ NUMPY_DRAWS = {
     "nn_tutorial_module",
     "nn_tutorial_optim",
     "nn_tutorial_validation",
+    "optimization_tutorial",
     "polynomial_autograd",
     "polynomial_module",
+    "polynomial_nn",
+    "polynomial_optim",
     "polynomial_tensor",
+    "quickstart_tutorial",
     "tensor_tutorial",
     "tensorqs_tutorial",
     "two_layer_dynamic_net",
