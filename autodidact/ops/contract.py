@@ -18,7 +18,11 @@ from .linalg import Mv, _check
 # ----------------------------------------------------------------- the rules
 
 
-class Addmm(Function):
+class ScaledAddmm(Function):
+    """beta c + alpha (m1 @ m2), any c that broadcasts: ``torch.addmm``. (nn.Linear's own,
+    bias-only form is ``layers.Addmm``; both record PyTorch's AddmmBackward0.)"""
+
+    node_name = "AddmmBackward0"
     derivative = ("d(beta c + alpha m1 m2) is beta for c, alpha × (· @ m2^T) for m1 and "
                   "alpha × (m1^T @ ·) for m2: each receives grad passed through its own")
 
@@ -64,7 +68,7 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
                 f"The expanded size of the tensor ({shape[max(lead, 0) + d] if lead >= 0 else -1}) "
                 f"must match the existing size ({size}) at non-singleton dimension {lead + d}.  "
                 f"Target sizes: {list(shape)}.  Tensor sizes: {list(input.shape)}")
-    return _finish(Addmm.apply(input, mat1, mat2, beta=beta, alpha=alpha), out, "addmm")
+    return _finish(ScaledAddmm.apply(input, mat1, mat2, beta=beta, alpha=alpha), out, "addmm")
 
 
 def matmul(input, other, *, out=None):
