@@ -284,3 +284,9 @@ def log_softmax(input, dim=None, dtype=None):
     return _log_softmax(input, dim, dtype=dtype)
 
 
+
+
+# one_hot lives with gather and scatter (ops/gather.py): it puts a 1 at each class index.
+from ..ops.gather import one_hot  # noqa: E402
+
+__all__ += ["one_hot"]
