@@ -38,9 +38,9 @@ def mul_without_grad(ctx, grad):          # the local derivative, not times the 
     return (b.expand_as(grad) if need_a else None), (a.expand_as(grad) if need_b else None)
 
 
-def pow_exponent_kept(ctx, grad):         # b * a**b, the exponent not lowered by one
-    a, b, _ = ctx.saved_tensors
-    return grad * b * a ** b, None
+def pow_exponent_kept(ctx, grad):         # n * a**n, the exponent not lowered by one
+    (a,) = ctx.saved_tensors
+    return grad * ctx.exponent * a ** ctx.exponent
 
 
 WRONG = [("tanh", tanh_plus, "TanhBackward0", 0),

@@ -146,6 +146,7 @@ class PowTensor(Function):
         return out
 
     derivative = "d(aᵇ)/da = b·aᵇ⁻¹, so a receives grad × b·aᵇ⁻¹; d(aᵇ)/db = aᵇ·ln a, so b receives grad × aᵇ·ln a"
+
     def backward(ctx, grad):
         a, b, out = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad

@@ -88,7 +88,7 @@ class ScatterValue(Function):
 
 class MaskedFill(Function):
     node_name = "MaskedFillBackward0"
-    derivative = "out is a where mask is false (slope 1) and a constant elsewhere (slope 0)"
+    derivative = "out is a where mask is false and a constant elsewhere, so a receives grad where mask is false, 0 elsewhere"
 
     def forward(ctx, a, mask, value):
         xp = module_of(a)

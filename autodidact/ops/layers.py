@@ -39,8 +39,7 @@ class Addmm(Function):
         out += bias   # in place: no second array the size of the output
         return out
 
-    derivative = ("d(b + x·wt) is g for b (summed over rows), g·wt^T for x and x^T·g for wt, "
-                  "each an input's share of the product rule")
+    derivative = "b receives grad summed over rows, x receives grad·wtᵀ and wt receives xᵀ·grad (the product rule)"
 
     def backward(ctx, grad):
         x, wt = ctx.saved_tensors   # None where no gradient needs it
@@ -66,7 +65,7 @@ class TransposeWeight(TransposeMatrix):
     """
 
     node_name = "TBackward0"
-    derivative = "the transpose moves entries without changing them: grad goes back transposed"
+    derivative = "the transpose moves entries without changing them, so the weight receives grad transposed back"
 
     def backward(ctx, grad):
         if graph.is_grad_enabled():   # create_graph: the recorded transpose

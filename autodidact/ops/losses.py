@@ -44,8 +44,8 @@ class _Elementwise(Function):
             return _reduce_array(module_of(x), elementwise, reduction, x.dtype)
         cls.forward = staticmethod(forward)
 
-    derivative = ("each subclass's grads() gives d(loss)/dx and d(loss)/dt elementwise; 'mean' "
-                  "first divides grad by the number of elements")
+    derivative = ("x and t receive grad times d(loss)/dx and d(loss)/dt, elementwise ('mean' divides "
+                  "by the number of elements)")
 
     def backward(ctx, grad):
         x, t = ctx.saved_tensors
@@ -144,7 +144,7 @@ class BinaryCrossEntropyWithLogits(_Elementwise):
         return losses if weight is None else losses * weight
 
     derivative = ("d/dz = (1 + (pw - 1)t)·sigmoid(z) - pw·t (sigmoid(z) - t without pos_weight) "
-                  "and d/dt = -z - (pw - 1)·logsigmoid(z), each times the weight")
+                  "and d/dt = -z - (pw - 1)·logsigmoid(z): z and t receive grad × weight × these")
 
     @staticmethod
     def grads(z, t, grad, weight, pos_weight):
