@@ -240,7 +240,9 @@ def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=N
 
         >>> autodidact.randint(10, (3,)), autodidact.randint(5, 10, (2, 2))
     """
-    if size is None:
+    if high is None and size is not None:
+        low, high = 0, low                     # randint(high, size=...)
+    elif size is None:
         low, high, size = 0, low, high
     if high is None or size is None:
         raise TypeError("randint() needs high and size: randint(high, size) or "
