@@ -182,3 +182,13 @@ BAD_CALLS = [
 @pytest.mark.parametrize("index", range(len(BAD_CALLS)))
 def test_bad_calls_fail_with_pytorchs_words(torch_oracle, index):
     same_error(run(autodidact, BAD_CALLS[index]), run(torch_oracle, BAD_CALLS[index]))
+
+
+def test_what_lesson_2_promises(torch_oracle):
+    # Lesson 2: after manual_seed(0), rand(3) prints exactly what PyTorch prints.
+    autodidact.manual_seed(0)
+    torch_oracle.manual_seed(0)
+    assert repr(autodidact.rand(3)) == repr(torch_oracle.rand(3)) == \
+        "tensor([0.4963, 0.7682, 0.0885])"
+    lesson = open(os.path.join(HERE, os.pardir, "lessons", "02_tensors.py")).read()
+    assert "tensor([0.4963, 0.7682, 0.0885])" in lesson

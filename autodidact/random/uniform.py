@@ -8,7 +8,7 @@ multiply-add; the portable DEFAULT build rounds the product and the sum.
 float16 draws as float32 and is rounded at the end.
 
     >>> g = Generator().manual_seed(0); uniform(g, 2, np.float32, 0.0, 1.0)
-    array([0.49625659, 0.76822180], dtype=float32)
+    array([0.49625659, 0.7682218 ], dtype=float32)
 """
 
 import numpy as np
