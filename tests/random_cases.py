@@ -91,7 +91,7 @@ FUNCTIONS = {
     "multinomial_1": (["float32", "float64"], lambda L, g, s, d, seed: L.multinomial(
         _probs(L, (min(s[-1], 27) + 2,) if len(s) == 1 else s, d, seed), 1, generator=g)),
     "multinomial_replacement": (["float32", "float64"], lambda L, g, s, d, seed: L.multinomial(
-        _probs(L, (30,) if len(s) == 1 else s, d, seed), s[0], replacement=True, generator=g)),
+        _probs(L, _rows(s), d, seed), s[0], replacement=True, generator=g)),
     "multinomial_no_replacement": (["float32", "float64"], lambda L, g, s, d, seed: (
         _probs(L, (40,) if len(s) == 1 else s, d, seed).multinomial(
             min(s[0], 8), generator=g))),
@@ -108,6 +108,11 @@ FUNCTIONS = {
     "init_normal_": (["float32", "float64"], lambda L, g, s, d, _: L.nn.init.normal_(
         _empty(L, s, d), 0.0, 0.02, generator=g)),
 }
+
+
+def _rows(shape):
+    """Probabilities for multinomial: one row, a few rows, or more than 64 rows."""
+    return (100, 10) if shape == (1000,) else (30,) if len(shape) == 1 else shape
 
 
 def _2d(shape):

@@ -58,7 +58,15 @@ def multinomial(g, probs, num_samples, replacement):
 
 
 def _first_at_least(cumulative, u):
-    """Per row, the first index whose running sum is >= u (PyTorch's binary search)."""
+    """Per row, the first index whose running sum is >= u (PyTorch's binary search).
+
+    That is ``searchsorted(..., side='left')`` (exact: NumPy compares in
+    float64); for many short rows one vectorised binary search over all rows
+    beats a Python loop of searchsorted calls.
+    """
+    if cumulative.shape[0] <= 64:
+        return np.stack([np.searchsorted(row, draws, side="left")
+                         for row, draws in zip(cumulative, u)])
     left = np.zeros(u.shape, dtype=np.int64)
     right = np.full(u.shape, cumulative.shape[-1], dtype=np.int64)
     while True:

@@ -29,10 +29,28 @@ def _round_to_odd_sum(x, y):
     return s
 
 
+_LOW29 = np.uint64(2 ** 29 - 1)     # the float64 mantissa bits that float32 drops
+_HALF29 = np.uint64(2 ** 28)
+
+
 def fma32(a, b, c):
-    """float32 ``a * b + c`` rounded once, as the FMA instruction does."""
-    a, b, c = (np.asarray(v, dtype=np.float32).astype(np.float64) for v in (a, b, c))
-    return _round_to_odd_sum(a * b, c).astype(np.float32)   # a*b is exact in float64
+    """float32 ``a * b + c`` rounded once, as the FMA instruction does.
+
+    The product of two float32 numbers is exact in float64, so only the sum
+    rounds twice (to float64, then to float32). That second rounding can
+    only go wrong when the float64 sum lands exactly halfway between two
+    float32 numbers, which is rare: those few (and tiny values, where
+    float32 keeps fewer bits) are redone with rounding to odd.
+    """
+    s = np.multiply(a, b, dtype=np.float64)
+    s += c
+    risky = np.bitwise_and(s.view(np.uint64), _LOW29) == _HALF29
+    risky |= np.abs(s) < 2.0 ** -125
+    if risky.any():
+        p = np.broadcast_to(np.multiply(a, b, dtype=np.float64), s.shape)[risky]
+        s[risky] = _round_to_odd_sum(p, np.broadcast_to(np.float64(c) if np.isscalar(c) else
+                                                        c.astype(np.float64), s.shape)[risky])
+    return s.astype(np.float32)
 
 
 _SPLIT = 134217729.0   # 2**27 + 1: Veltkamp's constant for float64

@@ -39,11 +39,21 @@ def _memory_order(shape, strides):
     return sorted(range(len(shape)), key=lambda axis: -abs(strides[axis]))
 
 
+class _Fresh(Tensor):
+    """A tensor being created by rand/randn/randint: its numbers need no copying in."""
+
+    __slots__ = ()
+
+
 def _fill(target, draw, kind="fill"):
     """Overwrite ``target`` with ``draw(n)`` (a flat array), in memory order."""
     from ..ops.inplace import check_can_modify, overwrite
-    check_can_modify(target)
     array = target._data
+    if type(target) is _Fresh:               # nothing refers to it yet: take the array
+        target.__class__ = Tensor
+        target._data = draw(array.size).reshape(array.shape).astype(array.dtype, copy=False)
+        return target
+    check_can_modify(target)
     values = draw(array.size)
     if array.flags.c_contiguous:
         result = values.reshape(array.shape)
@@ -65,7 +75,9 @@ def _new(size, dtype, device, name, default=None):
     dtype = (default or _dt.get_default_dtype()) if dtype is None else _dt.to_dtype(dtype)
     dev = backend.as_device(device)
     xp = backend.array_module(dev)
-    return Tensor._wrap(xp.empty(_shape(size, name), dtype=dtype.numpy), dev)
+    fresh = Tensor._wrap(xp.empty(_shape(size, name), dtype=dtype.numpy), dev)
+    fresh.__class__ = _Fresh
+    return fresh
 
 
 def _finish(out, requires_grad):

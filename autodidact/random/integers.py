@@ -13,9 +13,11 @@ _DIGITS = {np.float16: 11, np.float32: 24, np.float64: 53}
 def from_to(g, n, dtype, low, high):
     """``n`` integers from [low, high) as ``dtype``, PyTorch's ``random_(low, high)``."""
     span = int(high) - int(low)
-    words = g.words64(n) if span >= 2 ** 28 else g.words(n)
+    if span < 2 ** 28:
+        values = (g.words(n) % np.uint64(span)).view(np.int64)
+        return _cast(values + int(low) if low else values, dtype)
     # uint64 arithmetic wraps as C++'s does; the int64 view is static_cast<int64_t>.
-    values = (words % np.uint64(span) + np.uint64(int(low) % 2 ** 64)).view(np.int64)
+    values = (g.words64(n) % np.uint64(span) + np.uint64(int(low) % 2 ** 64)).view(np.int64)
     return _cast(values, dtype)
 
 
@@ -35,7 +37,7 @@ def _cast(values, dtype):
     dtype = np.dtype(dtype)
     if dtype == np.bool_:
         return values != 0
-    return values.astype(dtype)       # wraps for narrow integers, as static_cast does
+    return values.astype(dtype, copy=False)   # wraps for narrow integers, as static_cast does
 
 
 def randperm(g, n):
