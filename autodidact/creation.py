@@ -180,7 +180,7 @@ def tensor(data=_NO_DATA, *, dtype=None, device=None, requires_grad=False):
         out = Tensor._wrap(array, data.device)
         return _finish(out, device, requires_grad)
     array, dtype = _array_from_data(data, None if dtype is None else _dt.to_dtype(dtype))
-    return _finish(Tensor._wrap(array), device, requires_grad)
+    return _finish(Tensor._wrap(array), backend.device_or_default(device), requires_grad)
 
 
 def as_tensor(data, dtype=None, device=None):
@@ -188,7 +188,7 @@ def as_tensor(data, dtype=None, device=None):
     if isinstance(data, Tensor):
         return data.to(dtype=dtype, device=device) if dtype or device else data
     if isinstance(data, np.ndarray) and (dtype is None or _dt.to_dtype(dtype).numpy == data.dtype):
-        return _finish(from_numpy(data), device, False)
+        return _finish(from_numpy(data), backend.device_or_default(device), False)
     return tensor(data, dtype=dtype, device=device)
 
 
@@ -291,7 +291,7 @@ def _shape(size, name):
 
 
 def _make(fill, size, dtype, device, requires_grad, name):
-    dev = backend.as_device(device)
+    dev = backend.device_or_default(device)
     xp = backend.array_module(dev)
     dtype = _dt.get_default_dtype() if dtype is None else _dt.to_dtype(dtype)
     shape = _shape(size, name)
@@ -376,7 +376,7 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
     if dtype is None:
         dtype = _dt.result_type(*values)
     dtype = _dt.to_dtype(dtype)
-    dev = backend.as_device(device)
+    dev = backend.device_or_default(device)
     xp = backend.array_module(dev)
     start, end, step = values
     count = builtins.max(0, int(np.ceil((end - start) / step)))
@@ -390,7 +390,7 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False)
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
     dtype = _dt.get_default_dtype() if dtype is None else _dt.to_dtype(dtype)
-    dev = backend.as_device(device)
+    dev = backend.device_or_default(device)
     array = backend.array_module(dev).linspace(start, end, steps).astype(dtype.numpy)
     return _finish(Tensor._wrap(array, dev), None, requires_grad)
 

@@ -149,7 +149,7 @@ def normalize_key(tensor, key):
             parts.append(module_of(tensor._data).asarray(k))
         elif isinstance(k, Tensor):
             parts.append(_tensor_index(tensor, k))
-        elif isinstance(k, (list, tuple, np.ndarray)):
+        elif isinstance(k, (list, tuple, range, np.ndarray)):   # x[range(2, 5)] is x[[2, 3, 4]]
             parts.append(_sequence_index(tensor, k))
         elif hasattr(k, "__cuda_array_interface__"):   # a GPU array (a key normalized before)
             parts.append(_tensor_index(tensor, Tensor._wrap(k)))
