@@ -29,6 +29,9 @@ from .creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, fu
                        randint, randn, randn_like, randperm, seed, tensor, zeros, zeros_like)
 from .legacy import (BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor, HalfTensor,
                      IntTensor, LongTensor, ShortTensor)
+from . import linalg   # the public torch.linalg-shaped module (ops/linalg.py is matmul's rules)
+from .creation import accepts_size_keyword as _accepts_size_keyword
+rand, randn = _accepts_size_keyword(rand), _accepts_size_keyword(randn)   # randn(size=(2, 3))
 from . import autograd, cuda
 from . import random
 from .random import (Generator, default_generator, get_rng_state, set_rng_state,

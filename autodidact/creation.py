@@ -9,6 +9,7 @@ Random numbers come from ``autodidact.random``: after the same
 """
 
 import builtins
+import functools
 import warnings
 
 import numpy as np
@@ -298,17 +299,32 @@ def _make(fill, size, dtype, device, requires_grad, name):
     return _finish(Tensor._wrap(fill(xp, shape, dtype.numpy), dev), None, requires_grad)
 
 
+def accepts_size_keyword(maker):
+    """Let ``maker`` take NumPy's spelling ``zeros(size=(2, 3))`` as well as ``zeros(2, 3)``."""
+    @functools.wraps(maker)
+    def make(*size, **kwargs):
+        if "size" in kwargs:
+            if size:
+                raise TypeError(f"{maker.__name__}() got multiple values for argument 'size'")
+            size = (kwargs.pop("size"),)
+        return maker(*size, **kwargs)
+    return make
+
+
+@accepts_size_keyword
 def empty(*size, dtype=None, device=None, requires_grad=False):
     """An uninitialised tensor: whatever bytes were in memory (fast; fill it before use)."""
     return _make(lambda xp, s, d: xp.empty(s, dtype=d), size, dtype, device, requires_grad,
                  "empty")
 
 
+@accepts_size_keyword
 def zeros(*size, dtype=None, device=None, requires_grad=False):
     return _make(lambda xp, s, d: xp.zeros(s, dtype=d), size, dtype, device, requires_grad,
                  "zeros")
 
 
+@accepts_size_keyword
 def ones(*size, dtype=None, device=None, requires_grad=False):
     return _make(lambda xp, s, d: xp.ones(s, dtype=d), size, dtype, device, requires_grad,
                  "ones")

@@ -228,3 +228,10 @@ def _ignored_rows(target, classes, ignore_index):
     if bad.any():
         raise IndexError(f"Target {int(values[bad][0])} is out of bounds.")
     return ignored if ignored.any() else None
+
+
+
+# one_hot lives with gather and scatter (ops/gather.py): it puts a 1 at each class index.
+from ..ops.gather import one_hot  # noqa: E402
+
+__all__ += ["one_hot"]

@@ -64,6 +64,8 @@ NUMPY_DRAWS = {
     "polynomial_autograd",
     "polynomial_module",
     "polynomial_tensor",
+    "tensor_tutorial",
+    "tensorqs_tutorial",
     "two_layer_dynamic_net",
     "two_layer_net_autograd",
     "two_layer_net_custom_function",
