@@ -4,7 +4,9 @@
     reduce.py        sum, mean, max, softmax...
     shape.py         view, reshape, permute, expand, cat, stack, flip...
     linalg.py        matmul
-    layers.py        fused layers: linear, mse_loss, cross_entropy
+    layers.py        fused layers: linear (addmm), embedding, batch_norm, layer_norm
+    losses.py        fused losses: mse_loss, nll_loss, binary_cross_entropy, smooth_l1...
+    activations.py   leaky_relu, elu, gelu, softplus, hardtanh, silu
     index.py         x[key] and its scatter-add backward
     inplace.py       add_, x[key] = v, out=, fill_
     math.py          log1p, expm1, erf, floor, reciprocal, atan2, hypot, lerp...
@@ -24,6 +26,7 @@ method too: ``x.exp()`` is ``autodidact.exp(x)``.
 from ..function import Function
 from ..tensor import Tensor
 from . import elementwise, index, inplace, layers, linalg, reduce, shape
+from . import activations, losses
 from .elementwise import *  # noqa: F401,F403  (the public functions)
 from .linalg import bmm, dot, matmul, mm
 from .reduce import (all, amax, amin, any, argmax, argmin, log_softmax, max, mean, min, prod,
