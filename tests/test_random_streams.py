@@ -192,3 +192,33 @@ def test_what_lesson_2_promises(torch_oracle):
         "tensor([0.4963, 0.7682, 0.0885])"
     lesson = open(os.path.join(HERE, os.pardir, "lessons", "02_tensors.py")).read()
     assert "tensor([0.4963, 0.7682, 0.0885])" in lesson
+
+
+def _shuffles(L):
+    """A DataLoader's shuffled batches (with and without a generator), random_split, a sampler."""
+    from_lib = __import__(L.__name__ + ".utils.data", fromlist=["DataLoader"])
+    data = from_lib.TensorDataset(L.arange(23))
+    L.manual_seed(7)
+    plain = [b[0].tolist() for b in from_lib.DataLoader(data, batch_size=5, shuffle=True)]
+    g = L.Generator().manual_seed(2147483647)
+    seeded = [b[0].tolist() for b in from_lib.DataLoader(data, batch_size=5, shuffle=True,
+                                                          generator=g)]
+    again = [b[0].tolist() for b in from_lib.DataLoader(data, batch_size=5, shuffle=True,
+                                                         generator=g)]
+    parts = from_lib.random_split(range(10), [7, 3], generator=L.Generator().manual_seed(42))
+    subset = list(from_lib.SubsetRandomSampler([3, 1, 4, 1, 5, 9],
+                                               generator=L.Generator().manual_seed(3)))
+    return plain, seeded, again, [list(p) for p in parts], subset
+
+
+def test_dataloader_shuffles_in_pytorchs_order(torch_oracle):
+    assert _shuffles(autodidact) == _shuffles(torch_oracle)
+
+
+def test_dropout_draws_pytorchs_mask(torch_oracle):
+    def masks(L):
+        L.manual_seed(0)
+        first = L.nn.functional.dropout(L.ones(4, 25), 0.3).tolist()
+        layer = L.nn.Dropout(0.5)
+        return first, layer(L.ones(100, dtype=L.float64)).tolist()
+    assert masks(autodidact) == masks(torch_oracle)
