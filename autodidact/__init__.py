@@ -8,15 +8,18 @@
 
 Where things are: ``graph.py`` is the engine, ``tensor.py`` the Tensor,
 ``function.py`` how an op declares forward and backward, ``ops/`` the
-derivative rules, ``scalar.py`` lesson 1's Scalar.
+derivative rules, ``scalar.py`` lesson 1's Scalar. On top: ``nn``, ``optim``,
+``utils.data`` (datasets and the DataLoader), ``accelerator`` and ``backends``
+(the device questions tutorials ask), loaded on first use.
 """
 
 from . import dtypes
-from .backend import device
+from .backend import device, get_default_device, set_default_device
 from .dtypes import (bool, double, dtype, float, float16, float32, float64, get_default_dtype,
                      half, int, int8, int16, int32, int64, long, promote_types, result_type,
                      set_default_dtype, short, uint8, can_cast)
 from .graph import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .printing import set_printoptions
 from .tensor import Size, Tensor
 from . import ops  # attaches the ops to Tensor as methods
 from .ops import *  # noqa: F401,F403
@@ -26,11 +29,19 @@ from .creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, fu
                        randint, randn, randn_like, randperm, seed, tensor, zeros, zeros_like)
 from .legacy import (BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor, HalfTensor,
                      IntTensor, LongTensor, ShortTensor)
+from . import linalg   # the public torch.linalg-shaped module (ops/linalg.py is matmul's rules)
+from .creation import accepts_size_keyword as _accepts_size_keyword
+rand, randn = _accepts_size_keyword(rand), _accepts_size_keyword(randn)   # randn(size=(2, 3))
 from . import autograd, cuda
+from . import random
+from .random import (Generator, default_generator, get_rng_state, set_rng_state,
+                     use_deterministic_algorithms, are_deterministic_algorithms_enabled)
+from .random.functions import bernoulli, multinomial, normal, randint_like
 
 # nn, optim and datasets load on first use (`autodidact.nn`, `from autodidact
 # import nn`), so that `import autodidact` stays quick for a tensor-only script.
-_LAZY_SUBMODULES = ("nn", "optim", "datasets", "serialization")
+_LAZY_SUBMODULES = ("nn", "optim", "datasets", "serialization", "utils", "backends",
+                    "accelerator")
 
 
 def __getattr__(name):
@@ -67,9 +78,10 @@ def is_floating_point(input):
 
 
 def _attach_random_fills():
-    from .creation import normal_, uniform_
-    Tensor.uniform_ = uniform_
-    Tensor.normal_ = normal_
+    from .random import functions
+    for name in ("uniform_", "normal_", "random_", "bernoulli_", "exponential_", "geometric_",
+                 "cauchy_", "log_normal_", "bernoulli", "multinomial"):
+        setattr(Tensor, name, getattr(functions, name))
 
 
 _attach_random_fills()

@@ -21,14 +21,20 @@ The answer is worked out once and cached.
 import os
 import shutil
 import sys
+import threading
 
 import numpy
 
 __all__ = ["device", "array_module", "module_of", "cuda_available", "cuda_device_count",
            "cuda_unavailable_reason", "CudaUnavailableError", "move", "to_host",
-           "scatter_add"]
+           "scatter_add", "get_default_device", "set_default_device", "device_or_default"]
 
 _DEVICE_TYPES = ("cpu", "cuda")
+# Devices PyTorch knows that autodidact has no backend for: the fix to add to the error.
+_OTHER_DEVICES = {kind: f" (autodidact has no '{kind}' backend: it runs on the CPU, and on NVIDIA "
+                        "GPUs through CuPy. Use 'cpu', or pick the device with "
+                        "`\"cuda\" if torch.cuda.is_available() else \"cpu\"`)"
+                  for kind in ("mps", "xpu", "xla", "meta", "hip", "mtia", "privateuseone")}
 
 
 class device:
@@ -48,8 +54,9 @@ class device:
             raise TypeError(f"device() expects a string such as 'cpu' or 'cuda:0', got {spec!r}")
         kind, _, number = spec.partition(":")
         if kind not in _DEVICE_TYPES:
+            hint = _OTHER_DEVICES.get(kind, "")
             raise RuntimeError(
-                "Expected one of cpu, cuda device type at start of device string: " + spec)
+                "Expected one of cpu, cuda device type at start of device string: " + spec + hint)
         if number:
             if not number.isdigit():
                 raise RuntimeError(f"Invalid device string: '{spec}'")
@@ -112,6 +119,51 @@ def as_device(spec):
     if found is None:
         found = _CUDA[index] = device("cuda", index)
     return found
+
+
+# The device creation functions use when none is given. Per thread, as in
+# PyTorch 2.13: a thread started later still sees the CPU.
+_default_device = threading.local()
+
+
+def get_default_device():
+    """Where ``zeros``, ``tensor``, ``randn``... put a tensor given no ``device=`` (this thread).
+
+        >>> autodidact.get_default_device()
+        device(type='cpu')
+    """
+    chosen = getattr(_default_device, "device", None)
+    return CPU if chosen is None else as_device(chosen)
+
+
+def device_or_default(device):
+    """The device asked for, or this thread's default device when ``device`` is None.
+
+    What a creation function (``zeros``, ``tensor``, ``randn``...) calls to
+    place its result; ``as_device(None)`` stays the CPU everywhere else.
+    """
+    return as_device(get_default_device() if device is None else device)
+
+
+def set_default_device(device):
+    """Make ``device`` the default for creation functions in this thread (None: back to cpu).
+
+    An explicit ``device=`` still wins; ``from_numpy`` always shares the
+    array's CPU memory. Other threads keep their own default. A GPU is
+    checked when a tensor is first put there, not here, as in PyTorch.
+
+        >>> autodidact.set_default_device("cpu"); autodidact.zeros(2).device
+        device(type='cpu')
+    """
+    if device is None or isinstance(device, _device_class):
+        _default_device.device = device
+    elif isinstance(device, int) and not isinstance(device, bool):
+        _default_device.device = _device_class("cuda", device)
+    else:
+        _default_device.device = _device_class(device)   # PyTorch's error for a bad string
+
+
+_device_class = device   # `device` is also the parameter's name above, as in PyTorch
 
 
 def _current_cuda_index():

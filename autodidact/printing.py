@@ -54,6 +54,39 @@ EDGEITEMS = 3
 #: Rows of numbers are wrapped so that they (roughly) fit this many characters.
 LINEWIDTH = 80
 
+#: ``set_printoptions(profile=...)``: (precision, threshold, edgeitems, linewidth).
+_PROFILES = {"default": (4, 1000, 3, 80), "short": (2, 1000, 2, 80),
+             "full": (4, math.inf, 3, 80)}
+
+
+def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=None,
+                     profile=None, sci_mode=None):
+    """Change how every tensor prints from now on, as ``torch.set_printoptions`` does.
+
+    ``precision`` decimals, summaries (``...``) above ``threshold`` elements
+    keeping ``edgeitems`` at each end, rows wrapped at ``linewidth``;
+    ``profile`` ("default", "short", "full") sets all four first.
+
+        >>> autodidact.set_printoptions(precision=2); autodidact.tensor([1/3])
+        tensor([0.33])
+    """
+    global PRECISION, THRESHOLD, EDGEITEMS, LINEWIDTH
+    if sci_mode is not None:
+        raise NotImplementedError("set_printoptions(sci_mode=...) is not supported by autodidact: "
+                                  "it picks fixed or scientific notation as PyTorch does by "
+                                  "default (sci_mode=None)")
+    if profile is not None:
+        PRECISION, THRESHOLD, EDGEITEMS, LINEWIDTH = _PROFILES[profile]
+    if precision is not None:
+        PRECISION = precision
+    if threshold is not None:
+        THRESHOLD = threshold
+    if edgeitems is not None:
+        EDGEITEMS = edgeitems
+    if linewidth is not None:
+        LINEWIDTH = linewidth
+
+
 #: The dtype a tensor gets when none is asked for.  PyTorch never mentions it.
 DEFAULT_DTYPE = "float32"
 #: Dtypes that non-empty tensors do not mention: ``float32`` is the default,

@@ -90,6 +90,7 @@ class Tensor:
 
     __slots__ = ("_data", "_device", "_requires_grad", "grad_fn", "_grad", "_vc",
                  "__weakref__", "__dict__")
+    __module__ = "autodidact"   # type(t) prints <class 'autodidact.Tensor'>, as torch.Tensor
 
     # Rarely set, so kept out of every tensor's creation: an instance that
     # needs one gets its own value in its __dict__.
@@ -279,9 +280,12 @@ class Tensor:
     __str__ = __repr__
 
     def __format__(self, spec):
-        if self._data.ndim == 0 and spec:
+        """A 0-d tensor formats as its number (f'{loss:.4f}'); others print as they repr."""
+        if self._data.ndim == 0:
             return format(self.item(), spec)
-        return format(repr(self), spec)
+        if spec:
+            raise TypeError("unsupported format string passed to Tensor.__format__")
+        return repr(self)
 
     def __hash__(self):
         return id(self)
@@ -539,6 +543,27 @@ class Tensor:
         from .creation import tensor
         return tensor(data, dtype=dtype or self.dtype, device=device or self._device,
                       requires_grad=requires_grad)
+
+    def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
+        """Zeros of ``size`` with this tensor's dtype and device (unless given)."""
+        from .creation import zeros
+        return zeros(*size, dtype=dtype or self.dtype, device=device or self._device,
+                     requires_grad=requires_grad)
+
+    def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
+        from .creation import ones
+        return ones(*size, dtype=dtype or self.dtype, device=device or self._device,
+                    requires_grad=requires_grad)
+
+    def new_empty(self, *size, dtype=None, device=None, requires_grad=False):
+        from .creation import empty
+        return empty(*size, dtype=dtype or self.dtype, device=device or self._device,
+                     requires_grad=requires_grad)
+
+    def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False):
+        from .creation import full
+        return full(size, fill_value, dtype=dtype or self.dtype, device=device or self._device,
+                    requires_grad=requires_grad)
 
 
 _new = object.__new__

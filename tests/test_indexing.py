@@ -527,3 +527,12 @@ def test_index_put_then_backward_twice_through_views_and_values_is_consistent():
     assert y.tolist() == [11., 1., 13., 3., 15., 5.]
     (y * ad.arange(6., dtype=ad.float64)).sum().backward()
     assert x.grad.tolist() == [0., 1., 0., 5., 0., 9.]
+
+
+def test_a_range_indexes_like_a_list(torch_oracle):
+    """``x[range(n), target]``, the negative log likelihood of "What is torch.nn really?"."""
+    def pick(lib):
+        x = lib.arange(12.0).view(4, 3)
+        return x[range(4), lib.tensor([0, 2, 1, 0])], x[range(1, 3)]
+    for ours, theirs in zip(pick(ad), pick(torch_oracle)):
+        assert ours.tolist() == theirs.tolist() and tuple(ours.shape) == tuple(theirs.shape)

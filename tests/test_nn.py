@@ -374,7 +374,8 @@ def test_linear_values_and_gradients_match_pytorch(torch_oracle, shape, bias):
 def test_linear_skips_the_input_gradient_nobody_needs():
     lin = nn.Linear(3, 2)
     out = lin(ad.ones(4, 3))
-    assert out.grad_fn.needs_input_grad == (False, True, True)
+    # PyTorch's order: bias, input, weight.t()
+    assert out.grad_fn.needs_input_grad == (True, False, True)
     out.sum().backward()
     assert lin.weight.grad.tolist() == [[4.0] * 3] * 2 and lin.bias.grad.tolist() == [4.0, 4.0]
 

@@ -1,7 +1,8 @@
 """nn.functional: layers and losses as plain functions (``import autodidact.nn.functional as F``).
 
 The Modules in ``nn`` hold parameters and call these; use them directly
-when you hold the weights yourself.
+when you hold the weights yourself. The losses live in ``loss_functions.py``
+and are imported here, so ``F.cross_entropy`` is where PyTorch has it.
 
     >>> logits = F.linear(x, w, b)
     >>> loss = F.cross_entropy(logits, labels)   # labels: int64 class indices
@@ -9,23 +10,26 @@ when you hold the weights yourself.
 
 import warnings
 
-import numpy as np
-
-from .. import dtypes as _dt
-from ..ops import layers
-from ..ops.elementwise import _dt_name, promote
+from .. import creation, graph
+from ..ops import activations, layers
+from ..ops.activations import gelu, softplus
+from ..ops.elementwise import _dt_name
 from ..ops.elementwise import relu as _relu
 from ..ops.elementwise import sigmoid as _sigmoid
 from ..ops.elementwise import tanh as _tanh
+from ..ops.linalg import matmul, mm
 from ..ops.reduce import log_softmax as _log_softmax
 from ..ops.reduce import softmax as _softmax
-from ..ops.shape import broadcast_shapes
 from ..tensor import Tensor
+from .loss_functions import (binary_cross_entropy, binary_cross_entropy_with_logits,
+                             cross_entropy, huber_loss, kl_div, l1_loss, mse_loss, nll_loss,
+                             smooth_l1_loss)
 
-__all__ = ["linear", "relu", "sigmoid", "tanh", "softmax", "log_softmax", "mse_loss",
-           "cross_entropy"]
-
-_REDUCTIONS = ("mean", "sum", "none")
+__all__ = ["linear", "dropout", "embedding", "batch_norm", "layer_norm", "relu", "relu6",
+           "leaky_relu", "elu", "gelu", "softplus", "hardtanh", "silu", "sigmoid", "tanh",
+           "softmax", "log_softmax", "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss",
+           "nll_loss", "cross_entropy", "binary_cross_entropy",
+           "binary_cross_entropy_with_logits", "kl_div"]
 
 
 # ------------------------------------------------------------------- layers
@@ -44,9 +48,17 @@ def linear(input, weight, bias=None):
             or x.shape[-1] != w.shape[1]
             or bias is not None and (b is None or b.dtype != w.dtype or b.shape != w.shape[:1])):
         _check_linear(input, weight, bias)
+    # Recorded as PyTorch records it: bias + x @ weight.t() (AddmmBackward0 over a
+    # TBackward0), between views for inputs that are not 2-D; matmul without a bias.
+    weight_t = layers.weight_t(weight)
     if bias is None:
-        return layers.LinearNoBias.apply(input, weight, None)
-    return layers.Linear.apply(input, weight, bias)
+        return mm(input, weight_t) if x.ndim == 2 else matmul(input, weight_t)
+    if x.ndim == 2:
+        return layers.Addmm.apply(bias, input, weight_t)
+    if input.is_contiguous():
+        rows = input.view(-1, x.shape[-1])
+        return layers.Addmm.apply(bias, rows, weight_t).view(*x.shape[:-1], w.shape[0])
+    return matmul(input, weight_t) + bias
 
 
 def _check_linear(input, weight, bias):
@@ -75,11 +87,163 @@ def _check_linear(input, weight, bias):
                                f"{input.dim() - 1}")
 
 
+# ------------------------------------------------------------------- dropout, embedding, norms
+
+def dropout(input, p=0.5, training=True, inplace=False):
+    """Zero each element with probability ``p`` and scale the rest by 1/(1 - p), when training.
+
+    The scaling keeps every element's expected value, so at evaluation
+    (``training=False``) the input passes unchanged. Drawn as PyTorch's CPU
+    dropout draws: a Bernoulli(1 - p) mask the shape of the input, divided
+    by 1 - p, multiplied in (a ``MulBackward0`` node).
+
+        >>> F.dropout(autodidact.ones(4), 0.5)       # e.g. tensor([2., 0., 0., 2.])
+    """
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not training or p == 0 or input.numel() == 0:
+        return input
+    if p == 1:
+        zero = creation.zeros((), dtype=input.dtype, device=input.device)
+        return input.mul_(zero) if inplace else input * zero
+    noise = creation.empty_like(input)
+    noise.bernoulli_(1 - p)          # PyTorch's stream: one 53-bit uniform per element, u < 1 - p
+    noise.div_(1 - p)
+    return input.mul_(noise) if inplace else input * noise
+
+
+def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
+              scale_grad_by_freq=False, sparse=False):
+    """The rows of ``weight`` picked by the integer indices in ``input``: shape input.shape + (dim,).
+
+    Row ``padding_idx`` receives no gradient, so it stays what it is
+    (``nn.Embedding`` starts it at zeros).
+
+        >>> F.embedding(autodidact.tensor([[0, 2]]), autodidact.eye(3)).shape
+        autodidact.Size([1, 2, 3])
+    """
+    if not isinstance(input, Tensor) or input.dtype.is_floating_point or input.dtype.name == "bool":
+        kind = type(input).__name__ if not isinstance(input, Tensor) else input.type()
+        raise RuntimeError("Expected tensor for argument #1 'indices' to have one of the following "
+                           f"scalar types: Long, Int; but got {kind} instead (while checking "
+                           "arguments for embedding)")
+    if max_norm is not None or scale_grad_by_freq or sparse:
+        raise NotImplementedError("embedding's max_norm=, scale_grad_by_freq= and sparse= are not "
+                                  "supported by autodidact")
+    rows = weight.shape[0]
+    if padding_idx is not None:
+        padding_idx = _check_padding_idx(padding_idx, rows)
+    indices = input._data
+    if indices.size and (indices.min() < 0 or indices.max() >= rows):
+        raise IndexError("index out of range in self")
+    return layers.Embedding.apply(weight, indices=indices, padding_idx=padding_idx)
+
+
+def _check_padding_idx(padding_idx, rows):
+    if padding_idx > 0 and padding_idx >= rows:
+        raise AssertionError("Padding_idx must be within num_embeddings")
+    if padding_idx < 0:
+        if padding_idx < -rows:
+            raise AssertionError("Padding_idx must be within num_embeddings")
+        padding_idx += rows
+    return padding_idx
+
+
+def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False,
+               momentum=0.1, eps=1e-5):
+    """Normalise each channel (axis 1) to mean 0 and variance 1, then scale and shift.
+
+    Training: with the batch's statistics (over every axis but 1), and the
+    running statistics (if given) move towards them by ``momentum``:
+    ``running = (1 - momentum) * running + momentum * batch`` (the
+    variance unbiased). Evaluation: with the running statistics.
+    """
+    if training:
+        size = input.shape
+        count = size[0]
+        for extent in size[2:]:
+            count *= extent
+        if count == 1:
+            raise ValueError(f"Expected more than 1 value per channel when training, got input "
+                             f"size {size}")
+    channels = input.shape[1]
+    dims = (0,) + tuple(range(2, input.dim()))
+    shape = (1, channels) + (1,) * (input.dim() - 2)   # a (C,) vector, broadcastable
+    if training or running_mean is None:
+        batch_stats = []   # forward leaves the batch's mean and variance here
+        out = layers.NativeBatchNorm.apply(input, weight, bias, dims=dims, eps=eps,
+                                           param_shape=shape, batch_stats=batch_stats)
+        if training and running_mean is not None:
+            _update_running(batch_stats, input, running_mean, running_var, momentum)
+        return out
+    stats = (running_mean._data.reshape(shape), running_var._data.reshape(shape))
+    return layers.NativeBatchNorm.apply(input, weight, bias, dims=dims, eps=eps,
+                                        param_shape=shape, stats=stats)
+
+
+def _update_running(batch_stats, input, running_mean, running_var, momentum):
+    """running = (1 - momentum) running + momentum batch; the variance made unbiased (n/(n-1))."""
+    mean, var = batch_stats
+    count = input.numel() // input.shape[1]
+    unbiased = var.reshape(-1) * (count / (count - 1))
+    with graph.no_grad():
+        for running, batch in ((running_mean, mean.reshape(-1)), (running_var, unbiased)):
+            running._data *= 1 - momentum
+            running._data += momentum * batch.astype(running._data.dtype)
+            running._bump_version()
+
+
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
+    """Normalise each sample over its last ``len(normalized_shape)`` axes, then scale and shift."""
+    if isinstance(normalized_shape, int):
+        normalized_shape = (normalized_shape,)
+    normalized_shape = tuple(normalized_shape)
+    count = len(normalized_shape)
+    if count == 0 or tuple(input.shape[input.dim() - count:]) != normalized_shape \
+            or input.dim() < count:
+        raise RuntimeError(f"Given normalized_shape={list(normalized_shape)}, expected input with "
+                           f"shape [*, {', '.join(str(s) for s in normalized_shape)}], but got "
+                           f"input of size{list(input.shape)}")
+    dims = tuple(range(input.dim() - count, input.dim()))
+    return layers.NativeLayerNorm.apply(input, weight, bias, dims=dims, eps=eps,
+                                        param_shape=normalized_shape)
+
+
 # ------------------------------------------------------------------- activations
 
 def relu(input, inplace=False):
     """max(input, 0) elementwise; ``inplace=True`` overwrites ``input``."""
     return input.relu_() if inplace else _relu(input)
+
+
+def relu6(input, inplace=False):
+    """min(max(x, 0), 6): hardtanh between 0 and 6 (recorded as HardtanhBackward0, as in PyTorch)."""
+    return hardtanh(input, 0.0, 6.0, inplace)
+
+
+def leaky_relu(input, negative_slope=0.01, inplace=False):
+    """x where x > 0, else ``negative_slope * x``: negative inputs keep a small gradient."""
+    return _maybe_inplace(input, activations.leaky_relu(input, negative_slope), inplace)
+
+
+def elu(input, alpha=1.0, inplace=False):
+    """x where x > 0, else ``alpha * (exp(x) - 1)``: smooth, and negative down to -alpha."""
+    return _maybe_inplace(input, activations.elu(input, alpha), inplace)
+
+
+def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
+    """x clamped to [min_val, max_val]; gradient 1 strictly inside, 0 outside."""
+    return _maybe_inplace(input, activations.hardtanh(input, min_val, max_val), inplace)
+
+
+def silu(input, inplace=False):
+    """x * sigmoid(x) (also called swish)."""
+    return _maybe_inplace(input, activations.silu(input), inplace)
+
+
+def _maybe_inplace(input, result, inplace):
+    """With ``inplace``, write ``result`` into ``input`` and return it (PyTorch's ``inplace=True``)."""
+    return input.copy_(result) if inplace else result
 
 
 def sigmoid(input):
@@ -111,120 +275,7 @@ def log_softmax(input, dim=None, dtype=None):
     return _log_softmax(input, dim, dtype=dtype)
 
 
-# ------------------------------------------------------------------- losses
+# one_hot lives with gather and scatter (ops/gather.py): it puts a 1 at each class index.
+from ..ops.gather import one_hot  # noqa: E402
 
-def _check_reduction(reduction):
-    if reduction not in _REDUCTIONS:
-        raise ValueError(f"{reduction} is not a valid value for reduction")
-
-
-def _legacy_reduction(size_average, reduce, reduction):
-    """The pre-1.0 flags ``size_average``/``reduce``, translated as PyTorch does (with its warning)."""
-    if size_average is None and reduce is None:
-        return reduction
-    warnings.warn("size_average and reduce args will be deprecated, please use reduction='"
-                  f"{'sum' if size_average is False else 'mean'}' instead.", UserWarning,
-                  stacklevel=3)
-    size_average = True if size_average is None else size_average
-    reduce = True if reduce is None else reduce
-    return "none" if not reduce else "mean" if size_average else "sum"
-
-
-def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
-    """The mean (or sum, or elementwise) squared difference between input and target."""
-    reduction = _legacy_reduction(size_average, reduce, reduction)
-    _check_reduction(reduction)
-    if weight is not None:
-        raise NotImplementedError("mse_loss(weight=...) is not supported by autodidact; multiply "
-                                  "the elementwise loss (reduction='none') by the weights instead")
-    if tuple(target.shape) != tuple(input.shape):
-        warnings.warn(
-            f"Using a target size ({target.shape}) that is different to the input size "
-            f"({input.shape}). This will likely lead to incorrect results due to broadcasting. "
-            "Please ensure they have the same size.", UserWarning, stacklevel=2)
-        broadcast_shapes(input.shape, target.shape)
-    if input.dtype is not target.dtype:
-        (input, target), _ = promote(input, target)
-    return layers.MseLoss.apply(input, target, reduction=reduction)
-
-
-def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
-                  reduction="mean", label_smoothing=0.0):
-    """Softmax cross-entropy of logits against class indices.
-
-    ``input`` holds raw scores (logits), shape (N, C) (or (C,), or
-    (N, C, d1, ...)); ``target`` the class of each row, int64, shape (N,).
-    The mean over rows by default. Don't apply softmax first: this does it,
-    stably.
-
-        >>> F.cross_entropy(autodidact.tensor([[2.0, 0.0]]), autodidact.tensor([0]))
-        tensor(0.1269)
-    """
-    z, t = getattr(input, "_data", None), getattr(target, "_data", None)
-    if (z is not None and t is not None and z.ndim == 2 and t.ndim == 1 and len(z) == len(t)
-            and z.dtype.kind == "f" and t.dtype == np.int64 and reduction in _REDUCTIONS
-            and weight is None and not label_smoothing and size_average is None
-            and reduce is None):   # the usual case, told at once; the rest checks step by step
-        ignored = _ignored_rows(target, z.shape[1], ignore_index)
-        return layers.CrossEntropy.apply(input, target, ignored=ignored, reduction=reduction)
-    reduction = _legacy_reduction(size_average, reduce, reduction)
-    _check_reduction(reduction)
-    if weight is not None or label_smoothing:
-        raise NotImplementedError(
-            "cross_entropy's weight= and label_smoothing= are not supported by autodidact; "
-            "weight the elementwise loss (reduction='none') yourself")
-    if not isinstance(input, Tensor) or not isinstance(target, Tensor):
-        raise TypeError("cross_entropy(): input and target must be Tensors")
-    if not input.dtype.is_floating_point:
-        raise RuntimeError(
-            f"\"log_softmax_lastdim_kernel_impl\" not implemented for '{_dt_name(input.dtype)}'")
-    if target.dtype.is_floating_point and tuple(target.shape) == tuple(input.shape):
-        raise NotImplementedError(
-            "cross_entropy with class probabilities as target is not supported by autodidact; "
-            "pass class indices (int64), or compute -(target * F.log_softmax(input, 1)).sum(1).mean()")
-    if target.dtype not in (_dt.int64, _dt.uint8):
-        raise RuntimeError(
-            f"expected target dtype to be Long or Byte, but got {_dt_name(target.dtype)}. "
-            "Class indices must be int64: use target.long()")
-    if input.dim() == 1:   # one sample: (C,) logits and a 0-d target
-        if target.dim() != 0:
-            raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
-        loss = cross_entropy(input.unsqueeze(0), target.reshape(1), ignore_index=ignore_index,
-                             reduction=reduction)
-        return loss.reshape(()) if reduction == "none" else loss
-    if input.dim() == 0:
-        raise ValueError("Expected input to have at least 1 dimension, got 0-d logits")
-    if target.dim() == 0 or input.shape[0] != target.shape[0]:
-        got = target.shape[0] if target.dim() else 1
-        raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target "
-                         f"batch_size ({got}).")
-    if input.dim() > 2:   # (N, C, d1, ...): every position is a row of C scores
-        classes = input.shape[1]
-        spatial = tuple(target.shape)
-        if spatial != (input.shape[0],) + tuple(input.shape[2:]):
-            raise RuntimeError(f"Expected target size {[input.shape[0]] + list(input.shape[2:])}, "
-                               f"got {list(target.shape)}")
-        rows = input.permute(0, *range(2, input.dim()), 1)   # the class axis last
-        loss = cross_entropy(rows.reshape(-1, classes), target.reshape(-1),
-                             ignore_index=ignore_index, reduction=reduction)
-        return loss.reshape(spatial) if reduction == "none" else loss
-    if target.dim() != 1:
-        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
-    ignored = _ignored_rows(target, input.shape[1], ignore_index)
-    return layers.CrossEntropy.apply(input, target, ignored=ignored, reduction=reduction)
-
-
-def _ignored_rows(target, classes, ignore_index):
-    """None when every row counts, else a bool per row: is its target ``ignore_index``?
-
-    Raises PyTorch's IndexError for a class index outside [0, classes).
-    """
-    values = target._data
-    if values.size == 0 or (values.min() >= 0 and values.max() < classes
-                            and not 0 <= ignore_index < classes):
-        return None   # the usual case, told by two quick reductions
-    ignored = values == ignore_index
-    bad = ((values < 0) | (values >= classes)) & ~ignored
-    if bad.any():
-        raise IndexError(f"Target {int(values[bad][0])} is out of bounds.")
-    return ignored if ignored.any() else None
+__all__ += ["one_hot"]

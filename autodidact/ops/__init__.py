@@ -4,9 +4,20 @@
     reduce.py        sum, mean, max, softmax...
     shape.py         view, reshape, permute, expand, cat, stack, flip...
     linalg.py        matmul
-    layers.py        fused layers: linear, mse_loss, cross_entropy
+    layers.py        fused layers: linear (addmm), embedding, batch_norm, layer_norm
+    losses.py        fused losses: mse_loss, nll_loss, binary_cross_entropy, smooth_l1...
+    activations.py   leaky_relu, elu, gelu, softplus, hardtanh, silu
     index.py         x[key] and its scatter-add backward
     inplace.py       add_, x[key] = v, out=, fill_
+    math.py          log1p, expm1, erf, floor, reciprocal, atan2, hypot, lerp...
+    scan.py          cumsum, cumprod, logsumexp
+    sort.py          sort, topk, kthvalue, median, mode; unique, bincount, histc
+    gather.py        gather, scatter(_add), masked_fill/select, take_along_dim, one_hot
+    matrix.py        tril, triu, diagonal, diag, trace
+    contract.py      addmm, mv, outer, tensordot (and matmul's out=)
+    einsum.py        einsum, spelled with the ops above
+    norms.py         vector/matrix norms, Tensor.norm, dist (autodidact.linalg)
+    solve.py         inv, det, solve (autodidact.linalg)
 
 Every op is a function here and, by the table at the bottom, a Tensor
 method too: ``x.exp()`` is ``autodidact.exp(x)``.
@@ -15,6 +26,7 @@ method too: ``x.exp()`` is ``autodidact.exp(x)``.
 from ..function import Function
 from ..tensor import Tensor
 from . import elementwise, index, inplace, layers, linalg, reduce, shape
+from . import activations, losses
 from .elementwise import *  # noqa: F401,F403  (the public functions)
 from .linalg import bmm, dot, matmul, mm
 from .reduce import (all, amax, amin, any, argmax, argmin, log_softmax, max, mean, min, prod,
@@ -24,6 +36,16 @@ from .shape import (broadcast_shapes, broadcast_to, cat, chunk, clone, concat, c
                     reshape, select, split, squeeze, stack, swapaxes, swapdims, t, transpose,
                     unbind, unflatten, unsqueeze, view, view_as)
 from .index import index_select
+from .gather import gather, masked_fill, masked_select, scatter, scatter_add, take_along_dim
+from .math import (arctan2, atan2, ceil, clamp_max, clamp_min, erf, expm1, floor, frac, hypot,
+                   lerp, log1p, log2, log10, reciprocal, rsqrt, square)
+from .scan import cumprod, cumsum, logsumexp
+from .matrix import diag, diagonal, trace, tril, triu
+from .contract import addmm, ger, matmul, mv, outer, tensordot   # matmul with out=
+from .einsum import einsum
+from .norms import dist, norm
+from .sort import (argsort, bincount, histc, histogram, kthvalue, median, mode, sort, topk,
+                   unique)
 
 
 def _all_functions():
@@ -39,6 +61,36 @@ def _all_functions():
 
 
 REGISTRY = _all_functions()
+
+# What ``from autodidact.ops import *`` gives the package: the functions,
+# never the modules they live in (``linalg`` here is the matmul rules, not
+# the public ``autodidact.linalg``).
+__all__ = [_name for _name, _value in list(globals().items())
+           if not _name.startswith("_") and not isinstance(_value, type(elementwise))]
+
+
+def _numpy_spellings(function):
+    """Also accept NumPy's ``axis=`` for ``dim=`` and ``keepdims=`` for ``keepdim=``, as
+    PyTorch does (``x.sum(axis=0, keepdims=True)``)."""
+    def accepting(*args, **kwargs):
+        if kwargs:
+            if "axis" in kwargs:
+                if "dim" in kwargs:
+                    raise TypeError(f"{function.__name__}() got multiple values for argument "
+                                    "'dim' (axis= is another name for dim=)")
+                kwargs["dim"] = kwargs.pop("axis")
+            if "keepdims" in kwargs:
+                kwargs["keepdim"] = kwargs.pop("keepdims")
+        return function(*args, **kwargs)
+    accepting.__name__, accepting.__doc__ = function.__name__, function.__doc__
+    accepting.__wrapped__ = function
+    return accepting
+
+
+for _name in ["sum", "mean", "prod", "max", "min", "amax", "amin", "argmax", "argmin", "std",
+              "var", "all", "any", "logsumexp", "median", "mode", "cumsum", "cumprod",
+              "softmax", "log_softmax", "sort", "argsort", "squeeze", "unsqueeze"]:
+    globals()[_name] = _numpy_spellings(globals()[_name])
 
 # --------------------------------------------------- Tensor methods
 
@@ -59,6 +111,14 @@ _METHODS = [
     "index_select",
     # linear algebra
     "matmul", "mm", "dot", "bmm",
+    # more math, running totals, gather/scatter
+    "log1p", "expm1", "log2", "log10", "erf", "floor", "ceil", "frac", "reciprocal", "rsqrt",
+    "square", "clamp_min", "clamp_max", "atan2", "arctan2", "hypot", "lerp",
+    "cumsum", "cumprod", "logsumexp",
+    "gather", "scatter", "scatter_add", "masked_fill", "masked_select", "take_along_dim",
+    "sort", "argsort", "topk", "kthvalue", "median", "mode", "unique", "bincount", "histc",
+    "histogram",
+    "tril", "triu", "diagonal", "diag", "trace", "addmm", "mv", "outer", "ger", "norm", "dist",
 ]
 
 for _name in _METHODS:
@@ -91,7 +151,10 @@ def _inplace_method(op):
 for _name in ["add", "sub", "mul", "div", "pow", "clamp", "clip", "exp", "log", "sqrt", "sin",
               "cos", "tanh", "sigmoid", "relu", "abs", "neg", "floor_divide", "remainder",
               "round", "sign", "eq", "ne", "lt", "le", "gt", "ge", "bitwise_and", "bitwise_or",
-              "bitwise_xor"]:
+              "bitwise_xor",
+              "masked_fill", "scatter", "scatter_add", "clamp_min", "clamp_max", "floor", "ceil",
+              "frac", "log1p", "expm1", "log2", "log10", "erf", "reciprocal", "rsqrt", "square",
+              "lerp", "tril", "triu", "cumsum", "cumprod", "atan2", "hypot"]:
     setattr(Tensor, _name + "_", _inplace_method(globals()[_name]))
 
 

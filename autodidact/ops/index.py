@@ -149,7 +149,7 @@ def normalize_key(tensor, key):
             parts.append(module_of(tensor._data).asarray(k))
         elif isinstance(k, Tensor):
             parts.append(_tensor_index(tensor, k))
-        elif isinstance(k, (list, tuple, np.ndarray)):
+        elif isinstance(k, (list, tuple, range, np.ndarray)):   # x[range(2, 5)] is x[[2, 3, 4]]
             parts.append(_sequence_index(tensor, k))
         elif hasattr(k, "__cuda_array_interface__"):   # a GPU array (a key normalized before)
             parts.append(_tensor_index(tensor, Tensor._wrap(k)))
@@ -374,9 +374,15 @@ def _basic(tensor, parts):
 def index_select(input, dim, index):
     from ..tensor import normalize_dim
     axis = normalize_dim(dim, input.dim())
-    if not isinstance(index, Tensor) or index.dim() > 1 or index.dtype not in (_dt.int64, _dt.int32):
-        raise RuntimeError("index_select(): Expected a 1-D index tensor of dtype int64 or int32 "
-                           "(autodidact.tensor([0, 2]))")
+    if not isinstance(index, Tensor) or index.dtype not in (_dt.int64, _dt.int32):
+        raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
+    if index.dim() > 1:
+        raise IndexError("index_select(): Index is supposed to be a vector")
+    size = input.shape[axis] if input.dim() else 1
+    if index.numel() and (int(index._data.min()) < 0 or int(index._data.max()) >= size):
+        bad = int(index._data.max()) if int(index._data.max()) >= size else int(index._data.min())
+        raise RuntimeError(f"INDICES element is out of DATA bounds, id={bad} axis_dim={size}: "
+                           f"index_select's index {bad} is not in [0, {size}) for dimension {axis}")
     key = (slice(None),) * axis + (index.reshape(-1),)
     return Index.apply(input, key=normalize_key(input, key))
 

@@ -1,153 +1,178 @@
-"""The fused ops behind ``nn``: a layer's affine map and the two losses.
+"""The fused ops behind ``nn``'s layers: the affine map, the embedding lookup, the two norms.
 
-Each could be written with smaller ops (``x @ w.t() + b``, ``log_softmax``
-then a gather); one node does the same arithmetic with fewer passes over
+Each could be written with smaller ops (``x @ w.t() + b``, a mean, a
+variance...); one node does the same arithmetic with fewer passes over
 memory and fewer steps of the engine, which is what a training loop
-spends its time on.
+spends its time on. The nodes are the ones PyTorch records, with their
+inputs in PyTorch's order, so a program that walks ``grad_fn`` meets the
+same graph.
 
-    op              forward                          backward (g = dL/d(out))
-    linear          x @ w^T + b                      g @ w,  g^T @ x,  g summed over rows
-    mse_loss        mean((a - b)**2)                 2 (a - b) g / n,  -(same)
-    cross_entropy   mean(-log_softmax(z)[i, t_i])    (softmax(z) - onehot(t)) g / n
+    op           forward                           backward (g = dL/d(out))
+    addmm        b + x @ wt                        g summed over rows,  g @ wt^T,  x^T @ g
+    embedding    weight[indices]                   g added into the rows picked (none at padding)
+    batch_norm   (x - mean) / sqrt(var + eps) * w + b, statistics over all axes but the channel
+    layer_norm   the same, statistics over the last axes (normalized_shape)
+                 both: dx = (w g - mean(w g) - xhat mean(w g xhat)) / sqrt(var + eps),
+                       dw = sum(g xhat),  db = sum(g)
 
-Like PyTorch, the nodes are named ``AddmmBackward0`` (``MmBackward0``
-without a bias), ``MseLossBackward0`` and ``NllLossBackward0``;
-cross_entropy's node also holds the log-softmax that PyTorch records as a
-separate ``LogSoftmaxBackward0``.
+    >>> F.linear(x, w, b).grad_fn          # what nn.Linear records
+    <AddmmBackward0 object at 0x...>
 """
 
 from .. import graph
 from ..backend import module_of
 from ..function import Function
 from ..tensor import Tensor
-from .reduce import softmax
+from .index import IndexBackwardScatter
+from .shape import TransposeMatrix
 
 
-class Linear(Function):
-    """x @ w^T + b for x of shape (..., in), w (out, in), b (out,) or None."""
+class Addmm(Function):
+    """bias + x @ wt for x (rows, in), wt = weight.t() (in, out) and bias (out,): nn.Linear's node."""
 
-    node_name = "AddmmBackward0"
-
-    def forward(ctx, x, weight, bias=None):
-        # w's gradient needs x and x's needs w: keep only what will be used (a first
+    def forward(ctx, bias, x, wt):
+        # wt's gradient needs x and x's needs wt: keep only what will be used (a first
         # layer's input needs no gradient, so its weight is not kept for it).
         needs = ctx.needs_input_grad
-        ctx.save_for_backward(x if needs[1] else None, weight if needs[0] else None)
-        out = module_of(x).matmul(x, weight.T)
-        if bias is not None:
-            out += bias   # in place: no second array the size of the output
+        ctx.save_for_backward(x if needs[2] else None, wt if needs[1] else None)
+        out = module_of(x).matmul(x, wt)
+        out += bias   # in place: no second array the size of the output
         return out
 
+    derivative = ("d(b + x·wt) is g for b (summed over rows), g·wt^T for x and x^T·g for wt, "
+                  "each an input's share of the product rule")
+
     def backward(ctx, grad):
-        x, weight = ctx.saved_tensors   # None where no gradient needs it
+        x, wt = ctx.saved_tensors   # None where no gradient needs it
+        need_bias, need_x, need_wt = ctx.needs_input_grad
         if graph.is_grad_enabled():   # create_graph: Tensor ops, recorded
-            return _linear_grads(grad, x, weight, ctx.needs_input_grad)
+            return (grad.sum(0) if need_bias else None, grad @ wt.t() if need_x else None,
+                    (grad.t() @ x).t() if need_wt else None)
         # The usual case: the same formulas on the arrays, without an op per line.
-        grads = _linear_grads(grad._data, None if x is None else x._data,
-                              None if weight is None else weight._data, ctx.needs_input_grad)
-        return _wrap_all(grads, grad._device)
+        g = grad._data
+        wrap, device = Tensor._wrap, grad._device
+        return (wrap(g.sum(0), device) if need_bias else None,
+                wrap(g @ wt._data.T, device) if need_x else None,
+                # (g^T x)^T: contiguous once TBackward0 transposes it back to weight's layout.
+                wrap((g.T @ x._data).T, device) if need_wt else None)
 
 
-def _linear_grads(grad, x, weight, needs):
-    """The three gradients of x @ w^T + b; works on Tensors and on arrays alike."""
-    need_x, need_weight, need_bias = needs
-    # Every row of the batch (and of any extra leading axes) adds to w's and b's gradient.
-    g2 = grad if grad.ndim == 2 else grad.reshape(-1, grad.shape[-1])
-    grad_x = grad @ weight if need_x else None
-    grad_weight = None
-    if need_weight:
-        grad_weight = g2.T @ (x if x.ndim == 2 else x.reshape(-1, x.shape[-1]))
-    grad_bias = g2.sum(0) if need_bias else None
-    return grad_x, grad_weight, grad_bias
+class TransposeWeight(TransposeMatrix):
+    """``weight.t()`` inside nn.Linear: PyTorch's ``TBackward0``, handing back an owned gradient.
 
-
-def _wrap_all(arrays, device):
-    wrap = Tensor._wrap
-    return tuple([None if a is None else wrap(a, device) for a in arrays])
-
-
-class LinearNoBias(Linear):
-    node_name = "MmBackward0"
-
-
-class MseLoss(Function):
-    """(a - b)**2, averaged, summed, or left elementwise (``reduction``)."""
-
-    def forward(ctx, a, b, reduction="mean"):
-        ctx.save_for_backward(a, b)
-        ctx.reduction = reduction
-        diff = a - b
-        squared = diff * diff
-        if reduction == "none":
-            return squared
-        ctx.count = count = squared.size
-        total = squared.sum()
-        return module_of(a).asarray(total / count if reduction == "mean" else total,
-                                    dtype=squared.dtype)
-
-    def backward(ctx, grad):
-        a, b = ctx.saved_tensors
-        need_a, need_b = ctx.needs_input_grad
-        scale = grad * (2.0 / ctx.count) if ctx.reduction == "mean" else grad * 2.0
-        grad_a = (a - b) * scale
-        return (grad_a if need_a else None), (-grad_a if need_b else None)
-
-
-class CrossEntropy(Function):
-    """-log softmax(z)[i, t_i] for logits z (N, C) and class indices t (N,).
-
-    ``ignored`` (None, or a bool per row) marks rows that count zero and
-    are left out of the mean. The log-softmax subtracts each row's max
-    first, so large logits do not overflow.
+    Addmm gives it (x^T g)^T, a transposed view; transposing back yields an
+    array laid out exactly as its base, and the base itself is returned, so
+    that ``weight.grad`` takes it as it is instead of copying a view.
     """
 
-    node_name = "NllLossBackward0"
-
-    def forward(ctx, logits, target, ignored=None, reduction="mean"):
-        xp = module_of(logits)
-        n = logits.shape[0]
-        rows = xp.arange(n)
-        if ignored is not None:
-            target = xp.where(ignored, 0, target)   # any valid class: those rows weigh 0
-        shifted = logits - logits.max(axis=1, keepdims=True)
-        exp = xp.exp(shifted)
-        total = exp.sum(axis=1, keepdims=True)
-        losses = xp.log(total).reshape(n) - shifted[rows, target]
-        # Each row's weight in the loss: 1 (0 if ignored), divided by the count for the mean.
-        if ignored is None:
-            weight, count = 1.0, n
-        else:
-            weight = (~ignored).astype(logits.dtype)[:, None]
-            count = n - int(ignored.sum())
-            losses *= weight[:, 0]
-        if reduction == "mean":
-            # Nothing kept: the loss is nan and the gradient 0, as in PyTorch.
-            weight = weight / count if count else weight * 0.0
-        exp /= total   # now softmax(logits), which backward needs
-        ctx.save_for_backward(logits)
-        ctx.probs, ctx.rows, ctx.target, ctx.weight = exp, rows, target, weight
-        if reduction == "none":
-            return losses
-        loss = losses.sum()
-        if reduction == "mean":
-            loss = loss / count if count else float("nan")
-        return xp.asarray(loss, dtype=logits.dtype)
+    node_name = "TBackward0"
+    derivative = "the transpose moves entries without changing them: grad goes back transposed"
 
     def backward(ctx, grad):
-        logits, = ctx.saved_tensors
-        if graph.is_grad_enabled():   # create_graph: a softmax the graph can differentiate
-            onehot = module_of(ctx.probs).zeros_like(ctx.probs)
-            onehot[ctx.rows, ctx.target] = 1
-            probs, onehot = softmax(logits, 1), Tensor._wrap(onehot, logits._device)
-            weight = _wrap_if_array(ctx.weight, logits)
-            return (probs - onehot) * (grad.reshape(-1, 1) * weight), None
-        # The usual case: the same formula on arrays, reusing forward's softmax, with
-        # the one-hot part subtracted in place rather than built.
-        scale = grad._data.reshape(-1, 1) * ctx.weight   # (1, 1), or (N, 1) per row
-        out = ctx.probs * scale
-        out[ctx.rows, ctx.target] -= scale.reshape(-1)
-        return Tensor._wrap(out, grad._device), None
+        if graph.is_grad_enabled():   # create_graph: the recorded transpose
+            return grad.t()
+        out = grad._data.T
+        base = out.base
+        if base is not None and base.shape == out.shape and base.strides == out.strides:
+            out = base
+        return Tensor._wrap(out, grad._device)
 
 
-def _wrap_if_array(value, like):
-    return value if isinstance(value, float) else Tensor._wrap(value, like._device)
+def weight_t(weight):
+    """``weight.t()`` as nn.Linear records it (a view of the weight, a ``TBackward0`` node).
+
+    The view never leaves F.linear, so it takes from ``_as_view`` only what
+    backward needs, the weight's version counter (a weight changed in place
+    before backward is caught), not the registry of views kept for in-place
+    ops on them (a weak reference added and dropped every step).
+    """
+    out = TransposeWeight.apply(weight, dims=(1, 0))
+    out._vc = weight._vc
+    out._base = weight if weight._base is None else weight._base
+    return out
+
+
+class Embedding(Function):
+    """Rows of ``weight`` picked by integer ``indices`` (a keyword: it carries no gradient)."""
+
+    def forward(ctx, weight, indices, padding_idx=None):
+        ctx.indices, ctx.padding_idx = indices, padding_idx
+        return weight[indices]
+
+    derivative = ("each output row is a copy of one weight row, so that row receives the sum of "
+                  "the grads of every place it was picked (none for padding_idx)")
+
+    def backward(ctx, grad):
+        weight_shape, = ctx._input_shapes
+        if ctx.padding_idx is not None:
+            keep = Tensor._wrap(ctx.indices != ctx.padding_idx, grad._device)
+            grad = grad * keep.unsqueeze(-1).to(grad.dtype)
+        return IndexBackwardScatter.apply(grad, key=(ctx.indices,), shape=weight_shape)
+
+
+class _Normalize(Function):
+    """(x - mean) / sqrt(var + eps) * weight + bias, with the statistics over ``dims``.
+
+    ``weight`` and ``bias`` (or None) are broadcast as ``param_shape``
+    against x: (1, C, 1) for BatchNorm's (C,) vectors, as they are for
+    LayerNorm. Backward recomputes the statistics with Tensor ops, so that
+    it can itself be differentiated.
+    """
+
+    def forward(ctx, x, weight, bias, dims, eps, param_shape, stats=None, batch_stats=None):
+        # stats: given (mean, var) arrays, as BatchNorm in eval mode uses its running ones;
+        # batch_stats: a list that receives the batch's (mean, var), for the running ones.
+        xp = module_of(x)
+        if stats is None:
+            mean = x.mean(axis=dims, keepdims=True)
+            centred = x - mean
+            var = (centred * centred).mean(axis=dims, keepdims=True)
+        else:
+            mean, var = stats
+            centred = x - mean
+        ctx.save_for_backward(x, weight)
+        ctx.dims, ctx.eps, ctx.stats, ctx.param_shape = dims, eps, stats, param_shape
+        if batch_stats is not None:
+            batch_stats.extend((mean, var))
+        out = centred / xp.sqrt(var + eps)
+        if weight is not None:
+            out *= weight.reshape(param_shape)
+        if bias is not None:
+            out += bias.reshape(param_shape)
+        return out.astype(x.dtype, copy=False)
+
+    derivative = ("with xhat = (x - mean)/sqrt(var + eps): weight receives sum(grad·xhat), bias "
+                  "sum(grad), and x the scaled grad minus its mean and its projection on xhat")
+
+    def backward(ctx, grad):
+        x, weight = ctx.saved_tensors
+        need_x, need_weight, need_bias = ctx.needs_input_grad
+        weight_shape, bias_shape = ctx._input_shapes[1:]
+        dims, param_shape = ctx.dims, ctx.param_shape
+        scaled = grad if weight is None else grad * weight.reshape(param_shape)
+        if ctx.stats is not None:   # fixed statistics: an affine map of x
+            mean, var = (Tensor._wrap(s, grad._device) for s in ctx.stats)
+            std = (var + ctx.eps).sqrt()
+            xhat = (x - mean) / std
+            grad_x = scaled / std if need_x else None
+        else:
+            mean = x.mean(dims, keepdim=True)
+            centred = x - mean
+            inv_std = 1 / ((centred * centred).mean(dims, keepdim=True) + ctx.eps).sqrt()
+            xhat = centred * inv_std
+            grad_x = None
+            if need_x:
+                grad_x = (scaled - scaled.mean(dims, keepdim=True)
+                          - xhat * (scaled * xhat).mean(dims, keepdim=True)) * inv_std
+        grad_weight = (grad * xhat).sum_to_size(param_shape).reshape(weight_shape) \
+            if need_weight else None
+        grad_bias = grad.sum_to_size(param_shape).reshape(bias_shape) if need_bias else None
+        return grad_x, grad_weight, grad_bias
+
+
+class NativeBatchNorm(_Normalize):
+    """BatchNorm's node: statistics per channel, over the batch (and length) axes."""
+
+
+class NativeLayerNorm(_Normalize):
+    """LayerNorm's node: statistics per sample, over the last axes."""

@@ -18,6 +18,7 @@ from collections import namedtuple
 import numpy as np
 
 from .. import dtypes as _dt
+from .. import graph
 from ..backend import module_of
 from ..function import Function
 from ..tensor import Tensor, normalize_dim
@@ -200,6 +201,10 @@ class LogSoftmax(Function):
 
     def backward(ctx, grad):
         out, = ctx.saved_tensors
+        if not graph.is_grad_enabled():   # the usual case: on the arrays, not four recorded ops
+            g = grad._data
+            softmax = module_of(g).exp(out._data)
+            return Tensor._wrap(g - softmax * g.sum(axis=ctx.dim, keepdims=True), grad._device)
         return grad - out.exp() * grad.sum(dim=ctx.dim, keepdim=True)
 
 
@@ -266,41 +271,37 @@ def _product_of_others(a, dim):
     if dim is None:
         flat = a.reshape(-1)
         return _product_of_others(flat, 0).reshape(a.shape)
-    xp_exclusive = cumprod(a, dim, exclusive=True, reverse=False)
-    return xp_exclusive * cumprod(a, dim, exclusive=True, reverse=True)
-
-
-def cumprod(a, dim, exclusive=False, reverse=False):
-    """Cumulative product along ``dim`` (differentiable via Tensor ops)."""
-    n = a.shape[dim]
-    pieces, running = [], None
-    order = range(n - 1, -1, -1) if reverse else range(n)
-    for i in order:
-        item = a.narrow(dim, i, 1)
-        if exclusive:
-            pieces.append(running if running is not None else item * 0 + 1)
-            running = item if running is None else running * item
-        else:
-            running = item if running is None else running * item
-            pieces.append(running)
-    if reverse:
-        pieces.reverse()
+    from .scan import cumprod   # scan.py builds on this file: imported when first needed
     from .shape import cat
-    return cat(pieces, dim)
+    n = a.shape[dim]
+    one = a.narrow(dim, 0, 1) * 0 + 1
+    # Exclusive running products from each end: prod of a_k for k < i, and for k > i.
+    before = cumprod(cat([one, a.narrow(dim, 0, n - 1)], dim), dim)
+    after = cumprod(cat([one, a.flip(dim).narrow(dim, 0, n - 1)], dim), dim).flip(dim)
+    return before * after
 
 
 # ------------------------------------------------------- public functions
 
 
-def sum(input, dim=None, keepdim=False, *, dtype=None):
+def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     """Sum of all elements, or along ``dim``. Integers and bools sum to int64."""
     axes = _dims(dim, input.dim())
+    if out is not None and dtype is None and isinstance(out, Tensor):
+        dtype = out.dtype   # a reduction into out= computes in out's dtype (PyTorch)
     if dtype is not None:
         input = input.to(_dt.to_dtype(dtype))
     elif not input.dtype.is_floating_point:
         input = input.to(_dt.int64)
     # PyTorch names the two forms' nodes SumBackward0 and SumBackward1.
-    return (Sum if axes is None else SumDim).apply(input, dim=axes, keepdim=keepdim)
+    result = (Sum if axes is None else SumDim).apply(input, dim=axes, keepdim=keepdim)
+    if out is not None:
+        if dim is None:
+            raise TypeError("sum() received an invalid combination of arguments - got (Tensor, "
+                            "out=Tensor): out= needs dim, as in sum(x, dim=0, out=r)")
+        from .elementwise import _finish
+        return _finish(result, out, "sum")
+    return result
 
 
 class SumDim(Sum):
@@ -335,18 +336,21 @@ class MeanDim(Mean):
     node_name = "MeanBackward1"
 
 
-def _return_type(name):
-    """(values, indices), named and printed as PyTorch's ``torch.return_types.max``."""
-    base = namedtuple(name, ["values", "indices"])
+def _return_type(name, fields=("values", "indices")):
+    """A named tuple printed as PyTorch's ``torch.return_types.max`` (values, indices)."""
+    base = namedtuple(name, fields)
 
     def __repr__(self):
-        return f"autodidact.return_types.{name}(\nvalues={self.values!r},\nindices={self.indices!r})"
+        shown = ",\n".join(f"{field}={value!r}" for field, value in zip(fields, self))
+        return f"autodidact.return_types.{name}(\n{shown})"
 
     return type(name, (base,), {"__slots__": (), "__repr__": __repr__,
                                 "__module__": "autodidact.return_types"})
 
 
-ReturnTypes = {"max": _return_type("max"), "min": _return_type("min")}
+ReturnTypes = {name: _return_type(name) for name in (
+    "max", "min", "sort", "topk", "kthvalue", "median", "mode")}
+ReturnTypes["histogram"] = _return_type("histogram", ("hist", "bin_edges"))
 
 
 def _extreme(name, input, dim, keepdim, other):

@@ -1,0 +1,229 @@
+"""The activations of ``nn`` beyond relu, tanh and sigmoid: one node each, as in PyTorch.
+
+    op           forward                                  backward (g = dL/d(out))
+    leaky_relu   x if x > 0 else slope * x                g if x > 0 else slope * g
+    elu          x if x > 0 else alpha * (exp(x) - 1)     g if x > 0 else g * alpha * exp(x)
+    gelu         x * Phi(x)   (Phi: the normal CDF)       g * (Phi(x) + x * phi(x))
+    softplus     log(1 + exp(beta x)) / beta              g * sigmoid(beta x)
+    hardtanh     clamp(x, min_val, max_val)               g inside (min_val, max_val), else 0
+    silu         x * sigmoid(x)                           g * s * (1 + x (1 - s)),  s = sigmoid(x)
+
+Each backward is written with Tensor operations, so it can itself be
+differentiated (``create_graph=True``). Where PyTorch's kernels take a
+branch (``x > 0``, ``beta * x > threshold``), the same branch is taken
+here, so gradients at the boundary agree too.
+
+    >>> leaky_relu(autodidact.tensor([-2.0, 3.0]), 0.1)
+    tensor([-0.2000,  3.0000])
+"""
+
+import math
+
+import numpy as np
+
+from ..backend import module_of, to_host
+from ..function import Function
+from ..tensor import Tensor
+
+__all__ = ["leaky_relu", "elu", "gelu", "softplus", "hardtanh", "silu"]
+
+
+class LeakyRelu(Function):
+    def forward(ctx, a, negative_slope):
+        ctx.save_for_backward(a)
+        ctx.negative_slope = negative_slope
+        return module_of(a).where(a > 0, a, a * a.dtype.type(negative_slope))
+
+    derivative = "1 where x > 0, else negative_slope: x receives grad there, slope × grad elsewhere"
+
+    def backward(ctx, grad):
+        a, = ctx.saved_tensors
+        return grad * _positive(a, 1.0, ctx.negative_slope)
+
+
+class Elu(Function):
+    def forward(ctx, a, alpha):
+        ctx.save_for_backward(a)
+        ctx.alpha = alpha
+        xp = module_of(a)
+        return xp.where(a > 0, a, a.dtype.type(alpha) * xp.expm1(xp.minimum(a, 0)))
+
+    derivative = "1 where x > 0, else alpha·exp(x): x receives grad there, grad × alpha·exp(x) elsewhere"
+
+    def backward(ctx, grad):
+        a, = ctx.saved_tensors
+        negative = (a.clamp(max=0).exp() * ctx.alpha)
+        return grad * _where_positive(a, 1.0, negative)
+
+
+class Gelu(Function):
+    """x * Phi(x), Phi the standard normal CDF; ``approximate='tanh'`` uses Hendrycks's formula."""
+
+    def forward(ctx, a, approximate):
+        ctx.save_for_backward(a)
+        ctx.approximate = approximate
+        x = a.astype(np.float64)
+        if approximate == "tanh":
+            cdf = 0.5 * (1 + module_of(a).tanh(_K * (x + _C * x ** 3)))
+        else:
+            cdf = 0.5 * (1 + _erf_array(x / math.sqrt(2)))
+        return (x * cdf).astype(a.dtype)
+
+    derivative = ("d(x·Phi(x))/dx = Phi(x) + x·phi(x) (phi the normal density; the tanh form "
+                  "differentiates its tanh instead), so x receives grad times that")
+
+    def backward(ctx, grad):
+        a, = ctx.saved_tensors
+        if ctx.approximate == "tanh":
+            inner = (a + a * a * a * _C) * _K
+            t = inner.tanh()
+            slope = (t + 1) * 0.5 + a * (1 - t * t) * (1 + a * a * (3 * _C)) * (0.5 * _K)
+        else:
+            cdf = (Erf.apply(a * (1 / math.sqrt(2))) + 1) * 0.5
+            density = (a * a * -0.5).exp() * (1 / math.sqrt(2 * math.pi))
+            slope = cdf + a * density
+        return grad * slope
+
+
+_K, _C = math.sqrt(2 / math.pi), 0.044715
+
+
+class Erf(Function):
+    """The error function, for gelu's backward (so that it can be differentiated again)."""
+
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return _erf_array(a.astype(np.float64)).astype(a.dtype)
+
+    derivative = "d erf(x)/dx = 2/sqrt(pi) · exp(-x²), so x receives grad times that"
+
+    def backward(ctx, grad):
+        a, = ctx.saved_tensors
+        return grad * (a * a * -1).exp() * (2 / math.sqrt(math.pi))
+
+
+def _erf_array(x):
+    """erf elementwise on a float64 array: NumPy has no erf, Python's math module has."""
+    xp = module_of(x)
+    if xp is np:
+        return np.frompyfunc(math.erf, 1, 1)(x).astype(np.float64) if x.size else x.copy()
+    try:
+        from cupyx.scipy.special import erf   # a GPU array: CuPy ships erf
+    except ImportError:   # a CuPy build without its scipy part: compute on the host
+        return xp.asarray(_erf_array(to_host(x)))
+    return erf(x)
+
+
+class Softplus(Function):
+    def forward(ctx, a, beta, threshold):
+        ctx.save_for_backward(a)
+        ctx.beta, ctx.threshold = beta, threshold
+        xp = module_of(a)
+        scaled = a * a.dtype.type(beta)
+        # Above the threshold softplus(x) is x to the dtype's precision: return x, as PyTorch does.
+        soft = xp.log1p(xp.exp(xp.minimum(scaled, threshold))) / a.dtype.type(beta)
+        return xp.where(scaled > threshold, a, soft).astype(a.dtype, copy=False)
+
+    derivative = ("d softplus(x)/dx = sigmoid(beta·x) (1 above the threshold), so x receives "
+                  "grad times that")
+
+    def backward(ctx, grad):
+        a, = ctx.saved_tensors
+        scaled = a * ctx.beta
+        return grad * _where(scaled > ctx.threshold, 1.0, scaled.sigmoid())
+
+
+class Hardtanh(Function):
+    def forward(ctx, a, min_val, max_val):
+        ctx.save_for_backward(a)
+        ctx.min_val, ctx.max_val = min_val, max_val
+        return module_of(a).clip(a, min_val, max_val).astype(a.dtype, copy=False)
+
+    derivative = "1 strictly inside (min_val, max_val), else 0: x receives grad only inside"
+
+    def backward(ctx, grad):
+        a, = ctx.saved_tensors
+        return grad * (_mask(a > ctx.min_val, grad) * _mask(a < ctx.max_val, grad))
+
+
+class Silu(Function):
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        xp = module_of(a)
+        e = xp.exp(-xp.abs(a))   # sigmoid without overflow, as ops.elementwise.Sigmoid does it
+        return (a * xp.where(a >= 0, 1 / (1 + e), e / (1 + e))).astype(a.dtype, copy=False)
+
+    derivative = ("d(x·s)/dx = s·(1 + x·(1 - s)) with s = sigmoid(x), so x receives grad "
+                  "times that")
+
+    def backward(ctx, grad):
+        a, = ctx.saved_tensors
+        s = a.sigmoid()
+        return grad * s * (a * (1 - s) + 1)
+
+
+# ------------------------------------------------------------ helpers (Tensor level)
+
+def _mask(condition, like):
+    """A bool Tensor as 1.0/0.0 in ``like``'s dtype (a constant: masks carry no gradient)."""
+    return condition.to(like.dtype)
+
+
+def _where(condition, if_true, if_false):
+    """``if_true`` where ``condition`` holds, else ``if_false`` (Tensors or numbers), differentiably."""
+    keep = _mask(condition, if_false if isinstance(if_false, Tensor) else if_true)
+    return keep * if_true + (1 - keep) * if_false
+
+
+def _where_positive(a, if_positive, otherwise):
+    return _where(a > 0, if_positive, otherwise)
+
+
+def _positive(a, if_positive, otherwise):
+    """``if_positive`` where a > 0, else ``otherwise`` (two numbers), as a Tensor like ``a``."""
+    return _mask(a > 0, a) * (if_positive - otherwise) + otherwise
+
+
+# ------------------------------------------------------------ the functions
+
+def _float_input(name, input):
+    if not isinstance(input, Tensor):
+        raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not "
+                        f"{type(input).__name__}")
+    if not input.dtype.is_floating_point:
+        from .elementwise import _dt_name
+        raise NotImplementedError(f'"{name}" not implemented for \'{_dt_name(input.dtype)}\'')
+
+
+def leaky_relu(input, negative_slope=0.01):
+    _float_input("leaky_relu", input)
+    return LeakyRelu.apply(input, negative_slope=float(negative_slope))
+
+
+def elu(input, alpha=1.0):
+    _float_input("elu", input)
+    return Elu.apply(input, alpha=float(alpha))
+
+
+def gelu(input, approximate="none"):
+    if approximate not in ("none", "tanh"):
+        raise RuntimeError("approximate argument must be either none or tanh.")
+    _float_input("gelu", input)
+    return Gelu.apply(input, approximate=approximate)
+
+
+def softplus(input, beta=1.0, threshold=20.0):
+    _float_input("softplus", input)
+    return Softplus.apply(input, beta=float(beta), threshold=float(threshold))
+
+
+def hardtanh(input, min_val=-1.0, max_val=1.0):
+    if min_val > max_val:
+        raise ValueError("min_val cannot be greater than max_val")
+    _float_input("hardtanh", input)
+    return Hardtanh.apply(input, min_val=float(min_val), max_val=float(max_val))
+
+
+def silu(input):
+    _float_input("silu", input)
+    return Silu.apply(input)
