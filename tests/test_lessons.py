@@ -56,7 +56,10 @@ def runs(tmp_path_factory):
     def run(lesson):
         cwd = base / f"cwd-{lesson.number:02d}"
         cwd.mkdir()
-        env = dict(os.environ, MPLBACKEND="Agg", PYTHONDONTWRITEBYTECODE="1")
+        # PYTHONPATH: this checkout's autodidact and lessons, whatever is installed.
+        env = dict(os.environ, MPLBACKEND="Agg", PYTHONDONTWRITEBYTECODE="1",
+                   PYTHONPATH=os.pathsep.join(p for p in (str(COURSE.parent),
+                                                          os.environ.get("PYTHONPATH")) if p))
         env.pop(OUT_ENV, None)
         if lesson.number == DEFAULT_OUT_LESSON:
             out = cwd / "autodidact-out" / f"lesson-{lesson.number:02d}"
