@@ -33,6 +33,10 @@ from . import linalg   # the public torch.linalg-shaped module (ops/linalg.py is
 from .creation import accepts_size_keyword as _accepts_size_keyword
 rand, randn = _accepts_size_keyword(rand), _accepts_size_keyword(randn)   # randn(size=(2, 3))
 from . import autograd, cuda
+from . import random
+from .random import (Generator, default_generator, get_rng_state, set_rng_state,
+                     use_deterministic_algorithms, are_deterministic_algorithms_enabled)
+from .random.functions import bernoulli, multinomial, normal, randint_like
 
 # nn, optim and datasets load on first use (`autodidact.nn`, `from autodidact
 # import nn`), so that `import autodidact` stays quick for a tensor-only script.
@@ -74,9 +78,10 @@ def is_floating_point(input):
 
 
 def _attach_random_fills():
-    from .creation import normal_, uniform_
-    Tensor.uniform_ = uniform_
-    Tensor.normal_ = normal_
+    from .random import functions
+    for name in ("uniform_", "normal_", "random_", "bernoulli_", "exponential_", "geometric_",
+                 "cauchy_", "log_normal_", "bernoulli", "multinomial"):
+        setattr(Tensor, name, getattr(functions, name))
 
 
 _attach_random_fills()

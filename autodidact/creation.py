@@ -4,9 +4,8 @@
     >>> autodidact.zeros(2, 3), autodidact.arange(5), autodidact.rand(2, 2)
     >>> autodidact.from_numpy(array)                # shares memory with array
 
-Random numbers come from one generator per device, seeded together by
-``manual_seed``. They are NumPy's (or CuPy's) streams, so the same seed
-gives the same numbers here every time, but not PyTorch's numbers.
+Random numbers come from ``autodidact.random``: after the same
+``manual_seed``, the CPU draws the numbers PyTorch draws, bit for bit.
 """
 
 import builtins
@@ -381,16 +380,6 @@ def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False
                 device=device or input.device, requires_grad=requires_grad)
 
 
-def rand_like(input, *, dtype=None, device=None, requires_grad=False):
-    return rand(input.shape, dtype=dtype or input.dtype, device=device or input.device,
-                requires_grad=requires_grad)
-
-
-def randn_like(input, *, dtype=None, device=None, requires_grad=False):
-    return randn(input.shape, dtype=dtype or input.dtype, device=device or input.device,
-                 requires_grad=requires_grad)
-
-
 def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=False):
     """``start, start+step, ...`` up to but excluding ``end``; int64 unless a bound is a float."""
     if end is None:
@@ -431,149 +420,11 @@ def eye(n, m=None, *, dtype=None, device=None, requires_grad=False):
 
 
 # ----------------------------------------------------------- random
+#
+# The random functions live in ``autodidact/random`` (PyTorch's CPU streams,
+# bit for bit); they are re-exported here beside the other ways of making
+# a tensor.
 
-_generators = {}
-_DEFAULT_SEED = 67280421310721   # PyTorch's: a fresh process draws the same numbers each run
-_seed = _DEFAULT_SEED
-
-
-def _generator(dev):
-    """The random generator of a device (created from the seed on first use)."""
-    key = str(dev)
-    if key not in _generators:
-        xp = backend.array_module(dev)
-        _generators[key] = xp.random.default_rng(_seed)
-    return _generators[key]
-
-
-class Generator:
-    """What ``manual_seed`` returns (PyTorch returns its generator object)."""
-
-    def __init__(self, seed):
-        self._seed = seed
-
-    def initial_seed(self):
-        return self._seed
-
-    def __repr__(self):
-        return f"<autodidact.Generator seed={self._seed}>"
-
-
-def manual_seed(seed):
-    """Seed every device's random generator: the same seed gives the same numbers."""
-    global _seed
-    _seed = int(seed)
-    _generators.clear()
-    return Generator(_seed)
-
-
-def seed():
-    manual_seed(np.random.SeedSequence().entropy % (2 ** 63))
-    return _seed
-
-
-def initial_seed():
-    return _seed
-
-
-def _below(array, bound):
-    """Clip values that rounding pushed up to ``bound`` back inside [.., bound).
-
-    A float64 sample just under 1 can round to 1.0 in float32 or float16;
-    PyTorch's ranges are half-open, so such values become the largest
-    number of the dtype below ``bound``.
-    """
-    xp = backend.module_of(array)
-    top = xp.asarray(bound, dtype=array.dtype)
-    if top >= bound:
-        top = xp.nextafter(top, xp.asarray(-xp.inf, dtype=array.dtype))
-    return xp.minimum(array, top)
-
-
-def _float_only(dtype, kernel):
-    if not dtype.is_floating_point:
-        from .ops.elementwise import _dt_name
-        raise NotImplementedError(f'"{kernel}" not implemented for \'{_dt_name(dtype)}\'')
-
-
-def _random(draw, size, dtype, device, requires_grad, name):
-    dev = backend.as_device(device)
-    dtype = _dt.get_default_dtype() if dtype is None else _dt.to_dtype(dtype)
-    shape = _shape(size, name)
-    array = draw(_generator(dev), shape, dtype).astype(dtype.numpy, copy=False)
-    return _finish(Tensor._wrap(array, dev), None, requires_grad)
-
-
-def _uniform(g, shape, dtype):
-    _float_only(dtype, "check_uniform_bounds")
-    return _below(g.random(shape).astype(dtype.numpy), 1.0)
-
-
-def _normal(g, shape, dtype):
-    _float_only(dtype, "normal_kernel_cpu")
-    return g.standard_normal(shape)
-
-
-def rand(*size, dtype=None, device=None, requires_grad=False):
-    """Uniform samples from [0, 1): float32 unless ``dtype`` says otherwise."""
-    return _random(_uniform, size, dtype, device, requires_grad, "rand")
-
-
-def randn(*size, dtype=None, device=None, requires_grad=False):
-    """Samples from the standard normal distribution."""
-    return _random(_normal, size, dtype, device, requires_grad, "randn")
-
-
-def randint(low=0, high=None, size=None, *, dtype=None, device=None, requires_grad=False):
-    """Integers from [low, high); int64 unless ``dtype`` says otherwise.
-
-        >>> autodidact.randint(10, (3,)), autodidact.randint(5, 10, (2, 2))
-    """
-    if size is None:
-        low, high, size = 0, low, high
-    if high is None or size is None:
-        raise TypeError("randint() needs high and size: randint(high, size) or randint(low, high, size)")
-    if not isinstance(size, (tuple, list)):
-        raise TypeError(f"randint(): argument 'size' must be tuple of ints, not "
-                        f"{type(size).__name__} (write randint(low, high, (n,)))")
-    if low >= high:
-        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
-    return _random(lambda g, s, d: g.integers(low, high, s), (tuple(size),), dtype or _dt.int64,
-                   device, requires_grad, "randint")
-
-
-def randperm(n, *, dtype=None, device=None):
-    dev = backend.as_device(device)
-    g = _generator(dev)
-    # CuPy's generator has no permutation(): sorting n uniform samples gives one.
-    order = g.permutation(n) if dev.type == "cpu" else backend.array_module(dev).argsort(g.random(n))
-    array = order.astype((dtype and _dt.to_dtype(dtype) or _dt.int64).numpy)
-    return Tensor._wrap(array, dev)
-
-
-def uniform_(target, a=0.0, b=1.0):
-    """Fill in place with uniform samples from [a, b); returns the tensor."""
-    from .ops.elementwise import _dt_name
-    from .ops.inplace import check_can_modify
-    if not target.dtype.is_floating_point:
-        raise NotImplementedError(f'"check_uniform_bounds" not implemented for \'{_dt_name(target.dtype)}\'')
-    if a > b:
-        raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={a} > to={b}")
-    check_can_modify(target)
-    g = _generator(target.device)
-    sample = (a + (b - a) * g.random(target._data.shape)).astype(target._data.dtype)
-    from .ops.inplace import overwrite   # keeps the gradient right inside a graph
-    return overwrite(target, _below(sample, b) if a < b else sample, "uniform")
-
-
-def normal_(target, mean=0.0, std=1.0):
-    """Fill in place with samples from N(mean, std**2); returns the tensor."""
-    from .ops.inplace import check_can_modify
-    _float_only(target.dtype, "normal_kernel_cpu")
-    if std < 0:
-        raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
-    check_can_modify(target)
-    g = _generator(target.device)
-    from .ops.inplace import overwrite
-    sample = (mean + std * g.standard_normal(target._data.shape)).astype(target._data.dtype)
-    return overwrite(target, sample, "normal")
+from .random.engine import Generator, initial_seed, manual_seed, seed  # noqa: E402,F401
+from .random.functions import (normal_, rand, rand_like, randint, randn,  # noqa: E402,F401
+                               randn_like, randperm, uniform_)

@@ -79,6 +79,33 @@ torch.manual_seed(1)
 print("torch.randn(4) =", torch.randn(4), "(normal: mean 0, standard deviation 1)")
 
 # %% [markdown]
+# ## Same seed, same numbers as PyTorch
+#
+# "Random" numbers on a computer come from a generator: a machine that, started
+# from a *seed*, always produces the same sequence. `manual_seed(0)` restarts it.
+# autodidact's generator is PyTorch's (a Mersenne Twister, with PyTorch's exact
+# recipes for turning its bits into `rand`, `randn`, `randint`...), so after the
+# same seed you get the numbers PyTorch prints, to the last digit:
+#
+#     >>> torch.manual_seed(0); torch.rand(3)      # in PyTorch
+#     tensor([0.4963, 0.7682, 0.0885])
+#
+# Why it matters: when you follow a tutorial or a lecture video, you can compare
+# your numbers with the page. Same seed and same numbers means your code does
+# what theirs does; a different loss then points at a real difference in your
+# code, not at the dice. Programs that need several independent streams make
+# their own generators: `g = torch.Generator().manual_seed(2147483647)`, then
+# `torch.randn(3, generator=g)`.
+
+# %%
+torch.manual_seed(0)
+print("torch.manual_seed(0); torch.rand(3) =", torch.rand(3))   # tensor([0.4963, 0.7682, 0.0885])
+g = torch.Generator().manual_seed(2147483647)
+print("torch.randn(3, generator=g) =", torch.randn(3, generator=g))   # [-0.9800, -1.6578, -0.0572]
+print("is this machine's stream verified identical to PyTorch's?",
+      torch.random.exact_streams()[0])
+
+# %% [markdown]
 # ## A picture of "random"
 #
 # 100,000 draws of each: `uniform_(-1, 1)` is flat between -1 and 1; `randn` is

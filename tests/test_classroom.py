@@ -412,3 +412,16 @@ def test_doctor_says_each_part_and_its_fix(tmp_path, capsys, monkeypatch):
     assert code == (1 if "\n!!" in out else 0)
     for status, what, fix in doctor.checks():
         assert status == doctor.OK or fix or "random streams" in what
+
+
+def test_doctor_asks_the_random_streams_themselves(monkeypatch):
+    import autodidact.random
+    from lessons import doctor
+    exact, explanation = autodidact.random.exact_streams()
+    status, what, _ = doctor.check_random_streams()
+    assert status == (doctor.OK if exact else doctor.OPTIONAL) and explanation in what
+    monkeypatch.setattr(autodidact.random, "exact_streams",
+                        lambda: (False, "not verified: a made-up CPU"))
+    status, what, fix = doctor.check_random_streams()
+    assert status == doctor.OPTIONAL and "not verified: a made-up CPU" in what and fix
+

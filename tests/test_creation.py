@@ -479,21 +479,18 @@ def test_random_errors():
         autodidact.randn(2, dtype=autodidact.int32)
 
 
-class _AlmostOne:
-    """A generator whose uniform draws are the largest float64 below 1."""
-
-    def random(self, shape):
-        return np.full(shape, 1.0 - 2.0 ** -53)
-
-
 @pytest.mark.parametrize("dtype", [autodidact.float16, autodidact.float32, autodidact.float64])
 def test_uniform_ranges_stay_half_open_after_rounding(monkeypatch, dtype):
-    # 1 - 2**-53 rounds to 1.0 in float32 and float16: the result must not.
-    monkeypatch.setattr(creation, "_generator", lambda device: _AlmostOne())
-    assert autodidact.rand(4, dtype=dtype).max().item() < 1.0
+    # The largest uniform, 1 - 2**-24 (or 1 - 2**-53), rounds to 1.0 in float16:
+    # as in PyTorch, a value rounded onto `to` becomes `from`, never `to`.
+    from autodidact.random.engine import Generator
+    monkeypatch.setattr(Generator, "words", lambda self, n: np.full(n, 2 ** 32 - 1, np.uint64))
+    monkeypatch.setattr(Generator, "words64", lambda self, n: np.full(n, 2 ** 64 - 1, np.uint64))
+    top = autodidact.rand(4, dtype=dtype).max().item()
+    assert top < 1.0 and (top == 0.0) == (dtype is autodidact.float16)
     x = autodidact.empty(4, dtype=dtype).uniform_(-1, 1)
     assert x.max().item() < 1.0
-    assert x.min().item() > 0.99
+    assert (x.min().item() == -1.0) == (dtype is autodidact.float16)
 
 
 def test_manual_seed_reproduces_every_stream():
@@ -510,8 +507,9 @@ def test_manual_seed_reproduces_every_stream():
     assert draw() == first
     autodidact.manual_seed(43)
     assert draw() != first
-    assert generator.initial_seed() == 42
-    assert autodidact.initial_seed() == 43
+    # As in PyTorch, manual_seed returns the default generator itself.
+    assert generator is autodidact.default_generator
+    assert generator.initial_seed() == autodidact.initial_seed() == 43
     assert autodidact.cuda.is_available() in (True, False)
     autodidact.cuda.manual_seed(42)   # the CUDA spelling seeds the same streams
     assert draw() == first

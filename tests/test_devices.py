@@ -22,7 +22,8 @@ import numpy as np
 import pytest
 
 import autodidact
-from autodidact import backend, creation
+from autodidact import backend
+from autodidact.random import engine as random_engine
 from autodidact.backend import CudaUnavailableError
 
 
@@ -137,7 +138,7 @@ def test_device_fixture_gives_cpu_and_cuda(device):
 def _fresh_probe(monkeypatch, cupy_module, smi=True):
     """Make the CUDA probe see ``cupy_module`` (None: not installed) and ask again."""
     monkeypatch.setattr(backend, "_cuda_probe", None)
-    monkeypatch.setattr(creation, "_generators", {})   # no GPU generator left from earlier tests
+    monkeypatch.setattr(random_engine, "_device_generators", {})   # no GPU generator left over
     monkeypatch.setitem(sys.modules, "cupy", cupy_module)
     monkeypatch.setattr(backend.shutil, "which",
                         lambda name: "/usr/bin/nvidia-smi" if smi and name == "nvidia-smi" else None)

@@ -107,18 +107,9 @@ def dropout(input, p=0.5, training=True, inplace=False):
         zero = creation.zeros((), dtype=input.dtype, device=input.device)
         return input.mul_(zero) if inplace else input * zero
     noise = creation.empty_like(input)
-    _bernoulli_(noise, 1 - p)
+    noise.bernoulli_(1 - p)          # PyTorch's stream: one 53-bit uniform per element, u < 1 - p
     noise.div_(1 - p)
     return input.mul_(noise) if inplace else input * noise
-
-
-def _bernoulli_(tensor, p):
-    """Fill ``tensor`` with 1.0 (probability p) or 0.0, as PyTorch's CPU ``bernoulli_(p)``:
-    one uniform double per element, ``u < p``."""
-    uniform = creation._generator(tensor.device).random(tensor._data.shape)
-    tensor._data[...] = uniform < p
-    tensor._bump_version()
-    return tensor
 
 
 def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
@@ -282,8 +273,6 @@ def log_softmax(input, dim=None, dtype=None):
     if dim is None:
         dim = _softmax_dim("log_softmax", input.dim())
     return _log_softmax(input, dim, dtype=dtype)
-
-
 
 
 # one_hot lives with gather and scatter (ops/gather.py): it puts a 1 at each class index.
