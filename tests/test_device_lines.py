@@ -74,6 +74,10 @@ CREATORS = {
     "linspace": lambda: autodidact.linspace(0, 1, 5),
     "eye": lambda: autodidact.eye(2),
     "linear weight": lambda: autodidact.nn.Linear(2, 3).weight,
+    "rand": lambda: autodidact.rand(2),
+    "randn": lambda: autodidact.randn(2, 3),
+    "randint": lambda: autodidact.randint(0, 5, (2,)),
+    "randperm": lambda: autodidact.randperm(4),
 }
 
 

@@ -73,7 +73,7 @@ def _new(size, dtype, device, name, default=None):
     """An uninitialised tensor to fill, and its generator's device."""
     from ..creation import _shape
     dtype = (default or _dt.get_default_dtype()) if dtype is None else _dt.to_dtype(dtype)
-    dev = backend.as_device(device)
+    dev = backend.device_or_default(device)
     xp = backend.array_module(dev)
     fresh = Tensor._wrap(xp.empty(_shape(size, name), dtype=dtype.numpy), dev)
     fresh.__class__ = _Fresh
@@ -280,7 +280,7 @@ def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False)
     if n < 0:
         raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
     dtype = _dt.int64 if dtype is None else _dt.to_dtype(dtype)
-    dev = backend.as_device(device)
+    dev = backend.device_or_default(device)
     g = generator_for(dev, generator)
     if dev.type == "cpu":
         order = integers.randperm(g, int(n))
