@@ -17,6 +17,7 @@ import numpy as np
 from .. import dtypes as _dt
 from ..ops import losses
 from ..ops.elementwise import _dt_name, promote, where
+from ..ops.gather import _same_device
 from ..ops.reduce import log_softmax as _log_softmax
 from ..ops.shape import broadcast_shapes
 from ..tensor import Tensor
@@ -212,6 +213,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
         if weight.dtype is not input.dtype:
             raise RuntimeError(f"expected scalar type {_dt_name(input.dtype)} but found "
                                f"{_dt_name(weight.dtype)}")
+    _same_device(input, target)   # the targets index the input's array
     ignored = _ignored_rows(target, classes, ignore_index)
     options = dict(weight=_array(weight, input), ignored=ignored, reduction=reduction)
     if input.dim() <= 2:
@@ -281,6 +283,8 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
         >>> F.cross_entropy(autodidact.tensor([[2.0, 0.0]]), autodidact.tensor([0]))
         tensor(0.1269)
     """
+    if isinstance(input, Tensor):
+        _same_device(input, target)   # the targets index the input's array
     z, t = getattr(input, "_data", None), getattr(target, "_data", None)
     if (z is not None and t is not None and z.ndim == 2 and t.ndim == 1 and len(z) == len(t)
             and z.dtype.kind == "f" and t.dtype == np.int64 and reduction in _REDUCTIONS
