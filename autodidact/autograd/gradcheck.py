@@ -28,6 +28,24 @@ class GradcheckError(AssertionError):
     """Backward and finite differences disagree; the message names input and element."""
 
 
+def central_differences(flat, projected, eps):
+    """d projected() / d flat[j] for every j, by (f(+eps) - f(-eps)) / 2 eps, ``flat`` nudged in place.
+
+    ``flat`` is a flat view of an input's array; each element goes back to
+    its old value after its two evaluations.
+    """
+    numeric = np.zeros(flat.size, dtype=np.float64)
+    for j in range(flat.size):
+        old = flat[j].item()   # a number: on CuPy, flat[j] is a view that would change too
+        flat[j] = old + eps
+        plus = projected()
+        flat[j] = old - eps
+        minus = projected()
+        flat[j] = old
+        numeric[j] = (plus - minus) / (2 * eps)
+    return numeric
+
+
 def _outputs(fn, inputs):
     out = fn(*inputs)
     return out if isinstance(out, (tuple, list)) else (out,)
@@ -65,18 +83,10 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, 
         total = term if total is None else total + term
     analytic = grad(total, [x for _, x in tensors], allow_unused=True)
     for (i, x), g in zip(tensors, analytic):
-        numeric = np.zeros(x.shape, dtype=np.float64)
         flat = x._data.reshape(-1) if x._data.flags.c_contiguous else None
         if flat is None:
             raise ValueError(f"gradcheck input {i} must be contiguous (call .contiguous())")
-        for j in range(flat.size):
-            old = flat[j].item()   # a number: on CuPy, flat[j] is a view that would change too
-            flat[j] = old + eps
-            plus = projected()
-            flat[j] = old - eps
-            minus = projected()
-            flat[j] = old
-            numeric.reshape(-1)[j] = (plus - minus) / (2 * eps)
+        numeric = central_differences(flat, projected, eps).reshape(x.shape)
         got = np.zeros(x.shape) if g is None else to_host(g._data).astype(np.float64)
         bad = ~np.isclose(got, numeric, atol=atol, rtol=rtol, equal_nan=True)
         if bad.any():

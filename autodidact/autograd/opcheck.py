@@ -30,6 +30,7 @@ from .. import function as _function
 from .. import graph
 from ..backend import move, to_host
 from ..tensor import Tensor
+from .gradcheck import central_differences
 
 __all__ = ["gradcheck_ops", "OpMismatch"]
 
@@ -143,16 +144,7 @@ def _check_node(node, function, inputs, params, rng, eps, atol, rtol):
         if child is None or not isinstance(inputs[index], Tensor):
             continue
         array = arrays[index]
-        flat = array.reshape(-1)
-        numeric = np.zeros(array.shape, dtype=np.float64)
-        for j in range(flat.size):
-            old = flat[j].item()
-            flat[j] = old + eps
-            plus = projected()
-            flat[j] = old - eps
-            minus = projected()
-            flat[j] = old
-            numeric.reshape(-1)[j] = (plus - minus) / (2 * eps)
+        numeric = central_differences(array.reshape(-1), projected, eps).reshape(array.shape)
         g = grads[index]
         analytic = np.zeros(array.shape) if g is None else \
             to_host(g._data).astype(np.float64).reshape(array.shape)
