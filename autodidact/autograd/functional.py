@@ -334,19 +334,30 @@ def hessian(func, inputs, create_graph=False, strict=False, vectorize=False,
     return result if inputs_tuple else result[0][0]
 
 
-def vhp(func, inputs, v=None, create_graph=False, strict=False):
-    """``(func(inputs), v^T H)`` for a function with one scalar output: two backward passes."""
+def _gradient_of_scalar(func, inputs, v, create_graph, strict, name):
+    """What vhp and hvp both start with: the inputs, v, func's scalar output and its gradient.
+
+    The gradient is recorded (``create_graph=True``) so that a second
+    backward pass can go through it.
+    """
     with graph.enable_grad():
-        inputs_tuple, inputs = _tensors(inputs, "inputs", "vhp")
+        inputs_tuple, inputs = _tensors(inputs, "inputs", name)
         inputs = _fresh(inputs, create_graph, need_graph=True)
-        v = _vector(v, "vhp", create_graph, inputs, inputs_tuple,
+        v = _vector(v, name, create_graph, inputs, inputs_tuple,
                     "input to the user-provided function is a single Tensor with a single element")
         outputs_tuple, outputs = _tensors(func(*inputs), "outputs of the user-provided function",
-                                          "vhp")
+                                          name)
         _check_differentiable(outputs, "outputs", strict)
-        _single_scalar_output(outputs, outputs_tuple, "vhp")
+        _single_scalar_output(outputs, outputs_tuple, name)
         gradient = _backward(outputs, inputs, create_graph=True)
         _check_differentiable(gradient, "jacobian", strict)
+    return inputs_tuple, inputs, v, outputs_tuple, outputs, gradient
+
+
+def vhp(func, inputs, v=None, create_graph=False, strict=False):
+    """``(func(inputs), v^T H)`` for a function with one scalar output: two backward passes."""
+    inputs_tuple, inputs, v, outputs_tuple, outputs, gradient = _gradient_of_scalar(
+        func, inputs, v, create_graph, strict, "vhp")
     with graph.set_grad_enabled(create_graph or graph.is_grad_enabled()):
         products = _backward(gradient, inputs, v, create_graph=create_graph)
         products = _zeros_for_missing(products, inputs, strict, create_graph, "double_back")
@@ -361,17 +372,9 @@ def hvp(func, inputs, v=None, create_graph=False, strict=False):
     H v equals v^T H; it is computed here as PyTorch does, by the double
     backward trick on the gradient (one backward more than ``vhp``).
     """
+    inputs_tuple, inputs, v, outputs_tuple, outputs, gradient = _gradient_of_scalar(
+        func, inputs, v, create_graph, strict, "hvp")
     with graph.enable_grad():
-        inputs_tuple, inputs = _tensors(inputs, "inputs", "hvp")
-        inputs = _fresh(inputs, create_graph, need_graph=True)
-        v = _vector(v, "hvp", create_graph, inputs, inputs_tuple,
-                    "input to the user-provided function is a single Tensor with a single element")
-        outputs_tuple, outputs = _tensors(func(*inputs), "outputs of the user-provided function",
-                                          "hvp")
-        _check_differentiable(outputs, "outputs", strict)
-        _single_scalar_output(outputs, outputs_tuple, "hvp")
-        gradient = _backward(outputs, inputs, create_graph=True)
-        _check_differentiable(gradient, "jacobian", strict)
         u = tuple(_zeros_like(x, requires_grad=True) for x in inputs)
         u_times_h = _backward(gradient, inputs, u, create_graph=True)
         _check_differentiable(gradient, "hessian", strict)
