@@ -98,6 +98,13 @@ MATMULS["transposed batch @ matrix"] = (
 MATMULS["matrix @ transposed batch"] = (
     [(3, 5, 4), (2, 3)], lambda lib, a, b: b @ a.transpose(0, 1), (True, True))
 
+# The named products record one node each, with no view chain around it.
+MATMULS["bmm"] = ([(5, 2, 3), (5, 3, 4)], lambda lib, a, b: lib.bmm(a, b), (True, True))
+MATMULS["bmm of a transpose"] = (
+    [(5, 2, 3), (5, 2, 3)], lambda lib, a, b: a.bmm(b.transpose(1, 2)), (True, True))
+MATMULS["mm"] = ([(2, 3), (3, 4)], lambda lib, a, b: lib.mm(a, b), (True, False))
+MATMULS["dot"] = ([(3,), (3,)], lambda lib, a, b: lib.dot(a, b), (False, True))
+
 CASES = {**{k: (shapes, fn, (True,) * len(shapes)) for k, (shapes, fn) in NUMBERS.items()},
          **{k: (shapes, fn, (True,) * len(shapes)) for k, (shapes, fn) in SPLITS.items()},
          **MATMULS}

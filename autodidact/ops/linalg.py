@@ -283,4 +283,5 @@ def bmm(input, mat2):
         raise RuntimeError(
             "Expected size for first two dimensions of batch2 tensor to be: "
             f"[{input.shape[0]}, {input.shape[2]}] but got: [{mat2.shape[0]}, {mat2.shape[1]}].")
-    return matmul(input, mat2)
+    _check(input, mat2)
+    return Bmm.apply(input, mat2)   # one BmmBackward0, as PyTorch records it (no view chain)
