@@ -43,7 +43,8 @@ test: $(TEST_STAMPS)
 	@echo "==> Running the test suite (a few minutes on 2 cores; collecting it takes a while before the first dots)"
 	$(THREADS) $(BIN)/python -m pytest
 	@echo "==> Skipped tests (s) are the GPU runs (they need CuPy and a GPU; scripts/gpu-check runs them)"
-	@echo "    and, with ORACLE=0, the comparisons with PyTorch. \`.venv/bin/python -m pytest -rs\` lists each reason."
+	@echo "    and, with ORACLE=0 or BROWSER=0, the comparisons with PyTorch or the browser tests."
+	@echo "    \`.venv/bin/python -m pytest -rs\` lists each reason."
 
 bench: $(VENV)/.stamp-bench
 	@if [ -f benchmarks/run_all.py ]; then \
