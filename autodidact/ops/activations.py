@@ -21,9 +21,10 @@ import math
 
 import numpy as np
 
-from ..backend import module_of, to_host
+from ..backend import module_of
 from ..function import Function
 from ..tensor import Tensor
+from .math import Erf, _erf_array
 
 __all__ = ["leaky_relu", "elu", "gelu", "softplus", "hardtanh", "silu"]
 
@@ -86,32 +87,6 @@ class Gelu(Function):
 
 
 _K, _C = math.sqrt(2 / math.pi), 0.044715
-
-
-class Erf(Function):
-    """The error function, for gelu's backward (so that it can be differentiated again)."""
-
-    def forward(ctx, a):
-        ctx.save_for_backward(a)
-        return _erf_array(a.astype(np.float64)).astype(a.dtype)
-
-    derivative = "d erf(x)/dx = 2/sqrt(pi) · exp(-x²), so x receives grad times that"
-
-    def backward(ctx, grad):
-        a, = ctx.saved_tensors
-        return grad * (a * a * -1).exp() * (2 / math.sqrt(math.pi))
-
-
-def _erf_array(x):
-    """erf elementwise on a float64 array: NumPy has no erf, Python's math module has."""
-    xp = module_of(x)
-    if xp is np:
-        return np.frompyfunc(math.erf, 1, 1)(x).astype(np.float64) if x.size else x.copy()
-    try:
-        from cupyx.scipy.special import erf   # a GPU array: CuPy ships erf
-    except ImportError:   # a CuPy build without its scipy part: compute on the host
-        return xp.asarray(_erf_array(to_host(x)))
-    return erf(x)
 
 
 class Softplus(Function):
