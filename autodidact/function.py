@@ -93,7 +93,7 @@ class BackwardNode(graph.Node):
                 # Rebuilt for this backward only: a Tensor held by its own
                 # grad_fn would be a reference cycle.
                 value = Tensor._wrap(value)
-                if graph._grad_enabled:
+                if graph._grad_mode.enabled:
                     value.grad_fn, value._requires_grad = self, True
             values.append(value)
         return tuple(values)
@@ -265,7 +265,7 @@ class Function:
                     return _apply_across_devices(cls, inputs, params)
             else:
                 arrays.append(x)
-        if not (record and graph._grad_enabled):
+        if not (record and graph._grad_mode.enabled):
             out = cls.forward(_NO_GRAD_CONTEXT, *arrays, **params)
             if type(out) is tuple:
                 return tuple(wrap(o, device) for o in out)

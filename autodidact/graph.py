@@ -40,29 +40,34 @@ __all__ = [
 
 # ---------------------------------------------------------------- grad mode
 
-_grad_enabled = True
+class _GradModeState(threading.local):
+    """Grad mode is per thread, as in PyTorch: a ``no_grad()`` in a data-loading thread, or the
+    pause a backward pass makes while it runs, must never switch recording off in a thread that
+    is building its own graph. Each thread starts with recording on."""
+    enabled = True
+
+
+_grad_mode = _GradModeState()
 
 
 def is_grad_enabled():
-    """True when new operations are recorded for backward (the default)."""
-    return _grad_enabled
+    """True when new operations are recorded for backward in this thread (the default)."""
+    return _grad_mode.enabled
 
 
 class _GradMode(contextlib.ContextDecorator):
-    """Sets grad mode for a ``with`` block or a decorated function, then restores it."""
+    """Sets this thread's grad mode for a ``with`` block or a decorated function, then restores it."""
 
     def __init__(self, enabled):
         self.enabled = bool(enabled)
 
     def __enter__(self):
-        global _grad_enabled
-        self._previous = _grad_enabled
-        _grad_enabled = self.enabled
+        self._previous = _grad_mode.enabled
+        _grad_mode.enabled = self.enabled
         return self
 
     def __exit__(self, *exc_info):
-        global _grad_enabled
-        _grad_enabled = self._previous
+        _grad_mode.enabled = self._previous
         return False
 
 
@@ -94,12 +99,11 @@ class set_grad_enabled(_GradMode):
     """
 
     def __init__(self, mode):
-        global _grad_enabled
         super().__init__(mode)
         # Called as a plain function it takes effect at once, as in PyTorch;
         # used as a context manager, __exit__ restores the mode from before.
-        self._previous = _grad_enabled
-        _grad_enabled = self.enabled
+        self._previous = _grad_mode.enabled
+        _grad_mode.enabled = self.enabled
 
     def __enter__(self):
         return self
@@ -277,6 +281,10 @@ def run_backward(root, grad, retain_graph=False, order_fn=None, capture=None):
                 "list each node before every node that fed it (a reverse topological order)")
 
 
+_passes_lock = threading.Lock()
+_passes = {"running": 0, "collector_was_enabled": False}
+
+
 @contextlib.contextmanager
 def _collector_paused():
     """Pause Python's cycle collector while backward walks the graph.
@@ -284,11 +292,20 @@ def _collector_paused():
     The walk keeps one stack entry per level of depth, so a million-op
     chain holds a million of them; the collector would scan them again
     and again (3x slower). Nothing made here forms a reference cycle.
+
+    The collector is one for the whole process while passes run in many
+    threads, so the pause is counted: the first pass to start pauses it,
+    the last to end switches it back on, and only if it was on before.
     """
-    was_enabled = gc.isenabled()
-    gc.disable()
+    with _passes_lock:
+        if _passes["running"] == 0:
+            _passes["collector_was_enabled"] = gc.isenabled()
+            gc.disable()
+        _passes["running"] += 1
     try:
         yield
     finally:
-        if was_enabled:
-            gc.enable()
+        with _passes_lock:
+            _passes["running"] -= 1
+            if _passes["running"] == 0 and _passes["collector_was_enabled"]:
+                gc.enable()

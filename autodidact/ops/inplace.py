@@ -141,7 +141,7 @@ class Copy(Function):
 
 def check_can_modify(target):
     """Raise PyTorch's error when autograd forbids changing ``target`` in place."""
-    if not graph._grad_enabled:
+    if not graph._grad_mode.enabled:
         return
     if target.__dict__.get("_no_grad_view"):
         raise RuntimeError(_NO_GRAD_VIEW)
@@ -294,7 +294,7 @@ def commit(target, result):
     if result.dtype is not target.dtype:
         result = cast(result, target.dtype) if result._requires_grad else Tensor._wrap(
             result._data.astype(target._data.dtype), result._device)
-    recording = graph._grad_enabled and (result._requires_grad or target._requires_grad)
+    recording = graph._grad_mode.enabled and (result._requires_grad or target._requires_grad)
     root = target._base
     if recording and root is not None:
         if root._data.dtype != target._data.dtype:
@@ -336,7 +336,7 @@ def _watch_saved_output(result, target):
 
 
 def _recording(target, args, kwargs):
-    if not graph._grad_enabled:
+    if not graph._grad_mode.enabled:
         return False
     if target._requires_grad:
         return True
@@ -364,7 +364,7 @@ def write_out(result, out, name):
     """Write an op's result into ``out=`` (resized with PyTorch's warning if needed); returns out."""
     if not isinstance(out, Tensor):
         raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
-    if graph._grad_enabled and (result._requires_grad or out._requires_grad):
+    if graph._grad_mode.enabled and (result._requires_grad or out._requires_grad):
         raise RuntimeError(
             f"{name}(): functions with out=... arguments don't support automatic "
             "differentiation, but one of the arguments requires grad.")
@@ -419,7 +419,7 @@ def setitem(target, key, value):
     to add instead).
     """
     parts = normalize_key(target, key)
-    if graph._grad_enabled and target.grad_fn is None and target._requires_grad:
+    if graph._grad_mode.enabled and target.grad_fn is None and target._requires_grad:
         raise RuntimeError(_VIEW_OF_LEAF + " Wrap it in `with autodidact.no_grad():`.")
     check_can_modify(target)
     mixed = split_mixed(parts)
@@ -443,7 +443,7 @@ def setitem(target, key, value):
         check_overlap(region, (value,))
     else:
         check_overlap(array, (value,), full_too=True, internal=False)
-    recording = graph._grad_enabled and (
+    recording = graph._grad_mode.enabled and (
         target._requires_grad or (isinstance(value, Tensor) and value._requires_grad))
     if not basic and has_internal_overlap(array):
         warnings.warn(
@@ -576,7 +576,7 @@ def _check_broadcast_into(value_shape, region_shape, basic=True, type_name="auto
 
 def _write_constant(target, value, kind):
     """Set ``target`` to a constant (a number, a 0-d tensor or an array of its shape)."""
-    recording = graph._grad_enabled and (
+    recording = graph._grad_mode.enabled and (
         target._requires_grad or (isinstance(value, Tensor) and value._requires_grad))
     if not recording:
         target._data[...] = value._data if isinstance(value, Tensor) else value
@@ -630,7 +630,7 @@ def copy_(target, source, non_blocking=False):
         raise RuntimeError(f"output with shape {list(target.shape)} doesn't match the broadcast "
                            f"shape {list(shape)}")
     check_overlap(target._data, (source,))
-    recording = graph._grad_enabled and (target._requires_grad or source._requires_grad)
+    recording = graph._grad_mode.enabled and (target._requires_grad or source._requires_grad)
     if not recording:
         from ..backend import move
         target._data[...] = move(source._data, target._device)

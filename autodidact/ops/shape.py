@@ -411,7 +411,7 @@ def _as_view(out, base):
     if root is None:
         root = base
     out._base = root
-    if graph._grad_enabled:
+    if graph._grad_mode.enabled:
         if out._data.dtype.kind == "f" and out._data.dtype == root._data.dtype:
             views = root.__dict__.get("_views")
             if views is None:
@@ -496,7 +496,7 @@ def _view_dtype(input, dtype):
     dtype = _dt.to_dtype(dtype)
     if dtype is input.dtype:
         return input
-    if input._requires_grad and graph._grad_enabled:
+    if input._requires_grad and graph._grad_mode.enabled:
         raise RuntimeError(
             "view(dtype) is not differentiable: call .detach() first (or use .to(dtype), "
             "which converts the values instead of reinterpreting the bytes)")

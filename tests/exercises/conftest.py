@@ -195,7 +195,7 @@ def _engine_restored():
                 function.backward = rule
             elif "backward" in function.__dict__:
                 del function.backward
-        graph._grad_enabled = ENGINE_AT_START["grad_enabled"]
+        graph._grad_mode.enabled = ENGINE_AT_START["grad_enabled"]
         pytest.fail("the test left the engine changed: " + "; ".join(changes), pytrace=False)
 
 
