@@ -25,7 +25,7 @@ from .. import dtypes as _dt
 from ..backend import module_of, to_host
 from ..function import Function
 from ..tensor import Tensor
-from .elementwise import _binary, _finish, _unary_float, cast, exp, pow
+from .elementwise import Reciprocal, _binary, _finish, _unary_float, cast, exp, pow
 
 # ----------------------------------------------------------------- the rules
 
@@ -135,20 +135,6 @@ class Frac(Function):
 
     def backward(ctx, grad):
         return grad * 1
-
-
-class Reciprocal(Function):
-    derivative = "d(1/a)/da = -1/a² = -out², so a receives -grad × out²"
-
-    def forward(ctx, a):
-        with np.errstate(divide="ignore"):
-            out = (1 / a).astype(a.dtype, copy=False)
-        ctx.save_for_backward(out)
-        return out
-
-    def backward(ctx, grad):
-        out, = ctx.saved_tensors
-        return -grad * out * out
 
 
 class Rsqrt(Function):
