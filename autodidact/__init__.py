@@ -57,10 +57,14 @@ def save(obj, f):
     return _save(obj, f)
 
 
-def load(f, map_location=None, *, weights_only=True):
-    """Load what ``save`` wrote; never unpickles, so a file cannot run code."""
+def load(f, map_location=None, *, weights_only=True, max_bytes=None):
+    """Load what ``save`` wrote; never unpickles, so a file cannot run code.
+
+    ``max_bytes`` (default 2 GiB) bounds the file and its arrays; raise it for a big file
+    you trust (see ``autodidact.serialization``).
+    """
     from .serialization import load as _load
-    return _load(f, map_location=map_location, weights_only=weights_only)
+    return _load(f, map_location=map_location, weights_only=weights_only, max_bytes=max_bytes)
 
 __version__ = "0.1.0"
 

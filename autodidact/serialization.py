@@ -41,6 +41,7 @@ another.
 import io
 import json
 import math
+import operator
 import os
 import tempfile
 import zipfile
@@ -117,7 +118,7 @@ def _dtype_problem(dtype):
     if dtype in _IN_FILE:
         return None
     if dtype.hasobject:
-        return f"holds Python objects (dtype {dtype.str}), which could only be read by unpickling"
+        return f"holds pickled Python objects (dtype {dtype.str}), which only unpickling reads"
     native = dtype.newbyteorder("<") if dtype.byteorder == ">" else None
     if native is not None and native in _IN_FILE:
         return f"has big-endian dtype {dtype.str}; autodidact stores {_STORED}, little-endian"
@@ -405,14 +406,14 @@ def _sync_folder(folder):
 
 # ------------------------------------------------------------------- load
 
-def load(f, map_location=None, *, weights_only=True, max_bytes=DEFAULT_MAX_BYTES):
+def load(f, map_location=None, *, weights_only=True, max_bytes=None):
     """Read what ``save`` wrote. Never unpickles, and checks everything it reads.
 
     ``map_location`` (``"cpu"``, ``"cuda"``, a device) puts the tensors on
     that device. ``weights_only`` is accepted for PyTorch compatibility;
-    loading is always weights-only here. ``max_bytes`` (2 GiB by default)
-    bounds both the file's size and the memory its arrays take: raise it
-    to load a bigger file you trust.
+    loading is always weights-only here. ``max_bytes`` (None: 2 GiB,
+    ``DEFAULT_MAX_BYTES``) bounds both the file's size and the memory its
+    arrays take: raise it to load a bigger file you trust.
 
         >>> state = autodidact.load("model.npz")
         >>> big = autodidact.load("big.npz", max_bytes=8 * 2**30)
@@ -424,6 +425,7 @@ def load(f, map_location=None, *, weights_only=True, max_bytes=DEFAULT_MAX_BYTES
     A plain ``.npy`` file (``numpy.save``) loads as one tensor.
     """
     source = _describe(f)
+    max_bytes = DEFAULT_MAX_BYTES if max_bytes is None else operator.index(max_bytes)
     try:
         with _opened(f, max_bytes) as handle:
             head = handle.read(6)

@@ -3,6 +3,7 @@
 import io
 import os
 import pickle
+import threading
 import zipfile
 
 import numpy as np
@@ -10,7 +11,8 @@ import pytest
 
 import autodidact as ad
 from autodidact import nn, optim
-from autodidact.serialization import UnsafeLoadError
+from autodidact import serialization
+from autodidact.serialization import CheckpointError, UnsafeLoadError
 
 
 @pytest.mark.parametrize("dtype", [ad.float32, ad.float64, ad.float16, ad.int64, ad.int32,
@@ -110,15 +112,38 @@ def test_a_pickle_file_is_refused_and_its_code_never_runs(tmp_path):
     assert not marker.exists()
 
 
-def test_an_npz_with_a_pickled_array_is_refused_and_its_code_never_runs(tmp_path):
+def _with_member(path, name, array, manifest=None):
+    """Append ``name`` (an .npy member, pickled when ``array`` holds objects) to ``path``."""
+    with zipfile.ZipFile(path, "a") as archive, archive.open(name, "w") as entry:
+        np.lib.format.write_array(entry, array, allow_pickle=True)
+
+
+def test_a_pickled_member_the_manifest_does_not_name_is_never_read(tmp_path):
     marker = tmp_path / "pwned"
     path = tmp_path / "evil.npz"
     ad.save(ad.ones(2), path)
-    # Add an object array (stored as a pickle) next to a valid manifest.
     evil = np.empty(1, dtype=object)
     evil[0] = _Payload(str(marker))
-    with zipfile.ZipFile(path, "a") as archive, archive.open("t1.npy", "w") as entry:
-        np.lib.format.write_array(entry, evil, allow_pickle=True)
+    _with_member(path, "t1.npy", evil)
+    assert ad.load(path).tolist() == [1.0, 1.0]
+    assert not marker.exists()
+
+
+def test_a_pickled_array_the_manifest_names_is_refused_and_its_code_never_runs(tmp_path):
+    marker = tmp_path / "pwned"
+    path = tmp_path / "evil.npz"
+    ad.save(ad.ones(1), path)
+    evil = np.empty(1, dtype=object)
+    evil[0] = _Payload(str(marker))
+    # Rewrite the archive with the payload in place of t0 (format 1 manifests promise no dtype).
+    manifest = '{"format": 1, "object": {"tensor": "t0", "requires_grad": false, ' \
+               '"parameter": false}}'
+    path.unlink()
+    with zipfile.ZipFile(path, "w") as archive:
+        with archive.open("t0.npy", "w") as entry:
+            np.lib.format.write_array(entry, evil, allow_pickle=True)
+        with archive.open("__autodidact__.npy", "w") as entry:
+            np.lib.format.write_array(entry, np.array(manifest))
     with pytest.raises(UnsafeLoadError, match="pickled Python objects"):
         ad.load(path)
     assert not marker.exists()
@@ -127,15 +152,25 @@ def test_an_npz_with_a_pickled_array_is_refused_and_its_code_never_runs(tmp_path
 def test_other_files_are_refused_with_a_clear_error(tmp_path):
     path = tmp_path / "plain.npz"
     np.savez(path, weight=np.ones(2))
-    with pytest.raises(ValueError, match="not one written by autodidact.save"):
+    with pytest.raises(CheckpointError, match="not one written by autodidact.save"):
         ad.load(path)
     text = tmp_path / "notes.txt"
     text.write_text("hello")
-    with pytest.raises(UnsafeLoadError):
+    with pytest.raises(CheckpointError, match="is not an autodidact checkpoint") as caught:
         ad.load(text)
+    assert "pickled" not in str(caught.value) and "notes.txt" in str(caught.value)
     single = tmp_path / "array.npy"
     np.save(single, np.arange(3))
     assert ad.load(single).tolist() == [0, 1, 2]   # a plain .npy array is fine
+
+
+def test_checkpoint_errors_are_caught_as_pytorchs_runtime_error_and_as_value_error(tmp_path):
+    path = tmp_path / "empty.pt"
+    path.write_bytes(b"")
+    for kind in (RuntimeError, ValueError, CheckpointError):
+        with pytest.raises(kind, match="'.*empty.pt' is not an autodidact checkpoint: it is empty"):
+            ad.load(path)
+    assert issubclass(UnsafeLoadError, CheckpointError)
 
 
 def test_a_pytorch_checkpoint_is_refused(tmp_path, torch_oracle):
@@ -143,3 +178,154 @@ def test_a_pytorch_checkpoint_is_refused(tmp_path, torch_oracle):
     torch_oracle.save({"weight": torch_oracle.ones(2)}, path)
     with pytest.raises((ValueError, UnsafeLoadError), match="torch.save"):
         ad.load(path)
+
+
+# ------------------------------------------------------------- atomic save
+
+def test_a_failed_save_leaves_the_old_file_whole_and_no_temporary_file(tmp_path, monkeypatch):
+    path = tmp_path / "model.npz"
+    ad.save({"w": ad.ones(3)}, path)
+    before = path.read_bytes()
+    calls = []
+    real = np.lib.format.write_array
+
+    def write_then_fail(*args, **kwargs):   # the second array hits a full disk
+        calls.append(1)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(np.lib.format, "write_array", write_then_fail)
+    with pytest.raises(OSError, match="No space left"):
+        ad.save({"w": ad.zeros(3), "b": ad.zeros(2)}, path)
+    monkeypatch.undo()
+    assert os.listdir(tmp_path) == ["model.npz"]
+    assert path.read_bytes() == before and ad.load(path)["w"].tolist() == [1.0, 1.0, 1.0]
+
+
+def test_an_interrupted_save_leaves_no_temporary_file(tmp_path, monkeypatch):
+    def interrupted(fd):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(os, "fsync", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        ad.save(ad.ones(2), tmp_path / "x.npz")
+    assert os.listdir(tmp_path) == []
+
+
+def test_save_writes_through_a_flushed_fsynced_unique_temporary_file(tmp_path, monkeypatch):
+    seen = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(fd):
+        seen.append(("fsync", os.fstat(fd).st_size))
+        real_fsync(fd)
+
+    def replace(src, dst):
+        seen.append(("replace", os.path.dirname(src), os.path.basename(src)))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace)
+    ad.save(ad.ones(2), tmp_path / "w.npz")
+    assert seen[0][0] == "fsync" and seen[0][1] > 0          # the data was flushed first
+    replaced = next(step for step in seen if step[0] == "replace")
+    assert replaced[1] == str(tmp_path) and replaced[2] != "w.npz.partial"
+    assert (tmp_path / "w.npz").stat().st_mode & 0o777 == 0o666 & ~serialization._UMASK
+
+
+def test_concurrent_saves_to_one_path_always_leave_a_file_that_loads(tmp_path, monkeypatch):
+    """Every thread has written its archive before any renames it over the target."""
+    threads = 4
+    path = tmp_path / "shared.npz"
+    ready = threading.Barrier(threads)
+    real_replace = os.replace
+
+    def replace_after_all_wrote(src, dst):
+        ready.wait(timeout=10)
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace_after_all_wrote)
+    errors = []
+
+    def saver(i):
+        try:
+            ad.save({"who": i, "w": ad.full((1000,), float(i))}, path)
+        except BaseException as error:   # noqa: BLE001 - reported below
+            errors.append(error)
+            ready.abort()
+
+    workers = [threading.Thread(target=saver, args=(i,)) for i in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert errors == []
+    back = ad.load(path)
+    assert back["w"].tolist() == [float(back["who"])] * 1000
+    assert os.listdir(tmp_path) == ["shared.npz"]
+
+
+def test_save_refuses_arrays_load_would_refuse(tmp_path):
+    for array, fragment in [(np.ones(2, np.complex64), "complex64"),
+                            (np.array(["a"]), "<U1"),
+                            (np.ones(2, np.uint16), "uint16"),
+                            (np.ones(2, ">f4"), "big-endian")]:
+        with pytest.raises(TypeError, match=fragment):
+            ad.save({"x": array}, tmp_path / "x.npz")
+    loop = []
+    loop.append(loop)
+    with pytest.raises(ValueError, match="contain itself"):
+        ad.save(loop, tmp_path / "x.npz")
+    assert os.listdir(tmp_path) == []
+
+
+def test_numpy_arrays_of_autodidacts_dtypes_round_trip(tmp_path):
+    arrays = {"f": np.arange(6.0).reshape(2, 3).T, "b": np.array([True, False]),
+              "u": np.arange(3, dtype=np.uint8), "empty": np.zeros((0, 4), np.int16)}
+    ad.save(arrays, tmp_path / "a.npz")
+    back = ad.load(tmp_path / "a.npz")
+    for key, array in arrays.items():
+        assert back[key].dtype == array.dtype and np.array_equal(back[key], array)
+
+
+def test_two_entries_for_one_tensor_come_back_as_independent_copies(tmp_path):
+    t = ad.ones(2)
+    ad.save({"a": t, "b": t}, tmp_path / "t.npz")
+    back = ad.load(tmp_path / "t.npz")
+    back["a"].add_(1)
+    assert back["b"].tolist() == [1.0, 1.0]
+
+
+def test_a_format_1_file_from_an_earlier_autodidact_still_loads(tmp_path):
+    path = tmp_path / "old.npz"
+    manifest = ('{"format": 1, "object": {"dict": [["w", {"tensor": "t0", "requires_grad": true, '
+                '"parameter": true}], ["n", {"ndarray": "t1"}]]}}')
+    np.savez(path, t0=np.ones(2, np.float32), t1=np.arange(2), __autodidact__=np.array(manifest))
+    back = ad.load(path)
+    assert type(back["w"]) is nn.Parameter and back["w"].requires_grad
+    assert back["n"].tolist() == [0, 1]
+
+
+def test_the_limit_can_be_raised_for_a_file_you_trust(tmp_path):
+    path = tmp_path / "big.npz"
+    ad.save(ad.zeros(1000), path)
+    with pytest.raises(CheckpointError, match=r"over load's limit of max_bytes=1_000.*max_bytes="):
+        ad.load(path, max_bytes=1000)
+    assert ad.load(path, max_bytes=10_000).shape == (1000,)
+
+
+def test_load_reads_from_a_file_object_that_cannot_seek(tmp_path):
+    buffer = io.BytesIO()
+    ad.save({"w": ad.ones(2)}, buffer)
+
+    class Stream(io.RawIOBase):
+        def __init__(self, data):
+            self.data = io.BytesIO(data)
+
+        def readable(self):
+            return True
+
+        def readinto(self, b):
+            return self.data.readinto(b)
+
+    assert ad.load(Stream(buffer.getvalue()))["w"].tolist() == [1.0, 1.0]
