@@ -561,9 +561,11 @@ def _read_arrays(archive, members, promised, max_bytes):
         if info is None:
             raise _Refused(f"it has no member '{name}.npy', which its manifest names at {where}")
         label = f"member '{info.filename}'"
-        if dtype is not None and info.file_size > _nbytes(dtype, shape) + _HEADER_ALLOWANCE:
-            raise _Refused(f"{label} declares {_bytes(info.file_size)}, more than its "
-                           f"{dtype.name} array of shape {list(shape)} needs")
+        if dtype is not None and not (_nbytes(dtype, shape) <= info.file_size
+                                      <= _nbytes(dtype, shape) + _HEADER_ALLOWANCE):
+            raise _Refused(f"{label} declares {_bytes(info.file_size)}, but the {dtype.name} "
+                           f"array of shape {list(shape)} its manifest promises takes "
+                           f"{_bytes(_nbytes(dtype, shape))} and a header")
         with archive.open(info) as stream:
             arrays[name] = _read_npy(stream, label, _expecting(dtype, shape, label),
                                      info.file_size, budget)
@@ -583,7 +585,7 @@ def _expecting(dtype, shape, label):
             raise _Refused(f"{label} has the shape {list(found_shape)}")
         found = _IN_FILE[found_dtype]
         if dtype is not None and (found is not dtype or found_shape != shape):
-            raise _Refused(f"{label} holds a {found.name} array of shape {list(found_shape)}, "
+            raise _Refused(f"{label} holds {found.name} data of shape {list(found_shape)}, "
                            f"but the manifest promises {dtype.name} of shape {list(shape)}")
         return _nbytes(found, found_shape)
     return check
