@@ -1,6 +1,8 @@
 """save/load: round trips in .npz, and loading that can never run code."""
 
+import gzip
 import io
+import json
 import os
 import pickle
 import threading
@@ -329,3 +331,83 @@ def test_load_reads_from_a_file_object_that_cannot_seek(tmp_path):
             return self.data.readinto(b)
 
     assert ad.load(Stream(buffer.getvalue()))["w"].tolist() == [1.0, 1.0]
+
+
+# ------------------------------------- issue 17's reproducers, in format 1 files
+# (the files main's autodidact.save wrote: np.savez of t0, t1... and a JSON manifest
+# that promised no dtypes or shapes), so each fails on main for the reason the issue gives.
+
+def _format_1(path, node, **arrays):
+    np.savez(path, __autodidact__=np.array(json.dumps({"format": 1, "object": node})),
+             **arrays)
+    return path
+
+
+def _tensor_node(name="t0"):
+    return {"tensor": name, "requires_grad": False, "parameter": False}
+
+
+def test_issue_a_member_the_manifest_never_names_is_never_decompressed(tmp_path):
+    path = _format_1(tmp_path / "x.npz", _tensor_node(), t0=np.ones(2, np.float32))
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("junk.npy", bytes(1 << 20))
+    data = bytearray(path.read_bytes())
+    start = data.index(b"junk.npy") + len("junk.npy")
+    data[start:start + 16] = b"\xff" * 16   # garbage deflate data: decompressing it raises
+    path.write_bytes(bytes(data))
+    assert ad.load(path).tolist() == [1.0, 1.0]
+
+
+@pytest.mark.parametrize("node, arrays, fragment", [
+    (_tensor_node("t1"), {"t0": np.ones(1)}, "no member 't1.npy'"),          # was KeyError: 't1'
+    ([1, 2], {}, "bare list at object"),                                     # was accepted
+    ({"dict": [["a", 1, 2]]}, {}, "[key, value] pair"),     # was too many values to unpack
+    ({"tensor": "t0"}, {"t0": np.ones(1)}, "has no ['parameter', 'requires_grad']"),  # KeyError
+], ids=["missing-array", "bare-list", "three-item-pair", "entry-without-flags"])
+def test_issue_crafted_manifests_give_a_clear_error(tmp_path, node, arrays, fragment):
+    path = _format_1(tmp_path / "x.npz", node, **arrays)
+    with pytest.raises(CheckpointError, match="is not a valid autodidact checkpoint") as caught:
+        ad.load(path)
+    assert fragment in str(caught.value)
+
+
+def test_issue_a_manifest_that_is_not_an_object_gives_a_clear_error(tmp_path):
+    path = tmp_path / "x.npz"
+    np.savez(path, __autodidact__=np.array("[1, 2]"))      # was AttributeError
+    with pytest.raises(CheckpointError, match="its manifest is a JSON list"):
+        ad.load(path)
+
+
+def test_issue_a_deeply_nested_manifest_gives_a_clear_error(tmp_path):
+    deep = '{"list": [' * 5000 + "null" + "]}" * 5000   # too deep for json.dumps to write
+    path = tmp_path / "x.npz"
+    np.savez(path, __autodidact__=np.array('{"format": 1, "object": ' + deep + "}"))
+    with pytest.raises(CheckpointError, match="more than 100 levels|too deeply"):  # RecursionError
+        ad.load(path)
+
+
+@pytest.mark.parametrize("content", [b"", b"just some text\n", gzip.compress(b"weights")],
+                         ids=["empty", "text", "gzip"])
+def test_issue_empty_text_and_gzip_files_are_not_checkpoints(tmp_path, content):
+    path = tmp_path / "x.pt"
+    path.write_bytes(content)
+    with pytest.raises(CheckpointError, match="is not an autodidact checkpoint") as caught:
+        ad.load(path)
+    assert "pickled" not in str(caught.value)
+
+
+@pytest.mark.parametrize("array", [np.ones(2, np.complex64), np.array(["w1", "w2"]),
+                                   np.ones(2, ">f4"), np.zeros(2, "datetime64[s]"),
+                                   np.ones(2, np.uint32), np.array([b"ab"])],
+                         ids=["complex", "string", "big-endian", "datetime", "uint32", "bytes"])
+def test_issue_arrays_of_dtypes_autodidact_does_not_store_are_refused(tmp_path, array):
+    path = _format_1(tmp_path / "x.npz", _tensor_node(), t0=array)
+    with pytest.raises(CheckpointError, match="member 't0.npy'.*autodidact stores"):
+        ad.load(path)
+
+
+def test_issue_one_array_named_twice_does_not_load_as_two_aliased_tensors(tmp_path):
+    path = _format_1(tmp_path / "x.npz", {"list": [_tensor_node(), _tensor_node()]},
+                     t0=np.ones(2, np.float32))
+    with pytest.raises(CheckpointError, match="names the array 't0' twice"):
+        ad.load(path)
