@@ -138,8 +138,9 @@ def _check_manifest(manifest):
     for key in ("format", "object"):
         if key not in manifest:
             raise _Refused(f"its manifest has no '{key}' key")
-    if set(manifest) != {"format", "object"}:
-        raise _Refused(f"its manifest has unknown keys {sorted(set(manifest) - {'format', 'object'})}")
+    unknown = set(manifest) - {"format", "object"}
+    if unknown:
+        raise _Refused(f"its manifest has unknown keys {sorted(unknown)}")
     version = manifest["format"]
     if type(version) is not int or version not in _READABLE_FORMATS:
         raise _Refused(f"it has format {version!r}; this autodidact reads formats "
@@ -173,10 +174,12 @@ def _check_node(node, where, version, arrays, depth):
         arrays[name] = arrays_entry + (where,)
         return
     if set(node) != {kind}:
-        raise _Refused(f"its manifest entry at {where} has unknown keys {sorted(set(node) - {kind})}")
+        raise _Refused(f"its manifest entry at {where} has unknown keys "
+                       f"{sorted(set(node) - {kind})}")
     items = node[kind]
     if not isinstance(items, list):
-        raise _Refused(f"its manifest has a {type(items).__name__} at {where}.{kind}; expected a list")
+        raise _Refused(f"its manifest has a {type(items).__name__} at {where}.{kind}; expected "
+                       "a list")
     if kind in ("list", "tuple"):
         for i, item in enumerate(items):
             _check_node(item, f"{where}.{kind}[{i}]", version, arrays, depth + 1)
@@ -206,9 +209,9 @@ def _check_array_entry(node, kind, where, version):
     if unknown:
         raise _Refused(f"its manifest entry at {where} has unknown keys {sorted(unknown)}")
     name = node[kind]
-    if not isinstance(name, str) or not name or name == _MANIFEST or "/" in name:
+    if not isinstance(name, str) or not name or name == _MANIFEST:
         raise _Refused(f"its manifest entry at {where} names the array {_short(name)}; a name "
-                       "is a non-empty string")
+                       f"is a non-empty string other than '{_MANIFEST}'")
     for flag in ("requires_grad", "parameter"):
         if flag in node and type(node[flag]) is not bool:
             raise _Refused(f"its manifest entry at {where} has {flag}={_short(node[flag])}; "
@@ -239,10 +242,11 @@ def _short(value):
 def _parse_manifest(text):
     """The manifest's JSON; a key written twice in one JSON object is refused."""
     def no_duplicates(pairs):
-        keys = [key for key, _ in pairs]
-        for key in keys:
-            if keys.count(key) > 1:
+        seen = set()
+        for key, _ in pairs:
+            if key in seen:
                 raise _Refused(f"its manifest has the JSON key {key!r} twice in one object")
+            seen.add(key)
         return dict(pairs)
     try:
         return json.loads(text, object_pairs_hook=no_duplicates)

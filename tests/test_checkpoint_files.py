@@ -286,7 +286,7 @@ BAD_MANIFESTS = [
     ("name-empty", lambda: checkpoint(obj=entry(name="")), 'names the array ""'),
     ("name-the-manifest", lambda: checkpoint(obj=entry(name="__autodidact__")),
      "names the array"),
-    ("name-a-folder", lambda: checkpoint(obj=entry(name="../t0")), "names the array"),
+    ("name-a-list", lambda: checkpoint(obj=entry(name=["t0"])), 'names the array ["t0"]'),
     ("name-missing-member", lambda: checkpoint(obj=entry(name="t9")),
      "no member 't9.npy', which its manifest names at object"),
     ("name-twice", lambda: checkpoint(obj={"list": [entry(), entry()]}),
@@ -358,7 +358,7 @@ MEMBERS = [
      ok(lambda t: t.tolist() == [[0, 1, 2], [3, 4, 5]])),
     ("bool-bytes-read-as-true", lambda: old_checkpoint_raw(npy_header(
         "{'descr': '|b1', 'fortran_order': False, 'shape': (3,), }", b"\x00\x01\x02")),
-     ok(lambda t: t.tolist() == [False, True, True] and (t[1:] == True).all().item())),  # noqa: E712
+     ok(lambda t: t.tolist() == [False, True, True] and t[1:].eq(True).all().item())),
     ("parameter-and-nesting-load", lambda: checkpoint(
         obj={"ordered_dict": [["p", entry(requires_grad=True, parameter=True)],
                               [3, {"tuple": [None, 1.5, "s", True]}]]}),
