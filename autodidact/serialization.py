@@ -351,7 +351,8 @@ def _replace_atomically(path, arrays):
     same time never write into each other's file; ``os.replace`` is atomic
     on POSIX and Windows when both names are in one folder.
     """
-    folder = os.path.dirname(os.path.abspath(path))
+    path = os.path.realpath(path)   # through a symlink to its target, as open() would write
+    folder = os.path.dirname(path)
     fd, temporary = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.",
                                      suffix=".partial")
     try:

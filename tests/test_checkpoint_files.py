@@ -26,7 +26,6 @@ from autodidact.serialization import CheckpointError, UnsafeLoadError
 
 MANIFEST = "__autodidact__.npy"
 NOT_CHECKPOINT = "is not an autodidact checkpoint"
-INVALID = "is not a valid autodidact checkpoint"
 DAMAGED = "is damaged or truncated"
 TOO_BIG = "is too big to load"
 
@@ -82,8 +81,7 @@ def manifest_member(manifest):
 def entry(name="t0", dtype="float32", shape=(2,), **changes):
     """A format 2 tensor entry; ``changes`` replace fields, ``None`` removes one."""
     node = {"tensor": name, "dtype": dtype, "shape": shape if shape is None else list(shape),
-            "requires_grad": False,
-            "parameter": False}
+            "requires_grad": False, "parameter": False}
     node.update(changes)
     return {key: value for key, value in node.items() if value is not None}
 
@@ -98,10 +96,12 @@ def checkpoint(obj=None, arrays=None, manifest=None, extra=(), method=zipfile.ZI
     return archive(members + list(extra) + [manifest_member(manifest)], method)
 
 
-def old_checkpoint(array):
-    """A format 1 file (autodidact before 2026-12), whose manifest promised no dtype or shape."""
+def old_checkpoint(member):
+    """A format 1 file, as autodidact wrote before format 2: its manifest promised no dtype or
+    shape. ``member`` is t0's array, or the bytes of its .npy file."""
     node = {"tensor": "t0", "requires_grad": False, "parameter": False}
-    return archive([("t0.npy", npy(array)), manifest_member({"format": 1, "object": node})])
+    data = member if isinstance(member, bytes) else npy(member)
+    return archive([("t0.npy", data), manifest_member({"format": 1, "object": node})])
 
 
 def valid():
@@ -163,11 +163,6 @@ def torch_like():
 
 def random_bytes():
     return np.random.default_rng(17).integers(0, 256, 4096, dtype=np.uint8).tobytes()
-
-
-def old_checkpoint_raw(member):
-    node = {"tensor": "t0", "requires_grad": False, "parameter": False}
-    return archive([("t0.npy", member), manifest_member({"format": 1, "object": node})])
 
 
 def with_garbage_member():
@@ -330,10 +325,10 @@ MEMBERS = [
      fails(CheckpointError, "holds float64 data")),
     ("member-0d-for-1d", lambda: checkpoint(arrays={"t0": np.array(1.0, np.float32)}),
      fails(CheckpointError, "of shape []")),
-    ("member-negative-shape", lambda: old_checkpoint_raw(
+    ("member-negative-shape", lambda: old_checkpoint(
         npy_header("{'descr': '<f4', 'fortran_order': False, 'shape': (-1,), }")),
      fails(CheckpointError, "has the shape [-1]")),
-    ("member-npy-version-3", lambda: old_checkpoint_raw(
+    ("member-npy-version-3", lambda: old_checkpoint(
         npy_header("{'descr': '<f4', 'fortran_order': False, 'shape': (0,), }",
                    version=b"\x03\x00")), fails(CheckpointError, "unsupported .npy format")),
     ("member-not-npy", lambda: checkpoint(arrays={"t0": b"garbage" * 20}),
@@ -356,7 +351,7 @@ MEMBERS = [
     ("fortran-order-loads", lambda: checkpoint(obj=entry(shape=(2, 3)), arrays={
         "t0": np.asfortranarray(np.arange(6, dtype=np.float32).reshape(2, 3))}),
      ok(lambda t: t.tolist() == [[0, 1, 2], [3, 4, 5]])),
-    ("bool-bytes-read-as-true", lambda: old_checkpoint_raw(npy_header(
+    ("bool-bytes-read-as-true", lambda: old_checkpoint(npy_header(
         "{'descr': '|b1', 'fortran_order': False, 'shape': (3,), }", b"\x00\x01\x02")),
      ok(lambda t: t.tolist() == [False, True, True] and t[1:].eq(True).all().item())),
     ("parameter-and-nesting-load", lambda: checkpoint(

@@ -235,6 +235,14 @@ def test_save_writes_through_a_flushed_fsynced_unique_temporary_file(tmp_path, m
     assert (tmp_path / "w.npz").stat().st_mode & 0o777 == 0o666 & ~serialization._UMASK
 
 
+def test_saving_through_a_symlink_writes_its_target(tmp_path):
+    target = tmp_path / "real.npz"
+    ad.save(ad.zeros(1), target)
+    (tmp_path / "link.npz").symlink_to(target)
+    ad.save(ad.ones(1), tmp_path / "link.npz")
+    assert (tmp_path / "link.npz").is_symlink() and ad.load(target).tolist() == [1.0]
+
+
 def test_concurrent_saves_to_one_path_always_leave_a_file_that_loads(tmp_path, monkeypatch):
     """Every thread has written its archive before any renames it over the target."""
     threads = 4
