@@ -13,7 +13,7 @@ import pytest
 
 import autodidact as ad
 from autodidact import nn, optim
-from autodidact import serialization
+from autodidact import checkpoint_file
 from autodidact.serialization import CheckpointError, UnsafeLoadError
 
 
@@ -84,7 +84,7 @@ def test_unsupported_objects_are_refused_when_saving(tmp_path):
         ad.save({"x": object()}, tmp_path / "x.npz")
     with pytest.raises(TypeError, match="save model.state_dict"):
         ad.save(nn.Linear(1, 1), tmp_path / "x.npz")
-    with pytest.raises(TypeError, match="dict keys must be strings or numbers"):
+    with pytest.raises(TypeError, match="dict key \\(1, 2\\) at object: dict keys must be strings"):
         ad.save({(1, 2): ad.ones(1)}, tmp_path / "x.npz")
     assert not (tmp_path / "x.npz").exists()
 
@@ -232,7 +232,7 @@ def test_save_writes_through_a_flushed_fsynced_unique_temporary_file(tmp_path, m
     assert seen[0][0] == "fsync" and seen[0][1] > 0          # the data was flushed first
     replaced = next(step for step in seen if step[0] == "replace")
     assert replaced[1] == str(tmp_path) and replaced[2] != "w.npz.partial"
-    assert (tmp_path / "w.npz").stat().st_mode & 0o777 == 0o666 & ~serialization._UMASK
+    assert (tmp_path / "w.npz").stat().st_mode & 0o777 == 0o666 & ~checkpoint_file._UMASK
 
 
 def test_saving_through_a_symlink_writes_its_target(tmp_path):
@@ -370,7 +370,8 @@ def test_issue_a_member_the_manifest_never_names_is_never_decompressed(tmp_path)
     (_tensor_node("t1"), {"t0": np.ones(1)}, "no member 't1.npy'"),          # was KeyError: 't1'
     ([1, 2], {}, "bare list at object"),                                     # was accepted
     ({"dict": [["a", 1, 2]]}, {}, "[key, value] pair"),     # was too many values to unpack
-    ({"tensor": "t0"}, {"t0": np.ones(1)}, "has no ['parameter', 'requires_grad']"),  # KeyError
+    ({"tensor": "t0"}, {"t0": np.ones(1)},                                   # was KeyError
+     "has no 'parameter' and 'requires_grad' keys"),
 ], ids=["missing-array", "bare-list", "three-item-pair", "entry-without-flags"])
 def test_issue_crafted_manifests_give_a_clear_error(tmp_path, node, arrays, fragment):
     path = _format_1(tmp_path / "x.npz", node, **arrays)
