@@ -21,6 +21,7 @@ time into a buffer of exactly the promised size. A file, or arrays, over
 ``max_bytes`` are refused before they take the memory.
 """
 
+import contextlib
 import io
 import math
 import os
@@ -31,8 +32,8 @@ import zlib
 import numpy as np
 from numpy.lib import format as npy
 
-from .checkpoint_format import (IN_FILE, MANIFEST, MAX_DIMS, Refused, checked_manifest,
-                                dtype_problem)
+from .checkpoint_format import (IN_FILE, MANIFEST, Refused, checked_manifest, dtype_problem,
+                                shape_problem)
 
 _HEADER_ALLOWANCE = 4096    # bytes a .npy header may take before its data
 _CHUNK = 1 << 20            # arrays are read a megabyte at a time
@@ -143,35 +144,30 @@ def read_checkpoint(f, max_bytes):
         return _read_archive(handle, max_bytes)
 
 
-class _opened:
-    """A seekable binary handle on ``f`` that is no bigger than ``max_bytes``.
+@contextlib.contextmanager
+def _opened(f, max_bytes):
+    """A seekable binary handle on ``f``, refused if more than ``max_bytes`` are left in it.
 
     A path is opened (and closed afterwards); a seekable file object is
     used from where it stands; anything else is read, up to the limit,
     into memory.
     """
+    if not hasattr(f, "read"):
+        with open(f, "rb") as handle:
+            yield _within_limit(handle, max_bytes)
+        return
+    if not (hasattr(f, "seekable") and f.seekable()):
+        f = io.BytesIO(f.read(max_bytes + 1))
+    yield _within_limit(f, max_bytes)
 
-    def __init__(self, f, max_bytes):
-        self.f, self.max_bytes, self.handle, self.close = f, max_bytes, None, False
 
-    def __enter__(self):
-        f = self.f
-        if not hasattr(f, "read"):
-            f, self.close = open(f, "rb"), True
-        elif not (hasattr(f, "seekable") and f.seekable()):
-            f = io.BytesIO(f.read(self.max_bytes + 1))
-        self.handle = f
-        start = f.tell()
-        size = f.seek(0, io.SEEK_END) - start
-        f.seek(start)
-        if size > self.max_bytes:
-            self.__exit__()
-            raise _over_limit("it is", size, self.max_bytes)
-        return f
-
-    def __exit__(self, *exc):
-        if self.close:
-            self.handle.close()
+def _within_limit(handle, max_bytes):
+    start = handle.tell()
+    size = handle.seek(0, io.SEEK_END) - start
+    handle.seek(start)
+    if size > max_bytes:
+        raise _over_limit("it is", size, max_bytes)
+    return handle
 
 
 # The refusals that are not "is not a valid autodidact checkpoint": each reads
@@ -285,8 +281,9 @@ def _expecting(dtype, shape, label):
             if found_dtype.hasobject:
                 raise _unsafe(f"{label} {problem}")
             raise Refused(f"{label} {problem}")
-        if len(found_shape) > MAX_DIMS or any(n < 0 for n in found_shape):
-            raise Refused(f"{label} has the shape {list(found_shape)}")
+        problem = shape_problem(found_shape)
+        if problem:
+            raise Refused(f"{label} has the shape {list(found_shape)}; {problem}")
         found = IN_FILE[found_dtype]
         if dtype is not None and (found is not dtype or found_shape != shape):
             raise Refused(f"{label} holds {found.name} data of shape {list(found_shape)}, "

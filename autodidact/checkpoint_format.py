@@ -31,11 +31,11 @@ from . import dtypes
 
 MANIFEST = "__autodidact__"   # the zip member holding the manifest is "__autodidact__.npy"
 FORMAT = 2                    # what save writes; 2 added each array's dtype and shape
-READABLE_FORMATS = (1, 2)     # what load reads
+_READABLE = (1, 2)     # what load reads
 MAX_DEPTH = 100               # dicts in lists in dicts...: a state dict needs 3 or 4
-MAX_DIMS = 64                 # NumPy's limit
+MAX_DIMS = 64                 # NumPy's limit on an array's dimensions
 
-BY_NAME = {d.name: d for d in dtypes.ALL}
+_BY_NAME = {d.name: d for d in dtypes.ALL}
 IN_FILE = {d.numpy.newbyteorder("<"): d for d in dtypes.ALL}   # files are little-endian
 _STORED = ", ".join(d.name for d in dtypes.ALL)
 _ENTRY_KEYS = {"tensor": {"tensor", "dtype", "shape", "requires_grad", "parameter"},
@@ -72,6 +72,18 @@ def dtype_problem(dtype):
     return f"has dtype {dtype.str} ({dtype.name}); autodidact stores only {_STORED}"
 
 
+_NOT_A_SHAPE = "a shape is a list of non-negative integers"
+
+
+def shape_problem(shape):
+    """Why ``shape`` (a list or tuple) cannot be an array's shape (None when it can)."""
+    if not all(type(n) is int and n >= 0 for n in shape):
+        return _NOT_A_SHAPE
+    if len(shape) > MAX_DIMS:
+        return f"that is {len(shape)} dimensions, and NumPy allows at most {MAX_DIMS}"
+    return None
+
+
 def checked_manifest(text):
     """The manifest in ``text``, parsed and checked; and the arrays it promises.
 
@@ -86,9 +98,9 @@ def checked_manifest(text):
         raise Refused(f"its manifest is a JSON {type(manifest).__name__}, not an object")
     _check_keys(manifest, {"format", "object"}, "its manifest")
     version = manifest["format"]
-    if type(version) is not int or version not in READABLE_FORMATS:
+    if type(version) is not int or version not in _READABLE:
         raise Refused(f"it has format {version!r}; this autodidact reads formats "
-                      f"{', '.join(map(str, READABLE_FORMATS))}",
+                      f"{', '.join(map(str, _READABLE))}",
                       fix="It may come from a newer autodidact: upgrade, or save it again there.")
     promised = {}
     _check_node(manifest["object"], "object", version, promised, 0)
@@ -181,19 +193,16 @@ def _check_array_entry(node, kind, where, version, promised):
 def _check_dtype_and_shape(node, where):
     """The autodidact dtype and the shape (a tuple) a format 2 entry promises."""
     dtype, shape = node["dtype"], node["shape"]
-    if not isinstance(dtype, str) or dtype not in BY_NAME:
+    if not isinstance(dtype, str) or dtype not in _BY_NAME:
         raise Refused(f"its manifest entry at {where} has dtype {_short(dtype)}; autodidact "
                       f"stores {_STORED}")
-    if not (isinstance(shape, list) and all(type(n) is int and n >= 0 for n in shape)):
-        raise Refused(f"its manifest entry at {where} has shape {_short(shape)}; a shape is a "
-                      "list of non-negative integers")
-    if len(shape) > MAX_DIMS:
-        raise Refused(f"its manifest entry at {where} has {len(shape)} dimensions; at most "
-                      f"{MAX_DIMS}")
-    if node.get("requires_grad") and not BY_NAME[dtype].is_floating_point:
+    problem = shape_problem(shape) if isinstance(shape, list) else _NOT_A_SHAPE
+    if problem:
+        raise Refused(f"its manifest entry at {where} has shape {_short(shape)}; {problem}")
+    if node.get("requires_grad") and not _BY_NAME[dtype].is_floating_point:
         raise Refused(f"its manifest entry at {where} has requires_grad=true for a {dtype} "
                       "tensor; only floating point tensors can require gradients")
-    return BY_NAME[dtype], tuple(shape)
+    return _BY_NAME[dtype], tuple(shape)
 
 
 def _check_keys(node, expected, what):
