@@ -175,3 +175,197 @@ def test_two_models_trained_at_once_learn_what_each_learns_alone():
         return train(before_forward=twice(sync), after_forward=sync, in_backward=sync)
 
     assert together(a, b) == [alone, alone]
+
+
+def test_a_create_graph_pass_does_not_switch_recording_on_in_a_no_grad_thread():
+    """B sits in no_grad while A's pass, which records (create_graph), runs. With one grad
+    mode, A's pass had switched recording on for B too: B's result got a grad_fn."""
+    def a(sync):
+        w = ad.tensor([1.0, 2.0], requires_grad=True)
+        y = w * w
+        y.register_hook(lambda g: twice(sync)())   # B computes between these two points
+        gw, = ad.autograd.grad(y.sum(), w, create_graph=True)
+        return gw.grad_fn is not None
+
+    def b(sync):
+        x = ad.tensor([1.0], requires_grad=True)
+        with ad.no_grad():
+            sync()
+            z = x * 2
+            mode = ad.is_grad_enabled()
+            sync()
+        return z.grad_fn is None, mode, ad.is_grad_enabled()
+
+    assert together(a, b) == [True, (True, False, True)]
+
+
+def test_nested_and_overlapping_passes_leave_grad_mode_and_the_collector_as_they_were():
+    """A's hook runs a nested backward; B's pass starts inside it and ends after A's outer pass.
+    With one grad mode, B's pass restored the mode A's pass had left it in (off): recording
+    stayed off in every thread. With one collector flag per pass, A's outer pass switched the
+    collector back on while B's pass still ran."""
+    seen = {}
+
+    def a(sync):
+        inner_w = ad.tensor([3.0], requires_grad=True)
+        inner_w.register_hook(lambda g: twice(sync)())   # B's pass begins in between
+        inner_loss = (inner_w * 2).sum()                 # recorded now: hooks run unrecorded
+
+        def outer_hook(g):
+            inner_loss.backward()                        # a pass inside a pass
+            seen["a, inner pass over"] = ad.is_grad_enabled(), gc.isenabled()
+
+        w = ad.tensor([1.0, 2.0], requires_grad=True)
+        w.register_hook(outer_hook)
+        (w * 5).sum().backward()
+        seen["a, after"] = ad.is_grad_enabled()
+        sync()                                            # A's passes are over
+        return w.grad.tolist(), inner_w.grad.tolist()
+
+    def b(sync):
+        sync()
+        v = ad.tensor([1.0], requires_grad=True)
+
+        def hook(g):
+            sync()                                        # A is inside both its passes
+            sync()                                        # A's passes are over; B's is not
+            seen["b, in its pass"] = ad.is_grad_enabled(), gc.isenabled()
+
+        v.register_hook(hook)
+        (v * 7).sum().backward()
+        seen["b, after"] = ad.is_grad_enabled()
+        return v.grad.tolist()
+
+    gc_was = gc.isenabled()
+    gc.enable()
+    try:
+        assert together(a, b) == [([5.0, 5.0], [2.0]), [7.0]]
+        assert gc.isenabled()
+    finally:
+        if not gc_was:
+            gc.disable()
+    assert seen == {"a, inner pass over": (False, False), "a, after": True,
+                    "b, in its pass": (False, False), "b, after": True}
+    assert ad.is_grad_enabled()
+
+
+def test_a_collector_switched_off_by_the_user_stays_off_after_overlapping_passes():
+    def role(sync):
+        w = ad.tensor([1.0], requires_grad=True)
+        w.register_hook(lambda g: sync())
+        (w * 2).sum().backward()
+        return gc.isenabled()
+
+    gc_was = gc.isenabled()
+    gc.disable()
+    try:
+        assert together(role, role) == [False, False]
+        assert not gc.isenabled()
+    finally:
+        if gc_was:
+            gc.enable()
+
+
+def test_each_thread_s_observer_hears_only_its_own_passes():
+    """Two threads observe at once, and their passes overlap. With one observer for the
+    process, the second `observe` replaced the first: A's recorder heard B's pass."""
+    from autodidact import graph
+
+    class Recorder(graph.Observer):
+        def __init__(self):
+            self.leaves = []
+
+        def accumulating(self, node):
+            self.leaves.append(node.variable.tolist())
+
+    def role(value, first):
+        def run(sync):
+            recorder = Recorder()
+            with graph.observe(recorder):
+                if not first:
+                    sync()                                # A observes already
+                w = ad.tensor([value], requires_grad=True)
+                w.register_hook(lambda g: sync())         # both passes are running here
+                (w * 2).sum().backward()
+                if first:
+                    sync()                                # B's `observe` has begun
+            return recorder.leaves
+        return run
+
+    assert together(role(1.0, True), role(2.0, False)) == [[[1.0]], [[2.0]]]
+    assert graph._observing.current is None
+
+
+def test_the_default_device_is_per_thread_as_in_torch(torch_oracle):
+    """A sets its default device while B and the main thread look; only A's changes. (torch's
+    CPU build has no cuda to create on; its 'meta' device stands in, as set_default_device
+    checks neither.) With one default for the process, B saw A's device."""
+    def program(M, other):
+        def a(sync):
+            M.set_default_device(other)
+            sync()
+            sync()
+            here = M.get_default_device().type
+            M.set_default_device(None)
+            return here
+
+        def b(sync):
+            sync()
+            here = M.get_default_device().type
+            sync()
+            return here
+
+        return together(a, b) + [M.get_default_device().type]
+
+    assert program(ad, "cuda") == ["cuda", "cpu", "cpu"]
+    assert program(torch_oracle, "meta") == ["meta", "cpu", "cpu"]
+
+
+def test_the_default_dtype_and_the_generators_are_shared_by_all_threads_as_in_torch(torch_oracle):
+    """What one thread sets, the others see at once: PyTorch keeps these process-wide."""
+    def program(M):
+        def a(sync):
+            M.set_default_dtype(M.float64)
+            M.manual_seed(0)
+            sync()
+            sync()
+            M.set_default_dtype(M.float32)
+            return M.rand(2).tolist()        # the stream goes on after B's draws
+
+        def b(sync):
+            sync()
+            seen = (str(M.tensor(1.0).dtype).split(".")[-1], M.rand(2).tolist())
+            sync()
+            return seen
+
+        return together(a, b)
+
+    ours, theirs = program(ad), program(torch_oracle)
+    assert ours == theirs
+    assert ours[1][0] == "float64"
+    assert ad.get_default_dtype() is ad.float32
+
+
+def test_swap_backward_is_shared_by_all_threads():
+    """A student's rule plugged in by one thread is the rule every thread's backward uses."""
+    from autodidact.function import swap_backward
+
+    def a(sync):
+        with swap_backward("exp", lambda ctx, grad: grad * 0 + 42):
+            sync()
+            sync()
+        sync()                              # the rule is restored
+        return "restored"
+
+    def b(sync):
+        w = ad.tensor([0.0], requires_grad=True)
+        sync()
+        ad.exp(w).sum().backward()          # while A's swap is in force
+        swapped = w.grad.tolist()
+        sync()
+        sync()
+        w.grad = None
+        ad.exp(w).sum().backward()          # after A restored the rule
+        return swapped, w.grad.tolist()
+
+    assert together(a, b) == ["restored", ([42.0], [1.0])]
