@@ -183,12 +183,15 @@ def test_a_create_graph_pass_does_not_switch_recording_on_in_a_no_grad_thread():
     def a(sync):
         w = ad.tensor([1.0, 2.0], requires_grad=True)
         y = w * w
+        loss = y.sum()
         y.register_hook(lambda g: twice(sync)())   # B computes between these two points
-        gw, = ad.autograd.grad(y.sum(), w, create_graph=True)
+        sync()                                     # A has recorded its graph
+        gw, = ad.autograd.grad(loss, w, create_graph=True)
         return gw.grad_fn is not None
 
     def b(sync):
         x = ad.tensor([1.0], requires_grad=True)
+        sync()
         with ad.no_grad():
             sync()
             z = x * 2
@@ -223,8 +226,9 @@ def test_nested_and_overlapping_passes_leave_grad_mode_and_the_collector_as_they
         return w.grad.tolist(), inner_w.grad.tolist()
 
     def b(sync):
-        sync()
         v = ad.tensor([1.0], requires_grad=True)
+        loss = (v * 7).sum()
+        sync()
 
         def hook(g):
             sync()                                        # A is inside both its passes
@@ -232,7 +236,7 @@ def test_nested_and_overlapping_passes_leave_grad_mode_and_the_collector_as_they
             seen["b, in its pass"] = ad.is_grad_enabled(), gc.isenabled()
 
         v.register_hook(hook)
-        (v * 7).sum().backward()
+        loss.backward()
         seen["b, after"] = ad.is_grad_enabled()
         return v.grad.tolist()
 
@@ -250,16 +254,31 @@ def test_nested_and_overlapping_passes_leave_grad_mode_and_the_collector_as_they
 
 
 def test_a_collector_switched_off_by_the_user_stays_off_after_overlapping_passes():
-    def role(sync):
-        w = ad.tensor([1.0], requires_grad=True)
-        w.register_hook(lambda g: sync())
-        (w * 2).sum().backward()
-        return gc.isenabled()
+    """B's pass starts inside A's and ends after it. With one grad mode, B restored the mode
+    A's pass had set (off) when it ended: recording stayed off for every thread."""
+    def pass_(wait_before, wait_inside):
+        def run(sync):
+            w = ad.tensor([1.0], requires_grad=True)
+            loss = (w * 2).sum()
+
+            def hook(g):
+                for _ in range(wait_inside):
+                    sync()
+
+            w.register_hook(hook)
+            for _ in range(wait_before):
+                sync()
+            loss.backward()
+            seen = ad.is_grad_enabled(), gc.isenabled()
+            if wait_before == 1:
+                sync()                           # A is done; B's pass may end
+            return seen
+        return run
 
     gc_was = gc.isenabled()
     gc.disable()
-    try:
-        assert together(role, role) == [False, False]
+    try:   # A: 1 before, 2 inside, 1 after; B: 2 before, 2 inside
+        assert together(pass_(1, 2), pass_(2, 2)) == [(True, False), (True, False)]
         assert not gc.isenabled()
     finally:
         if gc_was:
@@ -280,15 +299,17 @@ def test_each_thread_s_observer_hears_only_its_own_passes():
 
     def role(value, first):
         def run(sync):
+            w = ad.tensor([value], requires_grad=True)
+            loss = (w * 2).sum()
+            w.register_hook(lambda g: sync())         # both passes are running here
             recorder = Recorder()
+            if not first:
+                sync()                                # A observes already
             with graph.observe(recorder):
-                if not first:
-                    sync()                                # A observes already
-                w = ad.tensor([value], requires_grad=True)
-                w.register_hook(lambda g: sync())         # both passes are running here
-                (w * 2).sum().backward()
                 if first:
-                    sync()                                # B's `observe` has begun
+                    sync()
+                sync()                                # both observe; now both passes start
+                loss.backward()
             return recorder.leaves
         return run
 
