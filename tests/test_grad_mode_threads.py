@@ -1,15 +1,14 @@
-"""Grad mode is per thread and backward's collector pause is counted across threads."""
+"""Per-thread state, as in PyTorch: grad mode, the default device and the backward observer
+belong to a thread; backward's collector pause is counted across threads; the default dtype,
+the random generators and swap_backward are shared by the whole process.
+
+No sleeps: the tests force their interleavings with threading.Event and threading.Barrier
+(often a hook that waits, to hold a backward pass open while another thread works).
+"""
 import gc
 import threading
 
 import autodidact as ad
-
-
-def _in_thread(fn):
-    out = {}
-    t = threading.Thread(target=lambda: out.setdefault("v", fn()))
-    t.start()
-    return t, out
 
 
 def test_no_grad_in_one_thread_leaves_another_recording():
