@@ -456,11 +456,18 @@ class Tensor:
     def register_hook(self, hook):
         """Call ``hook(grad)`` when the gradient for this tensor is computed.
 
-        The hook may return a new gradient to use instead. Returns a handle
-        whose ``remove()`` unregisters it.
+        The hook may return a new gradient to use instead: a tensor of the
+        same dtype, device and shape, or backward stops with PyTorch's error
+        naming the hook (see ``autodidact.hooks``). Returns a handle whose
+        ``remove()`` unregisters it.
+
+            >>> h = w.register_hook(lambda g: g * 2)   # doubles w's gradient
+            >>> h.remove()
         """
         if not self._requires_grad:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        from .hooks import checked
+        hook = checked(hook)
         if self.grad_fn is None:
             if self._hooks is None:
                 self._hooks = []
