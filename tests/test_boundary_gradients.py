@@ -21,6 +21,10 @@ import autodidact
 
 inf, nan = math.inf, math.nan
 
+# Where PyTorch's answer is NaN too (abs and pow multiply: inf * 0), NumPy warns
+# on the way; the table checks the values, not the warnings.
+pytestmark = pytest.mark.filterwarnings("ignore:invalid value encountered:RuntimeWarning")
+
 # The values where a selecting backward decides: both zeros, tiny values on
 # each side, the infinities, NaN, and ordinary numbers for contrast.
 BOUNDARY = [0.0, -0.0, 1e-7, -1e-7, 0.2, -0.5, 1.0, -2.0, 6.0, inf, -inf, nan]
@@ -171,3 +175,34 @@ def test_binary_op_at_the_boundaries(torch_oracle, name, dtype, kind):
 @pytest.mark.parametrize("name", REDUCTIONS)
 def test_reduction_at_the_boundaries(torch_oracle, name, dtype, kind):
     _compare(torch_oracle, REDUCTIONS[name], [np.array(ROWS)], dtype, kind)
+
+
+# ------------------------------------------------- the reproducers of issue 17
+
+def _grad(fn, values):
+    x = autodidact.tensor(values, requires_grad=True)
+    fn(x).sum().backward()
+    return x.grad.tolist()
+
+
+# Each expected gradient is PyTorch 2.13's. A sqrt after the op sends an
+# infinite gradient back wherever the op's output is 0.
+REPRODUCERS = {
+    "clamp(min=0).sqrt()": (lambda x: x.clamp(min=0).sqrt(), [-1e-7, 4.0], [0.0, 0.25]),
+    "relu(x).sqrt()": (lambda x: autodidact.relu(x).sqrt(), [-1e-7, 4.0], [0.0, 0.25]),
+    "maximum(x, 0) ** 0.5": (lambda x: autodidact.maximum(x, autodidact.zeros_like(x)) ** 0.5,
+                             [-1e-7, 4.0], [0.0, 0.25]),
+    "round(x).sqrt()": (lambda x: autodidact.round(x).sqrt(), [0.2, 4.0], [0.0, 0.0]),
+    "sign(x).sqrt()": (lambda x: autodidact.sign(x).sqrt(), [0.0, 4.0], [0.0, 0.0]),
+    "x ** 0 (tensor exponent)": (lambda x: x ** autodidact.zeros_like(x), [0.0, 4.0], [0.0, 0.0]),
+    "polynomial features": (lambda x: x[:, None] ** autodidact.arange(3.0), [0.0, 2.0],
+                            [1.0, 5.0]),
+    "max() holding a NaN": (lambda x: x.max(), [1.0, nan, 3.0], [0.0, 1.0, 0.0]),
+}
+
+
+@pytest.mark.filterwarnings("error")   # and no "invalid value encountered" on the way
+@pytest.mark.parametrize("name", REPRODUCERS)
+def test_issue_17_reproducer(name):
+    fn, values, expected = REPRODUCERS[name]
+    assert _grad(fn, values) == expected

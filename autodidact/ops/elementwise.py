@@ -156,10 +156,11 @@ class PowTensor(Function):
     def backward(ctx, grad):
         a, b, out = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad
-        # Where b == 0, a ** 0 is constant: 0 (not 0 × a ** -1, NaN at a = 0).
-        grad_a = where(b == 0, 0.0, grad * b * a ** (b - 1)) if need_a else None
-        # a**b * log(a) is 0 × -inf at a = 0: taken as 0 there when b >= 0 (PyTorch's convention).
-        grad_b = grad * where((a == 0) & (b >= 0), 0.0, out * log(a)) if need_b else None
+        with np.errstate(invalid="ignore"):   # the NaNs of 0 × inf are replaced by where()
+            # Where b == 0, a ** 0 is constant: 0 (not 0 × a ** -1, NaN at a = 0).
+            grad_a = where(b == 0, 0.0, grad * b * a ** (b - 1)) if need_a else None
+            # a**b · log(a) is 0 × -inf at a = 0: taken as 0 when b >= 0 (PyTorch's convention).
+            grad_b = grad * where((a == 0) & (b >= 0), 0.0, out * log(a)) if need_b else None
         return grad_a, grad_b
 
 
@@ -989,7 +990,7 @@ def zero_gradient(grad):
 def _sign(a):
     """sign(a), with PyTorch's sign(NaN) = 0 (NumPy's is NaN)."""
     xp = module_of(a)
-    return xp.nan_to_num(xp.sign(a), copy=False) if a.dtype.kind == "f" else xp.sign(a)
+    return xp.nan_to_num(xp.sign(a)) if a.dtype.kind == "f" else xp.sign(a)
 
 
 def _power(a, exponent):

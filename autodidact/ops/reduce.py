@@ -267,7 +267,7 @@ def _keep_ties(ctx, a, out, dim, keepdim, nan_ties):
     return out
 
 
-def _tie_weights(a, out, dim, keepdim, nan_ties):
+def _tie_weights(a, out, dim, keepdim, nan_ties=True):
     """1/k at each of the k positions holding the extreme value, 0 elsewhere.
 
     A NaN extreme is shared among the NaNs if ``nan_ties``; otherwise it
