@@ -29,6 +29,7 @@ import operator
 import numpy as np
 
 from .. import dtypes as _dt
+from .. import graph
 from ..backend import array_module, module_of
 from ..function import Function
 from ..tensor import Tensor
@@ -968,12 +969,17 @@ def masked_grad(grad, share):
         >>> masked_grad(tensor([inf, inf, 2.]), tensor([0., 1., 0.5]))
         tensor([0., inf, 1.])
     """
-    if not isinstance(share, Tensor):   # an array computed in backward: a constant
-        share = Tensor._wrap(share.astype(grad._data.dtype, copy=False), grad._device)
-    if module_of(grad._data).isfinite(grad._data).all():
-        return grad * share
-    with np.errstate(invalid="ignore"):   # the NaNs of inf * 0 are replaced just below
-        return where(share != 0, grad * share, 0.0)
+    if graph.is_grad_enabled():   # create_graph=True: recorded ops, to differentiate again
+        if not isinstance(share, Tensor):
+            share = Tensor._wrap(share.astype(grad._data.dtype), grad._device)
+        with np.errstate(invalid="ignore"):   # the NaNs of inf * 0 are replaced at once
+            return where(share != 0, grad * share, 0.0)
+    g, s = grad._data, share._data if isinstance(share, Tensor) else share
+    xp = module_of(g)
+    if xp.isfinite(g).all():
+        return Tensor._wrap(g * s, grad._device)   # the usual case: one product
+    with np.errstate(invalid="ignore"):
+        return Tensor._wrap(xp.where(s != 0, g * s, 0).astype(g.dtype, copy=False), grad._device)
 
 
 def masked_grads(grad, shares, needed):
