@@ -124,18 +124,18 @@ def _upstream(M, out, kind):
     """The gradient passed to backward: a fixed finite pattern, or all inf / -inf / NaN."""
     if UPSTREAM[kind] is None:
         pattern = np.resize(np.array([0.5, -1.5, 2.0], dtype=np.float64), out.numel())
-        return M.tensor(pattern.reshape(tuple(out.shape)), dtype=out.dtype)
-    return M.full(tuple(out.shape), UPSTREAM[kind], dtype=out.dtype)
+        return M.tensor(pattern.reshape(tuple(out.shape)), dtype=out.dtype, device=out.device)
+    return M.full(tuple(out.shape), UPSTREAM[kind], dtype=out.dtype, device=out.device)
 
 
-def _run(M, fn, arrays, dtype_name, kind):
+def _run(M, fn, arrays, dtype_name, kind, device="cpu"):
     """fn on leaves made of ``arrays``; the output and each leaf's gradient, as NumPy."""
     dtype = getattr(M, dtype_name)
-    leaves = [M.tensor(a, dtype=dtype, requires_grad=True) for a in arrays]
+    leaves = [M.tensor(a, dtype=dtype, requires_grad=True, device=device) for a in arrays]
     out = fn(M, *leaves)
     out.backward(_upstream(M, out, kind))
-    grads = [None if leaf.grad is None else leaf.grad.numpy() for leaf in leaves]
-    return out.detach().numpy(), grads
+    grads = [None if leaf.grad is None else leaf.grad.cpu().numpy() for leaf in leaves]
+    return out.detach().cpu().numpy(), grads
 
 
 def _same(ours, theirs, what):
@@ -177,12 +177,34 @@ def test_reduction_at_the_boundaries(torch_oracle, name, dtype, kind):
     _compare(torch_oracle, REDUCTIONS[name], [np.array(ROWS)], dtype, kind)
 
 
+# A few of each kind, on the GPU (or the fake CuPy) against the CPU: the same
+# selection on the device's array module.
+ON_DEVICE = [(UNARY, "relu"), (UNARY, "sign"), (UNARY, "hardtanh"), (UNARY, "where(x > 0, x, 0)"),
+             (BINARY, "maximum"), (BINARY, "clamp(y, y + 1)"), (BINARY, "clamp_min(y)"),
+             (BINARY, "x ** y"), (REDUCTIONS, "max()"), (REDUCTIONS, "max(dim=1)"),
+             (REDUCTIONS, "amax(dim=1)")]
+
+
+@pytest.mark.parametrize("table, name", ON_DEVICE, ids=[name for _, name in ON_DEVICE])
+def test_the_device_selects_as_the_cpu_does(table, name, device):
+    if device == "cpu":
+        pytest.skip("compares another device with the CPU")
+    inputs = {id(UNARY): [np.array(BOUNDARY)], id(BINARY): list(_grid()),
+              id(REDUCTIONS): [np.array(ROWS)]}[id(table)]
+    for kind in UPSTREAM:
+        here = _run(autodidact, table[name], inputs, "float32", kind)
+        there = _run(autodidact, table[name], inputs, "float32", kind, device)
+        _same(there[0], here[0], "value")
+        for g_there, g_here in zip(there[1], here[1]):
+            _same(g_there, g_here, f"gradient, {kind} upstream")
+
+
 # ------------------------------------------------- the reproducers of issue 17
 
-def _grad(fn, values):
-    x = autodidact.tensor(values, requires_grad=True)
-    fn(x).sum().backward()
-    return x.grad.tolist()
+def _grad(fn, values, device="cpu", create_graph=False):
+    x = autodidact.tensor(values, requires_grad=True, device=device)
+    grad, = autodidact.autograd.grad(fn(x).sum(), x, create_graph=create_graph)
+    return grad.cpu().tolist()
 
 
 # Each expected gradient is PyTorch 2.13's. A sqrt after the op sends an
@@ -195,14 +217,21 @@ REPRODUCERS = {
     "round(x).sqrt()": (lambda x: autodidact.round(x).sqrt(), [0.2, 4.0], [0.0, 0.0]),
     "sign(x).sqrt()": (lambda x: autodidact.sign(x).sqrt(), [0.0, 4.0], [0.0, 0.0]),
     "x ** 0 (tensor exponent)": (lambda x: x ** autodidact.zeros_like(x), [0.0, 4.0], [0.0, 0.0]),
-    "polynomial features": (lambda x: x[:, None] ** autodidact.arange(3.0), [0.0, 2.0],
-                            [1.0, 5.0]),
+    "polynomial features": (lambda x: x[:, None] ** autodidact.arange(3.0, device=x.device),
+                            [0.0, 2.0], [1.0, 5.0]),
     "max() holding a NaN": (lambda x: x.max(), [1.0, nan, 3.0], [0.0, 1.0, 0.0]),
 }
 
 
 @pytest.mark.filterwarnings("error")   # and no "invalid value encountered" on the way
 @pytest.mark.parametrize("name", REPRODUCERS)
-def test_issue_17_reproducer(name):
+def test_issue_17_reproducer(name, device):
     fn, values, expected = REPRODUCERS[name]
-    assert _grad(fn, values) == expected
+    assert _grad(fn, values, device) == expected
+
+
+@pytest.mark.parametrize("name", REPRODUCERS)
+def test_reproducer_with_create_graph(name):
+    """The recorded backward (to differentiate again) selects as the plain one does."""
+    fn, values, expected = REPRODUCERS[name]
+    assert _grad(fn, values, create_graph=True) == expected
