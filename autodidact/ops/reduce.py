@@ -412,9 +412,9 @@ def amin(input, dim=(), keepdim=False):
 
 
 class AmaxDims(Amax):
-    """amax(): max()'s rule under PyTorch's name for it, with PyTorch's arithmetic: the
-    gradient is multiplied by the tie weights (an infinite grad gives NaN beside the max), and
-    a NaN max matches nothing (NaN weights), as PyTorch's amax does."""
+    """amax(): max()'s tie sharing, but with PyTorch's amax arithmetic: a product with the
+    weights (an infinite grad gives NaN beside the max), and a NaN max matches nothing (every
+    weight NaN). PyTorch's max() selects instead; its amax() does not."""
 
     node_name = "AmaxBackward0"
 
