@@ -421,6 +421,7 @@ class AmaxDims(Amax):
     def forward(ctx, a, dim=None, keepdim=False):
         return _keep_ties(ctx, a, a.max(axis=dim, keepdims=keepdim), dim, keepdim, nan_ties=False)
 
+    derivative = "only the largest elements count (ties share), so they receive grad × 1/k"
     def backward(ctx, grad):
         weights, = ctx.saved_tensors
         return _expand_back(grad, ctx.input_shape, ctx.dim, ctx.keepdim) * weights
