@@ -255,9 +255,10 @@ class Sigmoid(Function):
 
 class Relu(Function):
     def forward(ctx, a):
-        # relu'(0) = 0; NaN passes its gradient (relu(NaN) is NaN), as in PyTorch.
-        ctx.save_for_backward((~(a <= 0)).astype(a.dtype))
-        return module_of(a).maximum(a, 0)
+        out = module_of(a).maximum(a, 0)
+        # relu'(0) = 0; NaN passes its gradient (relu(NaN) is NaN != 0), as in PyTorch.
+        ctx.save_for_backward((out != 0).astype(a.dtype))
+        return out
 
     derivative = "d(relu a)/da = 1 where a > 0, else 0, so a receives grad only where a > 0"
     def backward(ctx, grad):
