@@ -73,6 +73,7 @@ UNARY = {
     "0 ** x": lambda M, x: 0 ** x,
     "0.0 ** x": lambda M, x: 0.0 ** x,
     "2 ** x": lambda M, x: 2 ** x,
+    "(-2) ** x": lambda M, x: (-2.0) ** x,
     "where(x > 0, x, 0)": lambda M, x: M.where(x > 0, x, 0.0),
     "where(x > 0, 1, x)": lambda M, x: M.where(x > 0, 1.0, x),
     "maximum(x, 0)": lambda M, x: M.maximum(x, M.zeros_like(x)),
@@ -86,6 +87,8 @@ UNARY = {
     "elu": lambda M, x: M.nn.functional.elu(x),
     "softplus": lambda M, x: M.nn.functional.softplus(x),
     "nn.ReLU": lambda M, x: M.nn.ReLU()(x),
+    "relu_ (in place)": lambda M, x: (x * 1).relu_(),
+    "clamp_(0, 1) (in place)": lambda M, x: (x * 1).clamp_(0, 1),
 }
 
 BINARY = {
