@@ -24,6 +24,7 @@ import numpy as np
 from ..backend import module_of
 from ..function import Function
 from ..tensor import Tensor
+from .elementwise import masked_grad, where
 from .math import Erf, _erf_array
 
 __all__ = ["leaky_relu", "elu", "gelu", "softplus", "hardtanh", "silu"]
@@ -33,7 +34,8 @@ class LeakyRelu(Function):
     def forward(ctx, a, negative_slope):
         ctx.save_for_backward(a)
         ctx.negative_slope = negative_slope
-        return module_of(a).where(a > 0, a, a * a.dtype.type(negative_slope))
+        with np.errstate(invalid="ignore"):   # inf * 0 for a slope of 0: NaN, unused
+            return module_of(a).where(a > 0, a, a * a.dtype.type(negative_slope))
 
     derivative = "1 where x > 0, else negative_slope: x receives grad there, slope × grad elsewhere"
 
@@ -54,7 +56,7 @@ class Elu(Function):
     def backward(ctx, grad):
         a, = ctx.saved_tensors
         negative = (a.clamp(max=0).exp() * ctx.alpha)
-        return grad * _where_positive(a, 1.0, negative)
+        return grad * where(a <= 0, negative, 1.0)   # NaN takes the x > 0 branch, as in PyTorch
 
 
 class Gelu(Function):
@@ -105,7 +107,7 @@ class Softplus(Function):
     def backward(ctx, grad):
         a, = ctx.saved_tensors
         scaled = a * ctx.beta
-        return grad * _where(scaled > ctx.threshold, 1.0, scaled.sigmoid())
+        return grad * where(scaled > ctx.threshold, 1.0, scaled.sigmoid())
 
 
 class Hardtanh(Function):
@@ -118,7 +120,9 @@ class Hardtanh(Function):
 
     def backward(ctx, grad):
         a, = ctx.saved_tensors
-        return grad * (_mask(a > ctx.min_val, grad) * _mask(a < ctx.max_val, grad))
+        # Blocked at and beyond the bounds; NaN is neither, so it passes (as in PyTorch).
+        blocked = (a._data <= ctx.min_val) | (a._data >= ctx.max_val)
+        return masked_grad(grad, ~blocked)
 
 
 class Silu(Function):
@@ -142,16 +146,6 @@ class Silu(Function):
 def _mask(condition, like):
     """A bool Tensor as 1.0/0.0 in ``like``'s dtype (a constant: masks carry no gradient)."""
     return condition.to(like.dtype)
-
-
-def _where(condition, if_true, if_false):
-    """``if_true`` where ``condition`` holds, else ``if_false`` (Tensors or numbers), differentiably."""
-    keep = _mask(condition, if_false if isinstance(if_false, Tensor) else if_true)
-    return keep * if_true + (1 - keep) * if_false
-
-
-def _where_positive(a, if_positive, otherwise):
-    return _where(a > 0, if_positive, otherwise)
 
 
 def _positive(a, if_positive, otherwise):

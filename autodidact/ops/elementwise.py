@@ -10,6 +10,12 @@ Each op is a forward on arrays and a backward on Tensors, side by side::
     tanh      tanh(a) (keep out)    grad * (1 - out**2)
     relu      max(a, 0)             grad where a > 0, else 0
 
+A rule that *selects* (relu, clamp, max, where) passes the gradient to some
+elements and exactly 0 to the others, whatever arrives from above: even an
+infinite gradient (``sqrt`` just after ``relu`` sends ``inf`` back at 0),
+where a plain ``grad * mask`` would give ``inf * 0 = NaN``. ``masked_grad``
+does that in one place; a step function (round, sign) sends ``zero_gradient``.
+
 Broadcasting is undone for every op in one place (``BackwardNode.apply``
 sums the gradient back to each input's shape), so no rule here does it.
 
@@ -23,6 +29,7 @@ import operator
 import numpy as np
 
 from .. import dtypes as _dt
+from .. import graph
 from ..backend import array_module, module_of
 from ..function import Function
 from ..tensor import Tensor
@@ -122,14 +129,14 @@ class Pow(Function):
         ctx.exponent = exponent
         ctx.save_for_backward(a)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            return _integer_power(a, exponent) if a.dtype.kind in "iu" else a ** exponent
+            return _integer_power(a, exponent) if a.dtype.kind in "iu" else _power(a, exponent)
 
     derivative = "d(a^n)/da = n·a^(n-1), so a receives grad × n × a^(n-1)"
 
     def backward(ctx, grad):
         a, = ctx.saved_tensors
         if ctx.exponent == 0:
-            return grad * 0   # a ** 0 is constant (and a ** -1 would be inf at a = 0)
+            return zero_gradient(grad)   # a ** 0 is constant (0 × a ** -1 would be NaN at 0)
         return grad * ctx.exponent * a ** (ctx.exponent - 1)
 
 
@@ -150,9 +157,11 @@ class PowTensor(Function):
     def backward(ctx, grad):
         a, b, out = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad
-        grad_a = grad * b * a ** (b - 1) if need_a else None
-        # a**b * log(a), taken as 0 where a == 0 (PyTorch's convention).
-        grad_b = grad * where(a == 0, 0.0, out * log(a)) if need_b else None
+        with np.errstate(invalid="ignore"):   # the NaNs of 0 × inf are replaced by where()
+            # Where b == 0, a ** 0 is constant: 0 (not 0 × a ** -1, NaN at a = 0).
+            grad_a = where(b == 0, 0.0, grad * b * a ** (b - 1)) if need_a else None
+            # a**b · log(a) is 0 × -inf at a = 0: taken as 0 when b >= 0 (PyTorch's convention).
+            grad_b = grad * where((a == 0) & (b >= 0), 0.0, out * log(a)) if need_b else None
         return grad_a, grad_b
 
 
@@ -246,36 +255,36 @@ class Sigmoid(Function):
 
 class Relu(Function):
     def forward(ctx, a):
-        ctx.save_for_backward((a > 0).astype(a.dtype))   # relu'(0) = 0, as in PyTorch
-        return module_of(a).maximum(a, 0)
+        out = module_of(a).maximum(a, 0)
+        # relu'(0) = 0; NaN passes its gradient (relu(NaN) is NaN != 0), as in PyTorch.
+        ctx.save_for_backward((out != 0).astype(a.dtype))
+        return out
 
     derivative = "d(relu a)/da = 1 where a > 0, else 0, so a receives grad only where a > 0"
     def backward(ctx, grad):
-        # A multiply by a 0/1 mask of grad's dtype: NumPy's where() with a
-        # number is ten times slower on large arrays.
-        positive, = ctx.saved_tensors
-        return grad * positive
+        passes, = ctx.saved_tensors
+        return masked_grad(grad, passes)
 
 
 class Abs(Function):
     def forward(ctx, a):
-        xp = module_of(a)
-        ctx.save_for_backward(xp.sign(a))   # abs'(0) = 0
-        return xp.abs(a)
+        ctx.save_for_backward(_sign(a))   # abs'(0) = 0
+        return module_of(a).abs(a)
 
     derivative = "d|a|/da = sign(a), so a receives grad × sign(a) (0 at a = 0)"
     def backward(ctx, grad):
+        # A product, as in PyTorch: an infinite grad at a = 0 gives NaN there too.
         sign_a, = ctx.saved_tensors
         return grad * sign_a
 
 
 class Sign(Function):
     def forward(ctx, a):
-        return module_of(a).sign(a)
+        return _sign(a)
 
     derivative = "sign(a) is flat almost everywhere (derivative 0), so a receives zeros"
     def backward(ctx, grad):
-        return grad * 0
+        return zero_gradient(grad)
 
 
 class Clamp(Function):
@@ -293,7 +302,31 @@ class Clamp(Function):
     derivative = "d(clamp a)/da = 1 inside [min, max], else 0, so a receives grad only inside"
     def backward(ctx, grad):
         inside, = ctx.saved_tensors
-        return grad * inside
+        return masked_grad(grad, inside)
+
+
+class ClampTensor(Function):
+    """Clip to tensor bounds (``low`` or ``high`` may be None); each bound is an input too.
+
+    a receives the gradient where low <= a <= high; low where a < low (and
+    low < high); high where a > high (or high < low, where high wins). NaN
+    on either side sends the gradient nowhere, as in PyTorch.
+    """
+
+    node_name = "ClampBackward0"
+
+    def forward(ctx, a, low, high):
+        ctx.save_for_backward(a, low, high)
+        xp = module_of(a)
+        out = a if low is None else xp.maximum(a, low)
+        out = out if high is None else xp.minimum(out, high)
+        return out.astype(a.dtype, copy=out is a)
+
+    derivative = ("1 for whichever of a, min and max is the answer, so a receives grad inside "
+                  "[min, max], min below it and max above it")
+    def backward(ctx, grad):
+        a, low, high = (getattr(t, "_data", t) for t in ctx.saved_tensors)   # arrays, numbers
+        return masked_grads(grad, _clamp_shares(a, low, high), ctx.needs_input_grad)
 
 
 class Where(Function):
@@ -305,34 +338,35 @@ class Where(Function):
     def backward(ctx, grad):
         condition, = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad[1:]
-        zero = grad * 0
         return (None,
-                where(condition, grad, zero) if need_a else None,
-                where(condition, zero, grad) if need_b else None)
+                where(condition, grad, 0.0) if need_a else None,
+                where(condition, 0.0, grad) if need_b else None)
 
 
 class Maximum(Function):
-    """Elementwise max; where a == b the gradient is split half and half."""
+    """Elementwise max; where a == b the gradient is split half and half (NaN: both get it)."""
 
     def forward(ctx, a, b):
-        ctx.save_for_backward(_tie_share(a > b, a == b, a.dtype))
+        need_a, need_b = ctx.needs_input_grad[0], ctx.needs_input_grad[1]
+        ctx.save_for_backward(_tie_share(a < b, a == b, a.dtype) if need_a else None,
+                              _tie_share(b < a, a == b, a.dtype) if need_b else None)
         return module_of(a).maximum(a, b)
 
     derivative = "d max(a, b) = 1 for the larger input, so it receives grad (a tie: half each)"
     def backward(ctx, grad):
-        share, = ctx.saved_tensors
-        return grad * share, grad * (1 - share)
+        return masked_grads(grad, ctx.saved_tensors, ctx.needs_input_grad)
 
 
 class Minimum(Function):
     def forward(ctx, a, b):
-        ctx.save_for_backward(_tie_share(a < b, a == b, a.dtype))
+        need_a, need_b = ctx.needs_input_grad[0], ctx.needs_input_grad[1]
+        ctx.save_for_backward(_tie_share(a > b, a == b, a.dtype) if need_a else None,
+                              _tie_share(b > a, a == b, a.dtype) if need_b else None)
         return module_of(a).minimum(a, b)
 
     derivative = "d min(a, b) = 1 for the smaller input, so it receives grad (a tie: half each)"
     def backward(ctx, grad):
-        share, = ctx.saved_tensors
-        return grad * share, grad * (1 - share)
+        return masked_grads(grad, ctx.saved_tensors, ctx.needs_input_grad)
 
 
 class Round(Function):
@@ -341,7 +375,16 @@ class Round(Function):
 
     derivative = "round(a) is flat almost everywhere (derivative 0), so a receives zeros"
     def backward(ctx, grad):
-        return grad * 0
+        return zero_gradient(grad)
+
+
+class Trunc(Function):
+    def forward(ctx, a):
+        return module_of(a).trunc(a) if a.dtype.kind == "f" else a.copy()
+
+    derivative = "trunc(a) is flat between the integers (derivative 0), so a receives zeros"
+    def backward(ctx, grad):
+        return zero_gradient(grad)
 
 
 class FloorDivide(Function):
@@ -662,17 +705,17 @@ class RPow(Function):
             out = _integer_power(module_of(b).asarray(base, dtype=b.dtype), b) \
                 if b.dtype.kind in "iu" else base ** b
         ctx.base = base
-        ctx.save_for_backward(out)
+        ctx.save_for_backward(out, b if base == 0 else None)
         return out
 
     derivative = ("d(c^b)/db = c^b·log(c) = out·log(c), so b receives grad × out × log(c) "
-                  "(0 for c = 0)")
+                  "(0 for c = 0 and b >= 0)")
 
     def backward(ctx, grad):
-        out, = ctx.saved_tensors
-        if ctx.base == 0:
-            return grad * 0.0   # PyTorch's convention: 0 ** b has gradient 0
-        return grad * out * _math.log(float(ctx.base))
+        out, b = ctx.saved_tensors
+        if ctx.base == 0:   # out·log(0) is 0·(-inf) where b >= 0: taken as 0 (PyTorch's convention)
+            return grad * where(b >= 0, 0.0, out * -_math.inf)
+        return grad * out * (_math.log(ctx.base) if ctx.base > 0 else _math.nan)
 
 
 def neg(input, *, out=None):
@@ -734,25 +777,26 @@ def round(input):
     return Round.apply(input)
 
 
-def trunc(input):
-    xp = array_module(input._device)
-    return Tensor._wrap(xp.trunc(input._data), input._device)
+def trunc(input, *, out=None):
+    """Round toward zero: trunc(-1.5) is -1. Integer tensors come back unchanged (a copy)."""
+    if input.dtype is _dt.bool:
+        raise NotImplementedError('"trunc_vml_cpu" not implemented for \'Bool\'')
+    return _finish(Trunc.apply(input), out, "trunc")
 
 
 def clamp(input, min=None, max=None, *, out=None):
     """Clip to [min, max]; the gradient passes at and between the bounds."""
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
-    if any(isinstance(v, Tensor) and v.dim() > 0 for v in (min, max)):
-        # Tensor bounds broadcast against the input; the dtypes promote.
+    if any(isinstance(v, Tensor) for v in (min, max)):
+        # Tensor bounds broadcast against the input; the dtypes promote; they are inputs
+        # of the node (ClampBackward0), so they receive gradients too.
         dtype = _dt.result_type(input, *(v for v in (min, max) if v is not None))
-        if input.dtype is not dtype:
-            input = cast(input, dtype)
-        low, high = (v._data.astype(dtype.numpy) if isinstance(v, Tensor) else v
+        low, high = (cast(v, dtype) if isinstance(v, Tensor) and v.dtype is not dtype else v
                      for v in (min, max))
-        return _finish(Clamp.apply(input, low=low, high=high), out, "clamp")
-    low = min.item() if isinstance(min, Tensor) else min
-    high = max.item() if isinstance(max, Tensor) else max
+        input = input if input.dtype is dtype else cast(input, dtype)
+        return _finish(ClampTensor.apply(input, low, high), out, "clamp")
+    low, high = min, max
     if not input.dtype.is_floating_point and any(isinstance(v, float) for v in (low, high)):
         input = cast(input, _dt.get_default_dtype())
     return _finish(Clamp.apply(input, low=low, high=high), out, "clamp")
@@ -913,14 +957,83 @@ def isfinite(input):
 # ------------------------------------------------------------ helpers
 
 
+def masked_grad(grad, share):
+    """``grad * share``, except that a share of 0 gives exactly 0, whatever ``grad`` holds.
+
+    ``share`` says how much of the gradient each element receives: 1, 0, or
+    1/2 on a tie. PyTorch *selects* (``where(mask, grad, 0)``), so an element
+    that receives nothing gets 0 even from an infinite or NaN gradient, where
+    the product would give ``inf * 0 = NaN``. The product is the fast path
+    (``where()`` is ten times slower on a random mask); one look at ``grad``
+    says whether it can be taken.
+
+        >>> masked_grad(tensor([inf, inf, 2.]), tensor([0., 1., 0.5]))
+        tensor([0., inf, 1.])
+    """
+    if graph.is_grad_enabled():   # create_graph=True: recorded ops, to differentiate again
+        if not isinstance(share, Tensor):
+            share = Tensor._wrap(share.astype(grad._data.dtype), grad._device)
+        with np.errstate(invalid="ignore"):   # the NaNs of inf * 0 are replaced at once
+            return where(share != 0, grad * share, 0.0)
+    g, s = grad._data, share._data if isinstance(share, Tensor) else share
+    xp = module_of(g)
+    if xp.isfinite(g).all():
+        return Tensor._wrap(g * s, grad._device)   # the usual case: one product
+    with np.errstate(invalid="ignore"):
+        return Tensor._wrap(xp.where(s != 0, g * s, 0).astype(g.dtype, copy=False), grad._device)
+
+
+def masked_grads(grad, shares, needed):
+    """``masked_grad`` by each input's share, for the inputs that need a gradient (else None)."""
+    return tuple([masked_grad(grad, share) if need else None
+                  for share, need in zip(shares, needed)])
+
+
+def zero_gradient(grad):
+    """The gradient of a step function (round, sign, floor): zeros, even for an infinite grad."""
+    return Tensor._wrap(module_of(grad._data).zeros_like(grad._data), grad._device)
+
+
+def _sign(a):
+    """sign(a), with PyTorch's sign(NaN) = 0 (NumPy's is NaN)."""
+    xp = module_of(a)
+    return xp.nan_to_num(xp.sign(a)) if a.dtype.kind == "f" else xp.sign(a)
+
+
+def _power(a, exponent):
+    """a ** exponent for a float array, with PyTorch's shortcuts: -0.5 is 1/sqrt(a) (so
+    (-0.) ** -0.5 is -inf, and (-inf) ** -0.5 NaN, where C's pow gives inf and 0); 3 is
+    a*a*a and -2 is 1/(a*a), to the last bit. (NumPy already takes sqrt for 0.5.)"""
+    if exponent == -0.5:
+        return (1 / module_of(a).sqrt(a)).astype(a.dtype, copy=False)
+    if exponent == 3:
+        return a * a * a
+    if exponent == -2:
+        return (1 / (a * a)).astype(a.dtype, copy=False)
+    return a ** exponent
+
+
 def _mask_between(a, low, high):
-    """1 where low <= a <= high, 0 elsewhere, in a's dtype."""
+    """1 where low <= a <= high, 0 elsewhere (and at NaN), in a's dtype."""
     inside = True
     if low is not None:
         inside = inside & (a >= low)
     if high is not None:
         inside = inside & (a <= high)
     return module_of(a).asarray(inside).astype(a.dtype)
+
+
+def _clamp_shares(a, low, high):
+    """Which of a, low and high gives clamp(a, low, high) its value, elementwise (0/1 in
+    a's dtype; None for a missing bound). Where low > high, high wins, as in PyTorch."""
+    below = above = None
+    if low is not None:
+        below = (a < low) if high is None else (a < low) & (low < high)
+        below = below.astype(a.dtype)
+    if high is not None:
+        above = (a > high) if low is None else (a > high) | (high < low)
+        above = above.astype(a.dtype)
+    return _mask_between(a, low, high), below, above
 
 
 def _integer_power(a, b):
@@ -935,9 +1048,9 @@ def _integer_power(a, b):
     return xp.where(negative, special, out).astype(out.dtype)
 
 
-def _tie_share(wins, ties, dtype):
-    """The first operand's share of the gradient: 1 where it wins, 1/2 on ties."""
-    return wins.astype(dtype) + ties.astype(dtype) * 0.5
+def _tie_share(loses, ties, dtype):
+    """An operand's share of the gradient: 0 where it loses, 1/2 on a tie, else 1 (NaN too)."""
+    return (~loses).astype(dtype) - ties.astype(dtype) * 0.5
 
 
 def _dt_name(dtype):

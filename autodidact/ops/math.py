@@ -25,7 +25,8 @@ from .. import dtypes as _dt
 from ..backend import module_of, to_host
 from ..function import Function
 from ..tensor import Tensor
-from .elementwise import Reciprocal, _binary, _finish, _unary_float, cast, exp, pow
+from .elementwise import (Reciprocal, _binary, _clamp_shares, _finish, _unary_float, cast, exp,
+                          masked_grad, masked_grads, pow, zero_gradient)
 
 # ----------------------------------------------------------------- the rules
 
@@ -117,7 +118,7 @@ class Floor(Function):
         return module_of(a).floor(a)
 
     def backward(ctx, grad):
-        return grad * 0
+        return zero_gradient(grad)
 
 
 class Ceil(Floor):
@@ -163,7 +164,7 @@ class ClampMin(Function):
 
     def backward(ctx, grad):
         inside, = ctx.saved_tensors
-        return grad * inside
+        return masked_grad(grad, inside)
 
 
 class ClampMax(ClampMin):
@@ -176,27 +177,35 @@ class ClampMax(ClampMin):
 
 
 class ClampMinTensor(Function):
-    """max(a, low) for a tensor ``low``: a gets grad where a >= low, low gets it elsewhere."""
+    """max(a, low) for a tensor ``low``: a gets grad where a >= low, low where a < low (NaN: neither)."""
 
     node_name = "ClampMinBackward1"
     derivative = "a receives grad where a >= low, low receives grad where a < low"
 
     def forward(ctx, a, low):
-        ctx.save_for_backward((a >= low).astype(a.dtype))
+        ctx.save_for_backward(a, low)
         return module_of(a).maximum(a, low)
 
     def backward(ctx, grad):
-        kept, = ctx.saved_tensors
-        return grad * kept, grad * (1 - kept)
+        a, low = ctx.saved_tensors
+        inside, below, _ = _clamp_shares(a._data, low._data, None)
+        return masked_grads(grad, (inside, below), ctx.needs_input_grad)
 
 
-class ClampMaxTensor(ClampMinTensor):
+class ClampMaxTensor(Function):
+    """min(a, high) for a tensor ``high``: a gets grad where a <= high, high where a > high."""
+
     node_name = "ClampMaxBackward1"
     derivative = "a receives grad where a <= high, high receives grad where a > high"
 
     def forward(ctx, a, high):
-        ctx.save_for_backward((a <= high).astype(a.dtype))
+        ctx.save_for_backward(a, high)
         return module_of(a).minimum(a, high)
+
+    def backward(ctx, grad):
+        a, high = ctx.saved_tensors
+        inside, _, above = _clamp_shares(a._data, None, high._data)
+        return masked_grads(grad, (inside, above), ctx.needs_input_grad)
 
 
 class Atan2(Function):

@@ -22,6 +22,7 @@ from .. import graph
 from ..backend import module_of
 from ..function import Function
 from ..tensor import Tensor, normalize_dim
+from .elementwise import masked_grad
 
 # ----------------------------------------------------------------- the rules
 
@@ -63,30 +64,25 @@ class Mean(Function):
 
 
 class Amax(Function):
-    """Max over all elements (or dims): ties share the gradient evenly."""
+    """max() of all elements: ties share the gradient evenly; a NaN max goes to the NaNs."""
 
     node_name = "MaxBackward1"
 
     def forward(ctx, a, dim=None, keepdim=False):
-        out = a.max(axis=dim, keepdims=keepdim)
-        ctx.input_shape, ctx.dim, ctx.keepdim = a.shape, dim, keepdim
-        ctx.save_for_backward(_tie_weights(a, out, dim, keepdim))
-        return out
+        # max() of [1, nan, 3] is nan: its gradient goes to the nan (nan_ties), as in PyTorch.
+        return _keep_ties(ctx, a, a.max(axis=dim, keepdims=keepdim), dim, keepdim, nan_ties=True)
 
     derivative = "only the largest element counts (ties share), so it receives grad, the rest 0"
     def backward(ctx, grad):
         weights, = ctx.saved_tensors
-        return _expand_back(grad, ctx.input_shape, ctx.dim, ctx.keepdim) * weights
+        return masked_grad(_expand_back(grad, ctx.input_shape, ctx.dim, ctx.keepdim), weights)
 
 
 class Amin(Amax):
     node_name = "MinBackward1"
 
     def forward(ctx, a, dim=None, keepdim=False):
-        out = a.min(axis=dim, keepdims=keepdim)
-        ctx.input_shape, ctx.dim, ctx.keepdim = a.shape, dim, keepdim
-        ctx.save_for_backward(_tie_weights(a, out, dim, keepdim))
-        return out
+        return _keep_ties(ctx, a, a.min(axis=dim, keepdims=keepdim), dim, keepdim, nan_ties=True)
 
 
 class MaxDim(Function):
@@ -113,8 +109,7 @@ class MaxDim(Function):
         # One-hot along dim: position == index (CuPy has no put_along_axis).
         positions = xp.arange(ctx.input_shape[ctx.dim]).reshape(
             [-1 if d == ctx.dim else 1 for d in range(len(ctx.input_shape))])
-        mask = (positions == indices._data).astype(grad._data.dtype)
-        return grad * Tensor._wrap(mask, grad._device)
+        return masked_grad(grad, positions == indices._data)
 
 
 class MinDim(MaxDim):
@@ -265,12 +260,27 @@ def _sum_to(array, shape):
     return out.reshape(shape)
 
 
-def _tie_weights(a, out, dim, keepdim):
-    """1/k at each of the k positions holding the extreme value, 0 elsewhere."""
+def _keep_ties(ctx, a, out, dim, keepdim, nan_ties):
+    """Save what a max/min reduction's backward needs (its tie weights); return ``out``."""
+    ctx.input_shape, ctx.dim, ctx.keepdim = a.shape, dim, keepdim
+    ctx.save_for_backward(_tie_weights(a, out, dim, keepdim, nan_ties))
+    return out
+
+
+def _tie_weights(a, out, dim, keepdim, nan_ties=True):
+    """1/k at each of the k positions holding the extreme value, 0 elsewhere.
+
+    A NaN extreme is shared among the NaNs if ``nan_ties``; otherwise it
+    matches nothing and every weight is NaN (0 / 0).
+    """
+    xp = module_of(a)
     expanded = out if keepdim or dim is None and out.ndim == a.ndim else (
-        out.reshape((1,) * a.ndim) if dim is None else module_of(a).expand_dims(out, dim))
-    hits = (a == expanded).astype(a.dtype)
-    with np.errstate(invalid="ignore", divide="ignore"):   # a NaN max matches nothing
+        out.reshape((1,) * a.ndim) if dim is None else xp.expand_dims(out, dim))
+    hits = a == expanded
+    if nan_ties and a.dtype.kind == "f":
+        hits |= xp.isnan(a) & xp.isnan(expanded)
+    hits = hits.astype(a.dtype)
+    with np.errstate(invalid="ignore", divide="ignore"):
         return hits / hits.sum(axis=dim, keepdims=True)
 
 
@@ -402,13 +412,26 @@ def amin(input, dim=(), keepdim=False):
 
 
 class AmaxDims(Amax):
-    """amax(): max()'s rule under PyTorch's name for it."""
+    """amax(): max()'s tie sharing, but with PyTorch's amax arithmetic: a product with the
+    weights (an infinite grad gives NaN beside the max), and a NaN max matches nothing (every
+    weight NaN). PyTorch's max() selects instead; its amax() does not."""
 
     node_name = "AmaxBackward0"
 
+    def forward(ctx, a, dim=None, keepdim=False):
+        return _keep_ties(ctx, a, a.max(axis=dim, keepdims=keepdim), dim, keepdim, nan_ties=False)
 
-class AminDims(Amin):
+    derivative = "only the largest elements count (ties share), so they receive grad × 1/k"
+    def backward(ctx, grad):
+        weights, = ctx.saved_tensors
+        return _expand_back(grad, ctx.input_shape, ctx.dim, ctx.keepdim) * weights
+
+
+class AminDims(AmaxDims):
     node_name = "AminBackward0"
+
+    def forward(ctx, a, dim=None, keepdim=False):
+        return _keep_ties(ctx, a, a.min(axis=dim, keepdims=keepdim), dim, keepdim, nan_ties=False)
 
 
 def argmax(input, dim=None, keepdim=False):
