@@ -139,25 +139,45 @@ class Copy(Function):
 # ------------------------------------------------------------ checks
 
 
-def check_can_modify(target):
-    """Raise PyTorch's error when autograd forbids changing ``target`` in place."""
+def check_can_modify(target, values=()):
+    """Raise PyTorch's error when autograd forbids changing ``target`` in place.
+
+    ``values``: the op's other operands; one that requires grad makes the
+    write part of the graph even when ``target`` is not.
+    """
     if not graph._grad_mode.enabled:
         return
     if target.__dict__.get("_no_grad_view"):
         raise RuntimeError(_NO_GRAD_VIEW)
+    if target.__dict__.get("_multi_output_view") and (target._requires_grad or any(
+            isinstance(v, Tensor) and v._requires_grad for v in values)):
+        _refuse_multi_output_view(target)
     if target.grad_fn is None and target._requires_grad:
         raise RuntimeError(_LEAF + " Wrap the update in `with autodidact.no_grad():` or change "
                            "`.data` if you mean to update a weight by hand.")
     base = target._base
-    if base is not None and target.grad_fn is not None and target.grad_fn.num_outputs > 1:
-        # One node made all the pieces: it cannot be rewritten for one of them.
-        raise RuntimeError(
-            f"Output {target._output_nr} of {_op_name(target.grad_fn)} is a view and is being "
-            "modified inplace. This view is the output of a function that returns multiple "
-            "views. Such functions do not allow the output views to be modified inplace. You "
-            "should replace the inplace operation by an out-of-place one.")
     if base is not None and base.grad_fn is None and base._requires_grad:
         raise RuntimeError(_VIEW_OF_LEAF + " Wrap it in `with autodidact.no_grad():`.")
+
+
+def _refuse_multi_output_view(target):
+    """A piece of split/unbind/chunk (or a view of one) may not change inside a graph.
+
+    One backward node made all the pieces, so it cannot be rewritten for
+    one of them: ``a, b = y.unbind(); a.mul_(2)`` raises, as in PyTorch. A
+    piece of a tensor that does not require grad has no node, and PyTorch
+    words that case as a view made without grad mode.
+    """
+    node = target.grad_fn
+    if node is None:
+        what = ("A view was created in no_grad mode and is being modified inplace with grad "
+                "mode enabled.")
+    else:
+        what = f"Output {target._output_nr} of {_op_name(node)} is a view and is being modified inplace."
+    raise RuntimeError(
+        f"{what} This view is the output of a function that returns multiple views. Such "
+        "functions do not allow the output views to be modified inplace. You should replace "
+        "the inplace operation by an out-of-place one.")
 
 
 def _check_fits(result, target):
@@ -351,7 +371,7 @@ def apply_inplace(target, op, *args, **kwargs):
     target's old value, so what the op saves for backward is not
     overwritten by the commit.
     """
-    check_can_modify(target)
+    check_can_modify(target, (*args, *kwargs.values()))
     check_overlap(target._data, (*args, *kwargs.values()))
     source = _snapshot(target) if _recording(target, args, kwargs) else target
     result = op(source, *args, **kwargs)
@@ -421,7 +441,7 @@ def setitem(target, key, value):
     parts = normalize_key(target, key)
     if graph._grad_mode.enabled and target.grad_fn is None and target._requires_grad:
         raise RuntimeError(_VIEW_OF_LEAF + " Wrap it in `with autodidact.no_grad():`.")
-    check_can_modify(target)
+    check_can_modify(_written_view(target, parts), (value,))
     mixed = split_mixed(parts)
     if mixed is not None:   # ints first, then the index arrays, as PyTorch does
         return setitem(target[mixed[0]], mixed[1], value)
@@ -436,6 +456,8 @@ def setitem(target, key, value):
         probe = np.lib.stride_tricks.as_strided(np.zeros(1, dtype=bool), array.shape,
                                                 (0,) * array.ndim)
         region_shape = probe[tuple(_host(p) for p in parts)].shape
+    if not basic:
+        _check_index_put_dtype(parts, value, target)
     value = _value_for(value, target)
     if isinstance(value, Tensor):
         _check_broadcast_into(value.shape, region_shape, basic, value.type())
@@ -461,6 +483,49 @@ def setitem(target, key, value):
         return
     result = CopySlices.apply(_snapshot(target), value, key=parts)
     commit(target, result)
+
+
+def _written_view(target, parts):
+    """The view PyTorch writes through for ``target[key] = value`` (for its error's wording).
+
+    PyTorch indexes first, then copies into the result: ``piece[0] = 5``
+    changes ``piece[0]``, a ``Select`` view; ``piece[:] = 5`` and
+    ``piece[[0]] = 5`` change ``piece`` itself. Only pieces of split/unbind
+    need the view made, to name it.
+    """
+    if not (target.__dict__.get("_multi_output_view") and graph._grad_mode.enabled):
+        return target
+    mixed = split_mixed(parts)
+    if mixed is not None:
+        basic = mixed[0]   # the ints are applied first, as a view
+    elif is_basic(parts):
+        basic = parts
+    else:
+        return target   # advanced indexing writes into target itself
+    if all(p is Ellipsis or p == slice(None) for p in basic):
+        return target
+    return target[basic]
+
+
+def _check_index_put_dtype(parts, value, target):
+    """PyTorch's index_put_ copies no tensor of another dtype: ``x[[0, 2]] = y.double()`` raises.
+
+    Its one exception is a fill: a one-element value written through one
+    bool mask (``x[x > 0] = tensor(1.)``) is cast, as ``masked_fill_`` casts.
+    A Python number or list is always converted; so is any value under
+    basic indexing (``x[0:2] = y.double()``), which is a ``copy_``.
+    """
+    if not isinstance(value, Tensor) or value.dtype is target.dtype:
+        return
+    arrays = [p for p in parts if hasattr(p, "dtype") and not (p.ndim == 0 and p.dtype == bool)]
+    if not arrays:   # x[True] = v: a bool key is basic indexing in PyTorch
+        return
+    if value.numel() == 1 and len(arrays) == 1 and arrays[0].dtype in (np.bool_, np.uint8):
+        return
+    raise RuntimeError(
+        f"Index put requires the source and destination dtypes match, got "
+        f"{_dt_name(target.dtype)} for the destination and {_dt_name(value.dtype)} for the "
+        "source.")
 
 
 def _host(part):
@@ -596,7 +661,7 @@ def fill_(target, value):
     else:
         raise TypeError(f"fill_(): argument 'value' must be a number or a 0-d Tensor, not "
                         f"{type(value).__name__}")
-    check_can_modify(target)
+    check_can_modify(target, (value,))
     if isinstance(value, Tensor):
         if value._device != target._device:
             from ..backend import move
@@ -624,7 +689,7 @@ def copy_(target, source, non_blocking=False):
     if not isinstance(source, Tensor):
         raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not "
                         f"{type(source).__name__}")
-    check_can_modify(target)
+    check_can_modify(target, (source,))
     shape = broadcast_shapes(tuple(target.shape), tuple(source.shape))
     if shape != tuple(target.shape):
         raise RuntimeError(f"output with shape {list(target.shape)} doesn't match the broadcast "

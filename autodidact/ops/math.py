@@ -25,7 +25,7 @@ from .. import dtypes as _dt
 from ..backend import module_of, to_host
 from ..function import Function
 from ..tensor import Tensor
-from .elementwise import Reciprocal, _binary, _finish, _unary_float, cast, exp, pow
+from .elementwise import Reciprocal, _binary, _clamp_operand, _finish, _unary_float, cast, exp, pow
 
 # ----------------------------------------------------------------- the rules
 
@@ -323,8 +323,7 @@ def clamp_min(input, min, *, out=None):
     """max(input, min): clamp from below only (``min`` a number or a tensor)."""
     if isinstance(min, Tensor):
         return _finish(_binary(ClampMinTensor, input, min), out, "clamp_min")
-    if not input.is_floating_point() and isinstance(min, float):
-        input = cast(input, _dt.get_default_dtype())
+    input = _clamp_operand(input, min=min)
     return _finish(ClampMin.apply(input, low=min), out, "clamp_min")
 
 
@@ -332,8 +331,7 @@ def clamp_max(input, max, *, out=None):
     """min(input, max): clamp from above only (``max`` a number or a tensor)."""
     if isinstance(max, Tensor):
         return _finish(_binary(ClampMaxTensor, input, max), out, "clamp_max")
-    if not input.is_floating_point() and isinstance(max, float):
-        input = cast(input, _dt.get_default_dtype())
+    input = _clamp_operand(input, max=max)
     return _finish(ClampMax.apply(input, high=max), out, "clamp_max")
 
 
