@@ -78,8 +78,11 @@ class Mul(Function):
 
 
 class Div(Function):
+    """a / b. Saves a only when b needs a gradient (as PyTorch): ``x / 3`` keeps no x,
+    so changing x in place afterwards does not break backward."""
+
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        ctx.save_for_backward(a if ctx.needs_input_grad[1] else None, b)
         with np.errstate(divide="ignore", invalid="ignore"):
             return a / b
 

@@ -219,13 +219,14 @@ class Hypot(Function):
 
     def forward(ctx, a, b):
         out = module_of(a).hypot(a, b)
-        ctx.save_for_backward(a, b, out)
+        need_a, need_b = ctx.needs_input_grad[:2]   # saves what PyTorch saves, no more
+        ctx.save_for_backward(a if need_a else None, b if need_b else None, out)
         return out
 
     def backward(ctx, grad):
         a, b, out = ctx.saved_tensors
         scale = grad / out
-        return scale * a, scale * b
+        return (scale * a if a is not None else None), (scale * b if b is not None else None)
 
 
 class Lerp(Function):
