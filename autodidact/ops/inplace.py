@@ -295,13 +295,71 @@ def _offsets(shape, strides):
 
 
 def _refresh_views(root):
-    """Re-point every live view of ``root`` at its new value in the graph."""
+    """Re-point every live view of ``root`` at its new value in the graph.
+
+    Pieces of split/unbind are not re-pointed but invalidated, as PyTorch
+    does (see ``_invalidate_pieces``).
+    """
     views = root.__dict__.get("_views")
     if not views:
         return
     for view in list(views):
+        if view.__dict__.get("_multi_output_view"):
+            _invalidate(view)
+            continue
         holder = AsStrided.apply(root, key=root_key(root, view))
         _take_history(view, holder)
+
+
+class InvalidView(graph.Node):
+    """The ``grad_fn`` of a piece of split/unbind whose memory was changed in place since.
+
+    One node made all the pieces, so it cannot be rewritten for one of
+    them: PyTorch refuses to differentiate through such a piece, and so
+    does this node when backward reaches it. (PyTorch raises as soon as
+    the piece is used; autodidact at backward, the first moment it can
+    check without slowing every op down.)
+
+        >>> a, b = y.unbind(); y.mul_(2); (a * 3).sum().backward()
+        RuntimeError: Output 0 of Unbind is a view and its base or another view ...
+    """
+
+    __slots__ = ("message",)
+
+    def __init__(self, message, edge):
+        super().__init__((edge,))
+        self.message = message
+
+    def name(self):
+        return "Invalid"
+
+    def apply(self, grad):
+        raise RuntimeError(self.message)
+
+
+def _invalidate(view):
+    node = view.grad_fn
+    if node is None or isinstance(node, InvalidView):
+        return
+    view.grad_fn = InvalidView(
+        f"Output {view._output_nr} of {_op_name(node)} is a view and its base or another view "
+        "of its base has been modified inplace. This view is the output of a function that "
+        "returns multiple views. Such functions do not allow the output views to be modified "
+        "inplace. You should replace the inplace operation by an out-of-place one.",
+        (node, view._output_nr))
+    if view._output_nr:
+        view._output_nr = 0
+
+
+def _invalidate_pieces(tensor):
+    """After an unrecorded write (under no_grad, or nothing requiring grad) into ``tensor``'s
+    memory: the pieces of split/unbind that share it can no longer be differentiated."""
+    root = tensor._base if tensor._base is not None else tensor
+    views = root.__dict__.get("_views")
+    if views:
+        for view in list(views):
+            if view.__dict__.get("_multi_output_view"):
+                _invalidate(view)
 
 
 def commit(target, result):
@@ -336,6 +394,8 @@ def commit(target, result):
     if recording:
         _watch_saved_output(result, target)
         _refresh_views(target if root is None else root)
+    else:
+        _invalidate_pieces(target)
     return target
 
 
@@ -407,6 +467,7 @@ def write_out(result, out, name):
         raise RuntimeError(_INTERNAL_OVERLAP)
     out._data[...] = result._data
     out._bump_version()
+    _invalidate_pieces(out)
     return out
 
 
@@ -480,6 +541,7 @@ def setitem(target, key, value):
             else:
                 array[parts] = raw
         target._bump_version()
+        _invalidate_pieces(target)
         return
     result = CopySlices.apply(_snapshot(target), value, key=parts)
     commit(target, result)
@@ -646,6 +708,7 @@ def _write_constant(target, value, kind):
     if not recording:
         target._data[...] = value._data if isinstance(value, Tensor) else value
         target._bump_version()
+        _invalidate_pieces(target)
         return target
     return commit(target, kind.apply(target, value))
 
@@ -700,6 +763,7 @@ def copy_(target, source, non_blocking=False):
         from ..backend import move
         target._data[...] = move(source._data, target._device)
         target._bump_version()
+        _invalidate_pieces(target)
         return target
     if source._device != target._device:
         from .elementwise import move_to
