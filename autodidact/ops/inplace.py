@@ -23,7 +23,31 @@ write through a view (``y[0] = 5``, ``y[1:].mul_(2)``) becomes a
 ``CopySlices`` node on the view's base, which sends the gradient of the
 written region to the new values and the rest to the old base, as in
 PyTorch; every other view of that base is then re-pointed at the new base
-(``AsStridedBackward0``), so its gradient stays right.
+(``AsStridedBackward0``), so its gradient stays right. The pieces of
+``split``/``unbind``/``chunk`` (and views of them) are different: one node
+made them all, so PyTorch refuses to change them in place inside a graph,
+and refuses to differentiate through a piece once its memory changed
+through another tensor; autodidact does both (``pieces.py``).
+
+Where autodidact saves less than PyTorch. Backward checks the version of
+every tensor a rule saved, so it raises exactly where a saved value was
+overwritten. Some rules save something smaller than PyTorch's (a mask, a
+sign, weights for ties, an index, their output instead of their input),
+so a graph that PyTorch refuses at backward is differentiated here, with
+the right gradient, because what the rule needs was never overwritten:
+
+    relu(x), then the output changed     saves the mask x > 0, not the output
+    abs(x), then x changed                saves sign(x)
+    clamp / clamp_min(x), then x changed  saves the mask of x within the bounds
+    maximum / minimum(x, y), then x or y  saves which side won (ties shared)
+    max / min / amax(x), then x or out    saves the weights of the extrema
+    gather(x, dim, index), then x         saves x's shape and the index
+    2 ** x, then x changed                saves the output only
+
+These are kept on purpose (each is checked against PyTorch's gradient in
+tests/test_small_differences.py). The other way round, a rule never saves
+what its backward does not need (``x / 3`` keeps no x), so autodidact does
+not refuse a graph that PyTorch differentiates.
 """
 
 import warnings
@@ -38,6 +62,7 @@ from ..function import _SAVED_OUTPUT, Function, _op_name
 from ..tensor import Tensor
 from .elementwise import _dt_name, cast
 from .index import AsStrided, is_basic, normalize_key, split_mixed
+from .pieces import invalidate, invalidate_pieces, refuse_write, written_view
 from .shape import _is_dense, broadcast_shapes, copy_like, data_ptr, element_strides
 
 _LEAF = "a leaf Variable that requires grad is being used in an in-place operation."
@@ -151,33 +176,13 @@ def check_can_modify(target, values=()):
         raise RuntimeError(_NO_GRAD_VIEW)
     if target.__dict__.get("_multi_output_view") and (target._requires_grad or any(
             isinstance(v, Tensor) and v._requires_grad for v in values)):
-        _refuse_multi_output_view(target)
+        refuse_write(target)
     if target.grad_fn is None and target._requires_grad:
         raise RuntimeError(_LEAF + " Wrap the update in `with autodidact.no_grad():` or change "
                            "`.data` if you mean to update a weight by hand.")
     base = target._base
     if base is not None and base.grad_fn is None and base._requires_grad:
         raise RuntimeError(_VIEW_OF_LEAF + " Wrap it in `with autodidact.no_grad():`.")
-
-
-def _refuse_multi_output_view(target):
-    """A piece of split/unbind/chunk (or a view of one) may not change inside a graph.
-
-    One backward node made all the pieces, so it cannot be rewritten for
-    one of them: ``a, b = y.unbind(); a.mul_(2)`` raises, as in PyTorch. A
-    piece of a tensor that does not require grad has no node, and PyTorch
-    words that case as a view made without grad mode.
-    """
-    node = target.grad_fn
-    if node is None:
-        what = ("A view was created in no_grad mode and is being modified inplace with grad "
-                "mode enabled.")
-    else:
-        what = f"Output {target._output_nr} of {_op_name(node)} is a view and is being modified inplace."
-    raise RuntimeError(
-        f"{what} This view is the output of a function that returns multiple views. Such "
-        "functions do not allow the output views to be modified inplace. You should replace "
-        "the inplace operation by an out-of-place one.")
 
 
 def _check_fits(result, target):
@@ -298,68 +303,17 @@ def _refresh_views(root):
     """Re-point every live view of ``root`` at its new value in the graph.
 
     Pieces of split/unbind are not re-pointed but invalidated, as PyTorch
-    does (see ``_invalidate_pieces``).
+    does (see ``pieces.py``).
     """
     views = root.__dict__.get("_views")
     if not views:
         return
     for view in list(views):
         if view.__dict__.get("_multi_output_view"):
-            _invalidate(view)
+            invalidate(view)
             continue
         holder = AsStrided.apply(root, key=root_key(root, view))
         _take_history(view, holder)
-
-
-class InvalidView(graph.Node):
-    """The ``grad_fn`` of a piece of split/unbind whose memory was changed in place since.
-
-    One node made all the pieces, so it cannot be rewritten for one of
-    them: PyTorch refuses to differentiate through such a piece, and so
-    does this node when backward reaches it. (PyTorch raises as soon as
-    the piece is used; autodidact at backward, the first moment it can
-    check without slowing every op down.)
-
-        >>> a, b = y.unbind(); y.mul_(2); (a * 3).sum().backward()
-        RuntimeError: Output 0 of Unbind is a view and its base or another view ...
-    """
-
-    __slots__ = ("message",)
-
-    def __init__(self, message, edge):
-        super().__init__((edge,))
-        self.message = message
-
-    def name(self):
-        return "Invalid"
-
-    def apply(self, grad):
-        raise RuntimeError(self.message)
-
-
-def _invalidate(view):
-    node = view.grad_fn
-    if node is None or isinstance(node, InvalidView):
-        return
-    view.grad_fn = InvalidView(
-        f"Output {view._output_nr} of {_op_name(node)} is a view and its base or another view "
-        "of its base has been modified inplace. This view is the output of a function that "
-        "returns multiple views. Such functions do not allow the output views to be modified "
-        "inplace. You should replace the inplace operation by an out-of-place one.",
-        (node, view._output_nr))
-    if view._output_nr:
-        view._output_nr = 0
-
-
-def _invalidate_pieces(tensor):
-    """After an unrecorded write (under no_grad, or nothing requiring grad) into ``tensor``'s
-    memory: the pieces of split/unbind that share it can no longer be differentiated."""
-    root = tensor._base if tensor._base is not None else tensor
-    views = root.__dict__.get("_views")
-    if views:
-        for view in list(views):
-            if view.__dict__.get("_multi_output_view"):
-                _invalidate(view)
 
 
 def commit(target, result):
@@ -395,7 +349,7 @@ def commit(target, result):
         _watch_saved_output(result, target)
         _refresh_views(target if root is None else root)
     else:
-        _invalidate_pieces(target)
+        invalidate_pieces(target)
     return target
 
 
@@ -467,7 +421,7 @@ def write_out(result, out, name):
         raise RuntimeError(_INTERNAL_OVERLAP)
     out._data[...] = result._data
     out._bump_version()
-    _invalidate_pieces(out)
+    invalidate_pieces(out)
     return out
 
 
@@ -502,7 +456,7 @@ def setitem(target, key, value):
     parts = normalize_key(target, key)
     if graph._grad_mode.enabled and target.grad_fn is None and target._requires_grad:
         raise RuntimeError(_VIEW_OF_LEAF + " Wrap it in `with autodidact.no_grad():`.")
-    check_can_modify(_written_view(target, parts), (value,))
+    check_can_modify(written_view(target, parts), (value,))
     mixed = split_mixed(parts)
     if mixed is not None:   # ints first, then the index arrays, as PyTorch does
         return setitem(target[mixed[0]], mixed[1], value)
@@ -541,32 +495,10 @@ def setitem(target, key, value):
             else:
                 array[parts] = raw
         target._bump_version()
-        _invalidate_pieces(target)
+        invalidate_pieces(target)
         return
     result = CopySlices.apply(_snapshot(target), value, key=parts)
     commit(target, result)
-
-
-def _written_view(target, parts):
-    """The view PyTorch writes through for ``target[key] = value`` (for its error's wording).
-
-    PyTorch indexes first, then copies into the result: ``piece[0] = 5``
-    changes ``piece[0]``, a ``Select`` view; ``piece[:] = 5`` and
-    ``piece[[0]] = 5`` change ``piece`` itself. Only pieces of split/unbind
-    need the view made, to name it.
-    """
-    if not (target.__dict__.get("_multi_output_view") and graph._grad_mode.enabled):
-        return target
-    mixed = split_mixed(parts)
-    if mixed is not None:
-        basic = mixed[0]   # the ints are applied first, as a view
-    elif is_basic(parts):
-        basic = parts
-    else:
-        return target   # advanced indexing writes into target itself
-    if all(p is Ellipsis or p == slice(None) for p in basic):
-        return target
-    return target[basic]
 
 
 def _check_index_put_dtype(parts, value, target):
@@ -708,7 +640,7 @@ def _write_constant(target, value, kind):
     if not recording:
         target._data[...] = value._data if isinstance(value, Tensor) else value
         target._bump_version()
-        _invalidate_pieces(target)
+        invalidate_pieces(target)
         return target
     return commit(target, kind.apply(target, value))
 
@@ -763,7 +695,7 @@ def copy_(target, source, non_blocking=False):
         from ..backend import move
         target._data[...] = move(source._data, target._device)
         target._bump_version()
-        _invalidate_pieces(target)
+        invalidate_pieces(target)
         return target
     if source._device != target._device:
         from .elementwise import move_to
