@@ -475,6 +475,9 @@ SAVES_LESS = {
     "amax-input": (lambda m, x: x.amax(1), "in"),
     "gather-input": (lambda m, x: x.gather(1, m.tensor([[0, 2], [1, 1]])), "in"),
     "pow-number-base": (lambda m, x: 2 ** x, "in"),
+    "pow-constant-exponent-output": (lambda m, x: x ** m.tensor([[1.5], [2.5]]), "out"),
+    "masked_select-input": (lambda m, x: x.masked_select(m.tensor([[True, False, True]] * 2)),
+                            "in"),
 }
 
 
@@ -512,7 +515,10 @@ def test_saving_less_than_torch_still_gives_the_right_gradient(torch_oracle, cas
     (lambda m, x, y: x / y, "x"),
     (lambda m, x, y: m.hypot(x, y), "y"),
     (lambda m, x, y: m.hypot(y, x), "y"),
-], ids=["div-number", "div-constant-divisor", "hypot-other", "hypot-self"])
+    (lambda m, x, y: x.remainder(0.7), "x"),
+    (lambda m, x, y: x % y, "x"),
+], ids=["div-number", "div-constant-divisor", "hypot-other", "hypot-self", "remainder-number",
+        "remainder-constant"])
 def test_no_version_error_where_torch_saves_nothing(torch_oracle, op, changed):
     """Div saved its dividend, and hypot both inputs, even when no gradient needs them: x / 3
     failed at backward after x changed in place, where PyTorch differentiates."""

@@ -374,7 +374,8 @@ class Remainder(Function):
     """a - b * floor(a / b); d/da = 1, d/db = -floor(a / b) (a step function: a constant)."""
 
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        need_b = ctx.needs_input_grad[1]   # only b's gradient reads a and b (as in PyTorch)
+        ctx.save_for_backward(a if need_b else None, b if need_b else None)
         with np.errstate(divide="ignore", invalid="ignore"):   # float % 0 is nan, silently
             return module_of(a).remainder(a, b)
 

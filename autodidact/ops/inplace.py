@@ -42,12 +42,14 @@ the right gradient, because what the rule needs was never overwritten:
     maximum / minimum(x, y), then x or y  saves which side won (ties shared)
     max / min / amax(x), then x or out    saves the weights of the extrema
     gather(x, dim, index), then x         saves x's shape and the index
+    masked_select(x, mask), then x        saves the mask
     2 ** x, then x changed                saves the output only
+    x ** y (y constant), then the output  saves the output only for y's gradient
 
 These are kept on purpose (each is checked against PyTorch's gradient in
 tests/test_small_differences.py). The other way round, a rule never saves
-what its backward does not need (``x / 3`` keeps no x), so autodidact does
-not refuse a graph that PyTorch differentiates.
+what its backward does not need (``x / 3`` and ``x % 3`` keep no x), so
+autodidact does not refuse a graph that PyTorch differentiates.
 """
 
 import warnings
