@@ -785,6 +785,8 @@ def _clamp_operand(input, min=None, max=None):
         tensor([1, 0])
     """
     bounds = [v for v in (min, max) if v is not None]
+    if input._data.dtype.kind == "f" and all(type(v) is float or type(v) is int for v in bounds):
+        return input   # the usual case: numbers never change a float tensor's dtype
     dtype = _dt.result_type(input, *bounds)
     if dtype is _dt.bool and not any(isinstance(v, Tensor) for v in bounds):
         kernel = "clamp" if len(bounds) == 2 else "clamp_min" if min is not None else "clamp_max"
