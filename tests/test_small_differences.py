@@ -548,3 +548,36 @@ def test_version_errors_raised_as_in_torch(torch_oracle, op, where):
                     for m in (ad, torch_oracle))
     assert isinstance(theirs, RuntimeError) and VERSION_ERROR in str(theirs)
     assert isinstance(ours, RuntimeError) and VERSION_ERROR in str(ours)
+
+
+# ------------------------------------------------------------------ found on the way
+
+
+def test_pieces_of_a_vector_share_its_memory(torch_oracle):
+    """unbind of a 1-D tensor gave 0-d copies: writing into a row (or an element while
+    iterating) did not reach the tensor."""
+    def fn(m):
+        y = m.ones(3)
+        y.unbind()[0].mul_(2)
+        for element in y:
+            element.add_(1)
+        return y
+    same_exact(*both(torch_oracle, fn))
+
+
+@pytest.mark.parametrize("pieces", [False, True], ids=["slice", "unbind"])
+@pytest.mark.parametrize("value_requires_grad", [False, True])
+def test_a_view_made_under_no_grad_joins_no_graph(torch_oracle, pieces, value_requires_grad):
+    """A view of a plain tensor made under no_grad may change later, unless the change would
+    enter a graph (a value that requires grad): PyTorch refuses that, and autodidact let it by."""
+    def fn(m):
+        y = m.ones(2, 3)
+        with m.no_grad():
+            view = y.unbind()[0] if pieces else y[0]
+        view.mul_(m.ones(3, requires_grad=value_requires_grad))
+        return y
+    ours, theirs = both(torch_oracle, fn)
+    if value_requires_grad:
+        same_error(ours, theirs)
+    else:
+        same_exact(ours, theirs)

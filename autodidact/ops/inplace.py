@@ -174,10 +174,10 @@ def check_can_modify(target, values=()):
     """
     if not graph._grad_mode.enabled:
         return
-    if target.__dict__.get("_no_grad_view"):
-        raise RuntimeError(_NO_GRAD_VIEW)
-    if target.__dict__.get("_multi_output_view") and (target._requires_grad or any(
-            isinstance(v, Tensor) and v._requires_grad for v in values)):
+    flags = target.__dict__
+    if ("_no_grad_view" in flags or "_multi_output_view" in flags) and _in_graph(target, values):
+        if "_no_grad_view" in flags:
+            raise RuntimeError(_NO_GRAD_VIEW)
         refuse_write(target)
     if target.grad_fn is None and target._requires_grad:
         raise RuntimeError(_LEAF + " Wrap the update in `with autodidact.no_grad():` or change "
@@ -185,6 +185,13 @@ def check_can_modify(target, values=()):
     base = target._base
     if base is not None and base.grad_fn is None and base._requires_grad:
         raise RuntimeError(_VIEW_OF_LEAF + " Wrap it in `with autodidact.no_grad():`.")
+
+
+def _in_graph(target, values):
+    """Would this in-place write be recorded: does the target, its base or a value require grad?"""
+    base = target._base
+    return target._requires_grad or (base is not None and base._requires_grad) or any(
+        isinstance(v, Tensor) and v._requires_grad for v in values)
 
 
 def _check_fits(result, target):

@@ -196,7 +196,7 @@ class Unbind(Function):
         pieces = []
         for i in range(a.shape[dim]):
             key[dim] = i
-            pieces.append(a[tuple(key)])
+            pieces.append(a[(*key, Ellipsis)])   # with ..., a 0-d piece is a view, not a copy
         return tuple(pieces)
 
     derivative = ("each slice is one index of a along dim, so a receives the slices' "
@@ -433,8 +433,8 @@ def _as_view(out, base):
             views.add(out)
         if base.__dict__.get("_multi_output_view"):   # a view of a piece of split/unbind
             out.__dict__["_multi_output_view"] = True
-    elif base._requires_grad or base.__dict__.get("_no_grad_view"):
-        out.__dict__["_no_grad_view"] = True
+    else:
+        out.__dict__["_no_grad_view"] = True   # refused later in a graph (see inplace.py)
     return out
 
 
