@@ -25,7 +25,8 @@ from .. import dtypes as _dt
 from ..backend import module_of, to_host
 from ..function import Function
 from ..tensor import Tensor
-from .elementwise import Reciprocal, _binary, _clamp_operand, _finish, _unary_float, cast, exp, pow
+from .elementwise import (Reciprocal, _binary, _clamp_operand, _finish, _unary_float, cast, exp,
+                          pow)
 
 # ----------------------------------------------------------------- the rules
 
