@@ -295,7 +295,7 @@ class Tensor:
     def __iter__(self):
         if self._data.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
-        return (self[i] for i in range(self._data.shape[0]))
+        return iter(self.unbind(0))   # as PyTorch: the rows are pieces of one UnbindBackward0
 
     def __reduce_ex__(self, protocol):
         return (_rebuild, (_host(self._data), self._requires_grad, str(self._device)))

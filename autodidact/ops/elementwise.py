@@ -85,8 +85,11 @@ class Mul(Function):
 
 
 class Div(Function):
+    """a / b. Saves a only when b needs a gradient (as PyTorch): ``x / 3`` keeps no x,
+    so changing x in place afterwards does not break backward."""
+
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        ctx.save_for_backward(a if ctx.needs_input_grad[1] else None, b)
         with np.errstate(divide="ignore", invalid="ignore"):
             return a / b
 
@@ -414,7 +417,8 @@ class Remainder(Function):
     """a - b * floor(a / b); d/da = 1, d/db = -floor(a / b) (a step function: a constant)."""
 
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        need_b = ctx.needs_input_grad[1]   # only b's gradient reads a and b (as in PyTorch)
+        ctx.save_for_backward(a if need_b else None, b if need_b else None)
         with np.errstate(divide="ignore", invalid="ignore"):   # float % 0 is nan, silently
             return module_of(a).remainder(a, b)
 
@@ -573,17 +577,15 @@ def _scalar_tensor(value, like):
 
 def add(input, other, *, alpha=1, out=None):
     """input + alpha * other, broadcasting. ``out=`` writes into a given tensor."""
-    if alpha != 1:
-        _check_alpha(input, other, alpha)
-        other = mul(other, alpha)
+    if type(alpha) is not int or alpha != 1:
+        other = _scaled(input, other, alpha)
     return _finish(_binary(Add, input, other), out, "add")
 
 
 def sub(input, other, *, alpha=1, out=None):
     _refuse_bool_subtraction(input, other)
-    if alpha != 1:
-        _check_alpha(input, other, alpha)
-        other = mul(other, alpha)
+    if type(alpha) is not int or alpha != 1:
+        other = _scaled(input, other, alpha)
     return _finish(_binary(Sub, input, other), out, "sub")
 
 
@@ -610,11 +612,27 @@ def rsub(input, other, *, alpha=1):
     return sub(other, input, alpha=alpha)
 
 
-def _check_alpha(input, other, alpha):
-    if isinstance(alpha, float) and not _dt.result_type(
-            as_operand(input), as_operand(other)).is_floating_point:
+def _scaled(input, other, alpha):
+    """``alpha * other`` for add and sub, with alpha checked against the result's dtype.
+
+    A bool result is computed in bool, as PyTorch does: ``a + alpha * b`` is
+    ``a or (alpha and b)``, so ``add(tensor([True]), tensor([True]), alpha=2)``
+    stays ``tensor([True])``. A bool alpha is only for bool results, a float
+    alpha only for floating ones.
+    """
+    dtype = _dt.result_type(as_operand(input), as_operand(other))
+    if isinstance(alpha, (bool, np.bool_)) and dtype is not _dt.bool:
+        raise RuntimeError("Boolean alpha only supported for Boolean results.")
+    if isinstance(alpha, float) and not dtype.is_floating_point:
         raise RuntimeError(
             "For integral input tensors, argument alpha must not be a floating point number.")
+    if dtype is _dt.bool:
+        alpha = bool(alpha)
+        if not isinstance(other, Tensor):
+            return bool(other) and alpha
+    if not isinstance(other, Tensor):
+        return other * alpha   # a Python number: scaled in Python, promoted as a number
+    return mul(other, alpha)
 
 
 subtract = sub
@@ -796,10 +814,27 @@ def clamp(input, min=None, max=None, *, out=None):
                      for v in (min, max))
         input = input if input.dtype is dtype else cast(input, dtype)
         return _finish(ClampTensor.apply(input, low, high), out, "clamp")
-    low, high = min, max
-    if not input.dtype.is_floating_point and any(isinstance(v, float) for v in (low, high)):
-        input = cast(input, _dt.get_default_dtype())
-    return _finish(Clamp.apply(input, low=low, high=high), out, "clamp")
+    input = _clamp_operand(input, min, max)
+    return _finish(Clamp.apply(input, low=min, high=max), out, "clamp")
+
+
+def _clamp_operand(input, min=None, max=None):
+    """``input`` cast to the dtype clamp computes in: the bounds promote with it.
+
+    So a bool tensor clamped by the number 0 gives int64, as in PyTorch; a
+    bool result from number bounds has no kernel there, and raises its error.
+
+        >>> autodidact.tensor([True, False]).clamp(min=0)
+        tensor([1, 0])
+    """
+    bounds = [v for v in (min, max) if v is not None]
+    if input._data.dtype.kind == "f" and all(type(v) is float or type(v) is int for v in bounds):
+        return input   # the usual case: numbers never change a float tensor's dtype
+    dtype = _dt.result_type(input, *bounds)
+    if dtype is _dt.bool and not any(isinstance(v, Tensor) for v in bounds):
+        kernel = "clamp" if len(bounds) == 2 else "clamp_min" if min is not None else "clamp_max"
+        raise NotImplementedError(f'"{kernel}_scalar_cpu" not implemented for \'Bool\'')
+    return input if input.dtype is dtype else cast(input, dtype)
 
 
 clip = clamp

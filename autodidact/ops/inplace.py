@@ -23,7 +23,33 @@ write through a view (``y[0] = 5``, ``y[1:].mul_(2)``) becomes a
 ``CopySlices`` node on the view's base, which sends the gradient of the
 written region to the new values and the rest to the old base, as in
 PyTorch; every other view of that base is then re-pointed at the new base
-(``AsStridedBackward0``), so its gradient stays right.
+(``AsStridedBackward0``), so its gradient stays right. The pieces of
+``split``/``unbind``/``chunk`` (and views of them) are different: one node
+made them all, so PyTorch refuses to change them in place inside a graph,
+and refuses to differentiate through a piece once its memory changed
+through another tensor; autodidact does both (``pieces.py``).
+
+Where autodidact saves less than PyTorch. Backward checks the version of
+every tensor a rule saved, so it raises exactly where a saved value was
+overwritten. Some rules save something smaller than PyTorch's (a mask, a
+sign, weights for ties, an index, their output instead of their input),
+so a graph that PyTorch refuses at backward is differentiated here, with
+the right gradient, because what the rule needs was never overwritten:
+
+    relu(x), then the output changed     saves the mask x > 0, not the output
+    abs(x), then x changed                saves sign(x)
+    clamp / clamp_min(x), then x changed  saves the mask of x within the bounds
+    maximum / minimum(x, y), then x or y  saves which side won (ties shared)
+    max / min / amax(x), then x or out    saves the weights of the extrema
+    gather(x, dim, index), then x         saves x's shape and the index
+    masked_select(x, mask), then x        saves the mask
+    2 ** x, then x changed                saves the output only
+    x ** y (y constant), then the output  saves the output only for y's gradient
+
+These are kept on purpose (each is checked against PyTorch's gradient in
+tests/test_small_differences.py). The other way round, a rule never saves
+what its backward does not need (``x / 3`` and ``x % 3`` keep no x), so
+autodidact does not refuse a graph that PyTorch differentiates.
 """
 
 import warnings
@@ -38,6 +64,7 @@ from ..function import _SAVED_OUTPUT, Function, _op_name
 from ..tensor import Tensor
 from .elementwise import _dt_name, cast
 from .index import AsStrided, is_basic, normalize_key, split_mixed
+from .pieces import invalidate, invalidate_pieces, refuse_write, written_view
 from .shape import _is_dense, broadcast_shapes, copy_like, data_ptr, element_strides
 
 _LEAF = "a leaf Variable that requires grad is being used in an in-place operation."
@@ -139,25 +166,32 @@ class Copy(Function):
 # ------------------------------------------------------------ checks
 
 
-def check_can_modify(target):
-    """Raise PyTorch's error when autograd forbids changing ``target`` in place."""
+def check_can_modify(target, values=()):
+    """Raise PyTorch's error when autograd forbids changing ``target`` in place.
+
+    ``values``: the op's other operands; one that requires grad makes the
+    write part of the graph even when ``target`` is not.
+    """
     if not graph._grad_mode.enabled:
         return
-    if target.__dict__.get("_no_grad_view"):
-        raise RuntimeError(_NO_GRAD_VIEW)
+    flags = target.__dict__
+    if ("_no_grad_view" in flags or "_multi_output_view" in flags) and _in_graph(target, values):
+        if "_no_grad_view" in flags:
+            raise RuntimeError(_NO_GRAD_VIEW)
+        refuse_write(target)
     if target.grad_fn is None and target._requires_grad:
         raise RuntimeError(_LEAF + " Wrap the update in `with autodidact.no_grad():` or change "
                            "`.data` if you mean to update a weight by hand.")
     base = target._base
-    if base is not None and target.grad_fn is not None and target.grad_fn.num_outputs > 1:
-        # One node made all the pieces: it cannot be rewritten for one of them.
-        raise RuntimeError(
-            f"Output {target._output_nr} of {_op_name(target.grad_fn)} is a view and is being "
-            "modified inplace. This view is the output of a function that returns multiple "
-            "views. Such functions do not allow the output views to be modified inplace. You "
-            "should replace the inplace operation by an out-of-place one.")
     if base is not None and base.grad_fn is None and base._requires_grad:
         raise RuntimeError(_VIEW_OF_LEAF + " Wrap it in `with autodidact.no_grad():`.")
+
+
+def _in_graph(target, values):
+    """Would this in-place write be recorded: does the target, its base or a value require grad?"""
+    base = target._base
+    return target._requires_grad or (base is not None and base._requires_grad) or any(
+        isinstance(v, Tensor) and v._requires_grad for v in values)
 
 
 def _check_fits(result, target):
@@ -275,11 +309,18 @@ def _offsets(shape, strides):
 
 
 def _refresh_views(root):
-    """Re-point every live view of ``root`` at its new value in the graph."""
+    """Re-point every live view of ``root`` at its new value in the graph.
+
+    Pieces of split/unbind are not re-pointed but invalidated, as PyTorch
+    does (see ``pieces.py``).
+    """
     views = root.__dict__.get("_views")
     if not views:
         return
     for view in list(views):
+        if view.__dict__.get("_multi_output_view"):
+            invalidate(view)
+            continue
         holder = AsStrided.apply(root, key=root_key(root, view))
         _take_history(view, holder)
 
@@ -316,6 +357,8 @@ def commit(target, result):
     if recording:
         _watch_saved_output(result, target)
         _refresh_views(target if root is None else root)
+    else:
+        invalidate_pieces(target)
     return target
 
 
@@ -351,7 +394,7 @@ def apply_inplace(target, op, *args, **kwargs):
     target's old value, so what the op saves for backward is not
     overwritten by the commit.
     """
-    check_can_modify(target)
+    check_can_modify(target, (*args, *kwargs.values()))
     check_overlap(target._data, (*args, *kwargs.values()))
     source = _snapshot(target) if _recording(target, args, kwargs) else target
     result = op(source, *args, **kwargs)
@@ -387,6 +430,7 @@ def write_out(result, out, name):
         raise RuntimeError(_INTERNAL_OVERLAP)
     out._data[...] = result._data
     out._bump_version()
+    invalidate_pieces(out)
     return out
 
 
@@ -421,7 +465,7 @@ def setitem(target, key, value):
     parts = normalize_key(target, key)
     if graph._grad_mode.enabled and target.grad_fn is None and target._requires_grad:
         raise RuntimeError(_VIEW_OF_LEAF + " Wrap it in `with autodidact.no_grad():`.")
-    check_can_modify(target)
+    check_can_modify(written_view(target, parts), (value,))
     mixed = split_mixed(parts)
     if mixed is not None:   # ints first, then the index arrays, as PyTorch does
         return setitem(target[mixed[0]], mixed[1], value)
@@ -436,6 +480,8 @@ def setitem(target, key, value):
         probe = np.lib.stride_tricks.as_strided(np.zeros(1, dtype=bool), array.shape,
                                                 (0,) * array.ndim)
         region_shape = probe[tuple(_host(p) for p in parts)].shape
+    if not basic:
+        _check_index_put_dtype(parts, value, target)
     value = _value_for(value, target)
     if isinstance(value, Tensor):
         _check_broadcast_into(value.shape, region_shape, basic, value.type())
@@ -458,9 +504,31 @@ def setitem(target, key, value):
             else:
                 array[parts] = raw
         target._bump_version()
+        invalidate_pieces(target)
         return
     result = CopySlices.apply(_snapshot(target), value, key=parts)
     commit(target, result)
+
+
+def _check_index_put_dtype(parts, value, target):
+    """PyTorch's index_put_ copies no tensor of another dtype: ``x[[0, 2]] = y.double()`` raises.
+
+    Its one exception is a fill: a one-element value written through one
+    bool mask (``x[x > 0] = tensor(1.)``) is cast, as ``masked_fill_`` casts.
+    A Python number or list is always converted; so is any value under
+    basic indexing (``x[0:2] = y.double()``), which is a ``copy_``.
+    """
+    if not isinstance(value, Tensor) or value.dtype is target.dtype:
+        return
+    arrays = [p for p in parts if hasattr(p, "dtype") and not (p.ndim == 0 and p.dtype == bool)]
+    if not arrays:   # x[True] = v: a bool key is basic indexing in PyTorch
+        return
+    if value.numel() == 1 and len(arrays) == 1 and arrays[0].dtype in (np.bool_, np.uint8):
+        return
+    raise RuntimeError(
+        f"Index put requires the source and destination dtypes match, got "
+        f"{_dt_name(target.dtype)} for the destination and {_dt_name(value.dtype)} for the "
+        "source.")
 
 
 def _host(part):
@@ -581,6 +649,7 @@ def _write_constant(target, value, kind):
     if not recording:
         target._data[...] = value._data if isinstance(value, Tensor) else value
         target._bump_version()
+        invalidate_pieces(target)
         return target
     return commit(target, kind.apply(target, value))
 
@@ -596,7 +665,7 @@ def fill_(target, value):
     else:
         raise TypeError(f"fill_(): argument 'value' must be a number or a 0-d Tensor, not "
                         f"{type(value).__name__}")
-    check_can_modify(target)
+    check_can_modify(target, (value,))
     if isinstance(value, Tensor):
         if value._device != target._device:
             from ..backend import move
@@ -624,7 +693,7 @@ def copy_(target, source, non_blocking=False):
     if not isinstance(source, Tensor):
         raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not "
                         f"{type(source).__name__}")
-    check_can_modify(target)
+    check_can_modify(target, (source,))
     shape = broadcast_shapes(tuple(target.shape), tuple(source.shape))
     if shape != tuple(target.shape):
         raise RuntimeError(f"output with shape {list(target.shape)} doesn't match the broadcast "
@@ -635,6 +704,7 @@ def copy_(target, source, non_blocking=False):
         from ..backend import move
         target._data[...] = move(source._data, target._device)
         target._bump_version()
+        invalidate_pieces(target)
         return target
     if source._device != target._device:
         from .elementwise import move_to

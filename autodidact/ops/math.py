@@ -25,8 +25,8 @@ from .. import dtypes as _dt
 from ..backend import module_of, to_host
 from ..function import Function
 from ..tensor import Tensor
-from .elementwise import (Reciprocal, _binary, _clamp_shares, _finish, _unary_float, cast, exp,
-                          masked_grad, masked_grads, pow, zero_gradient)
+from .elementwise import (Reciprocal, _binary, _clamp_operand, _clamp_shares, _finish,
+                          _unary_float, cast, exp, masked_grad, masked_grads, pow, zero_gradient)
 
 # ----------------------------------------------------------------- the rules
 
@@ -228,13 +228,14 @@ class Hypot(Function):
 
     def forward(ctx, a, b):
         out = module_of(a).hypot(a, b)
-        ctx.save_for_backward(a, b, out)
+        need_a, need_b = ctx.needs_input_grad[:2]   # saves what PyTorch saves, no more
+        ctx.save_for_backward(a if need_a else None, b if need_b else None, out)
         return out
 
     def backward(ctx, grad):
         a, b, out = ctx.saved_tensors
         scale = grad / out
-        return scale * a, scale * b
+        return (scale * a if a is not None else None), (scale * b if b is not None else None)
 
 
 class Lerp(Function):
@@ -332,8 +333,7 @@ def clamp_min(input, min, *, out=None):
     """max(input, min): clamp from below only (``min`` a number or a tensor)."""
     if isinstance(min, Tensor):
         return _finish(_binary(ClampMinTensor, input, min), out, "clamp_min")
-    if not input.is_floating_point() and isinstance(min, float):
-        input = cast(input, _dt.get_default_dtype())
+    input = _clamp_operand(input, min=min)
     return _finish(ClampMin.apply(input, low=min), out, "clamp_min")
 
 
@@ -341,8 +341,7 @@ def clamp_max(input, max, *, out=None):
     """min(input, max): clamp from above only (``max`` a number or a tensor)."""
     if isinstance(max, Tensor):
         return _finish(_binary(ClampMaxTensor, input, max), out, "clamp_max")
-    if not input.is_floating_point() and isinstance(max, float):
-        input = cast(input, _dt.get_default_dtype())
+    input = _clamp_operand(input, max=max)
     return _finish(ClampMax.apply(input, high=max), out, "clamp_max")
 
 

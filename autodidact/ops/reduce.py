@@ -444,6 +444,8 @@ def argmin(input, dim=None, keepdim=False):
 
 
 def _arg_extreme(name, input, dim, keepdim):
+    if input.dtype is _dt.bool:
+        raise RuntimeError(f"{name}(): does not support bool input")
     axis = None if dim is None else normalize_dim(dim, input.dim())
     if axis is None and input.numel() == 0:
         raise IndexError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")

@@ -118,17 +118,31 @@ class Expand(Function):
 
 
 class Cat(Function):
+    """Inputs joined along ``dim``. A 1-D empty input beside inputs of more
+    dimensions is left out of the join (PyTorch's legacy rule) but stays an
+    input: it gets an empty gradient, and makes the result require grad."""
+
     def forward(ctx, *arrays, dim):
-        ctx.dim, ctx.sizes = dim, [a.shape[dim] for a in arrays]
-        return module_of(arrays[0]).concatenate(arrays, axis=dim)
+        joined = [a for a in arrays if not _legacy_empty(a)] or arrays[:1]
+        ndim = joined[0].ndim
+        ctx.dim = dim
+        ctx.sizes = [a.shape[dim] if a.ndim == ndim else None for a in arrays]
+        return module_of(arrays[0]).concatenate(joined, axis=dim)
 
     derivative = "each input is one piece of the output, so each receives its piece of grad"
     def backward(ctx, grad):
         pieces, start = [], 0
         for size in ctx.sizes:
+            if size is None:   # a skipped 1-D empty input
+                pieces.append(grad.new_zeros(0))
+                continue
             pieces.append(grad.narrow(ctx.dim, start, size))
             start += size
         return tuple(pieces)
+
+
+def _legacy_empty(array):
+    return array.ndim == 1 and array.size == 0
 
 
 class Stack(Function):
@@ -182,7 +196,7 @@ class Unbind(Function):
         pieces = []
         for i in range(a.shape[dim]):
             key[dim] = i
-            pieces.append(a[tuple(key)])
+            pieces.append(a[(*key, Ellipsis)])   # with ..., a 0-d piece is a view, not a copy
         return tuple(pieces)
 
     derivative = ("each slice is one index of a along dim, so a receives the slices' "
@@ -417,8 +431,10 @@ def _as_view(out, base):
             if views is None:
                 views = root.__dict__["_views"] = weakref.WeakSet()
             views.add(out)
-    elif base._requires_grad or base.__dict__.get("_no_grad_view"):
-        out.__dict__["_no_grad_view"] = True
+        if base.__dict__.get("_multi_output_view"):   # a view of a piece of split/unbind
+            out.__dict__["_multi_output_view"] = True
+    else:
+        out.__dict__["_no_grad_view"] = True   # refused later in a graph (see inplace.py)
     return out
 
 
@@ -730,7 +746,7 @@ def cat(tensors, dim=0, *, out=None):
         if t.dim() == 0:
             raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
     # PyTorch skips 1-D empty tensors here (a legacy rule kept for old code).
-    kept = [t for t in tensors if not (t.dim() == 1 and t.numel() == 0)] or tensors[:1]
+    kept = [t for t in tensors if not _legacy_empty(t._data)] or tensors[:1]
     axis = normalize_dim(dim, kept[0].dim())
     ref = kept[0].shape
     for i, t in enumerate(kept[1:], start=1):
@@ -742,7 +758,7 @@ def cat(tensors, dim=0, *, out=None):
                 raise RuntimeError(
                     f"Sizes of tensors must match except in dimension {axis}. Expected size {x} "
                     f"but got size {y} for tensor number {i} in the list.")
-    return _finish(Cat.apply(*kept, dim=axis), out, "cat")
+    return _finish(Cat.apply(*tensors, dim=axis), out, "cat")
 
 
 concat = concatenate = cat
@@ -847,8 +863,15 @@ def split(tensor, split_size_or_sections, dim=0):
 
 
 def _views_of(pieces, base):
+    """Mark each piece of split/unbind a view of ``base``, and one of several views.
+
+    PyTorch refuses in-place changes to such pieces (and to views of them)
+    when autograd is involved: one backward node made them all.
+    """
     for piece in pieces:
         _as_view(piece, base)
+        if graph._grad_mode.enabled:
+            piece.__dict__["_multi_output_view"] = True
     return pieces
 
 

@@ -184,6 +184,8 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
     size = input.shape[axis] if input.dim() else 1
     if not 0 <= k <= size:
         raise RuntimeError("selected index k out of range")
+    if input.dtype is _dt.bool:
+        raise RuntimeError("topk does not support bool dtypes on CPU")
     values, indices = Topk.apply(_as_vector(input), dim=axis, pick=_first(k, largest))
     return _pair("topk", input, values, indices)
 
@@ -194,6 +196,7 @@ def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
     size = input.shape[axis] if input.dim() else 1
     if not 1 <= k <= size:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {axis}")
+    _refuse_bool(input, "kthvalue_cpu")
     values, indices = Kthvalue.apply(_as_vector(input), dim=axis, pick=_at(lambda n: k - 1),
                                      keepdim=keepdim or input.dim() == 0)
     return _pair("kthvalue", input, values, indices)
@@ -205,7 +208,7 @@ def median(input, dim=None, keepdim=False, *, out=None):
         >>> autodidact.tensor([1., 4., 2., 3.]).median()
         tensor(2.)
     """
-    _refuse_bool(input, "median_out" if dim is None else "median_out")
+    _refuse_bool(input, "median_cpu" if dim is None else "median_out")
     if dim is None:
         return Median.apply(input)
     axis = _axis(input, dim)

@@ -16,7 +16,7 @@ size comes from the ratio of the two running averages.
 from .. import creation, graph
 from ..backend import module_of
 from ..tensor import Tensor
-from .optimizer import Optimizer
+from .optimizer import Optimizer, count_step
 
 __all__ = ["Adadelta"]
 
@@ -54,13 +54,14 @@ class Adadelta(Optimizer):
     def step(self, closure=None):
         """Update every parameter that has a ``.grad``; returns ``closure()``'s loss if given."""
         loss = self._closure_loss(closure)
+        self._check_can_step()   # nothing changes unless every update can be made
         for group in self.param_groups:
             lr, rho, eps, weight_decay = group["lr"], group["rho"], group["eps"], group["weight_decay"]
             for param, grad in self._params_with_grad(group):
                 p = param._data
                 xp = module_of(p)
                 state = self._init_state(param)
-                state["step"]._data += 1
+                count_step(state)
                 if group["maximize"]:
                     grad = -grad
                 if weight_decay != 0:

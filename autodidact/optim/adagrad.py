@@ -15,7 +15,7 @@ for sparse features, too cautious late in a long training run.
 from .. import creation, graph
 from ..backend import module_of
 from ..tensor import Tensor
-from .optimizer import Optimizer
+from .optimizer import Optimizer, count_step
 
 __all__ = ["Adagrad"]
 
@@ -49,14 +49,14 @@ class Adagrad(Optimizer):
     def step(self, closure=None):
         """Update every parameter that has a ``.grad``; returns ``closure()``'s loss if given."""
         loss = self._closure_loss(closure)
+        self._check_can_step()   # nothing changes unless every update can be made
         for group in self.param_groups:
             lr, lr_decay, eps = group["lr"], group["lr_decay"], group["eps"]
             weight_decay = group["weight_decay"]
             for param, grad in self._params_with_grad(group):
                 p = param._data
                 state = self.state[param]
-                state["step"]._data += 1
-                t = state["step"].item()
+                t = count_step(state)
                 if group["maximize"]:
                     grad = -grad
                 if weight_decay != 0:

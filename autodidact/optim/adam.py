@@ -18,7 +18,7 @@ import math
 from .. import creation, graph
 from ..backend import module_of
 from ..tensor import Tensor
-from .optimizer import Optimizer
+from .optimizer import Optimizer, count_step
 
 __all__ = ["Adam", "AdamW"]
 
@@ -64,6 +64,7 @@ class Adam(Optimizer):
     def step(self, closure=None):
         """Update every parameter that has a ``.grad``; returns ``closure()``'s loss if given."""
         loss = self._closure_loss(closure)
+        self._check_can_step()   # nothing changes unless every update can be made
         for group in self.param_groups:
             lr, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]
             weight_decay, amsgrad = group["weight_decay"], group["amsgrad"]
@@ -71,8 +72,7 @@ class Adam(Optimizer):
                 p = param._data
                 xp = module_of(p)
                 state = self._init_state(param, amsgrad)
-                state["step"]._data += 1
-                t = state["step"].item()
+                t = count_step(state)
                 if group["maximize"]:
                     grad = -grad
                 if weight_decay != 0:

@@ -21,7 +21,7 @@ import sys
 import warnings
 from collections import defaultdict
 
-from .. import graph
+from .. import creation, graph
 from ..tensor import Tensor
 from ..nn.module import zero_grads
 from .stale import check_optimizer
@@ -130,6 +130,37 @@ class Optimizer:
         with graph.enable_grad():
             return closure()
 
+    def _check_can_step(self):
+        """Raise, before any parameter or state changes, when a step could not finish.
+
+        A gradient or a saved state tensor (a momentum buffer, Adam's
+        averages) whose shape is not its parameter's would fail halfway
+        through the step, after other parameters had moved. It comes from
+        a state dict of an optimizer over other parameters, or from
+        ``p.data`` replaced by a tensor of another shape after backward.
+        """
+        for g, group in enumerate(self.param_groups):
+            names = group.get("param_names")
+            for i, param in enumerate(group["params"]):
+                if param._grad is None:
+                    continue
+                shape = param._data.shape
+                name = names[i] if names else f"param_groups[{g}]['params'][{i}]"
+                if param._grad._data.shape != shape:
+                    raise RuntimeError(
+                        f"{type(self).__name__}.step(): the gradient of {name} has shape "
+                        f"{list(param._grad._data.shape)}, but the parameter has shape "
+                        f"{list(shape)}. Was the parameter replaced (p.data = ...) after "
+                        "backward()? Call zero_grad() and backward() again.")
+                for key, value in self.state.get(param, {}).items():
+                    if key != "step" and isinstance(value, Tensor) and value._data.shape != shape:
+                        raise RuntimeError(
+                            f"{type(self).__name__}.step(): the state '{key}' of {name} has "
+                            f"shape {list(value._data.shape)}, but the parameter has shape "
+                            f"{list(shape)}. Was the state loaded (load_state_dict) from an "
+                            "optimizer over other parameters? Load one saved with these, or "
+                            "start without it.")
+
     def _params_with_grad(self, group):
         """(parameter, gradient array) for each parameter of ``group`` that has a gradient."""
         for param in group["params"]:
@@ -208,8 +239,26 @@ def _checking_stale_grads(step):
     return checked_step
 
 
+def count_step(state):
+    """Add one to ``state['step']`` and return the new count.
+
+    A number there (from an older checkpoint, or set by hand) becomes a
+    tensor first, as PyTorch's optimizers convert it.
+    """
+    step = state["step"]
+    if not isinstance(step, Tensor):
+        step = state["step"] = creation.tensor(float(step))
+    step._data += 1
+    return step.item()
+
+
 def _state_value(name, value, param):
-    """A copy of one saved state entry, floating tensors cast to the parameter's dtype."""
+    """A copy of one saved state entry, floating tensors cast to the parameter's dtype.
+
+    A step count saved as a number becomes a tensor, as PyTorch loads it.
+    """
+    if name == "step" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return creation.tensor(float(value))
     if not isinstance(value, Tensor):
         return copy.deepcopy(value)
     if name != "step" and value.is_floating_point():

@@ -15,7 +15,7 @@ from .. import creation, graph
 from ..backend import module_of
 from ..tensor import Tensor
 from .adam import _lerp_
-from .optimizer import Optimizer
+from .optimizer import Optimizer, count_step
 
 __all__ = ["RMSprop"]
 
@@ -55,6 +55,7 @@ class RMSprop(Optimizer):
     def step(self, closure=None):
         """Update every parameter that has a ``.grad``; returns ``closure()``'s loss if given."""
         loss = self._closure_loss(closure)
+        self._check_can_step()   # nothing changes unless every update can be made
         for group in self.param_groups:
             lr, alpha, eps = group["lr"], group["alpha"], group["eps"]
             weight_decay, momentum = group["weight_decay"], group["momentum"]
@@ -62,7 +63,7 @@ class RMSprop(Optimizer):
                 p = param._data
                 xp = module_of(p)
                 state = self._init_state(param, group)
-                state["step"]._data += 1
+                count_step(state)
                 if group["maximize"]:
                     grad = -grad
                 if weight_decay != 0:

@@ -46,6 +46,7 @@ class SGD(Optimizer):
     def step(self, closure=None):
         """Update every parameter that has a ``.grad``; returns ``closure()``'s loss if given."""
         loss = self._closure_loss(closure)
+        self._check_can_step()   # nothing changes unless every update can be made
         for group in self.param_groups:
             lr, momentum, dampening = group["lr"], group["momentum"], group["dampening"]
             weight_decay, nesterov = group["weight_decay"], group["nesterov"]
