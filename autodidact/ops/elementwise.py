@@ -26,6 +26,7 @@ from .. import dtypes as _dt
 from ..backend import array_module, module_of
 from ..function import Function
 from ..tensor import Tensor
+from . import layout   # the strides of a result: PyTorch's, not NumPy's
 from .shape import broadcast_shapes
 
 # ----------------------------------------------------------------- the rules
@@ -504,19 +505,19 @@ def _binary(function, a, b, floating=False):
             if a._data.shape != b._data.shape:
                 broadcast_shapes(a._data.shape, b._data.shape)   # PyTorch's message, not NumPy's
             if a._data.dtype == b._data.dtype and (not floating or a._data.dtype.kind == "f"):
-                return function.apply(a, b)
+                return layout.apply(function, a, b)
         elif (type(b) is float or type(b) is int) and a._data.dtype.kind == "f" \
                 and a._data.dtype.itemsize > 2:   # float16 takes the slow path: 1e6 -> inf
-            return function.apply(a, b)
+            return layout.apply(function, a, b)
     elif (type(a) is float or type(a) is int) and isinstance(b, Tensor) and b._data.dtype.kind == "f" \
             and b._data.dtype.itemsize > 2:
-        return function.apply(a, b)
+        return layout.apply(function, a, b)
     (a, b), _ = _promote_pair(a, b, floating=floating)
     if not isinstance(a, Tensor) and not isinstance(b, Tensor):
         raise TypeError("expected at least one Tensor operand")
     if not isinstance(a, Tensor):
         a = _scalar_tensor(a, b)
-    return function.apply(a, b)
+    return layout.apply(function, a, b)
 
 
 def _scalar_tensor(value, like):
@@ -559,11 +560,11 @@ def rsub(input, other, *, alpha=1):
     if alpha == 1 and isinstance(input, Tensor) and not isinstance(other, Tensor):
         if (type(other) is float or type(other) is int) and input._data.dtype.kind == "f" \
                 and input._data.dtype.itemsize > 2:
-            return Rsub.apply(input, other=other)   # the fast path of _binary
+            return layout.apply_with_number(Rsub, input, other=other)   # _binary's fast path
         _refuse_bool_subtraction(other, input)
         (a, b), _ = _promote_pair(input, other)
         if not isinstance(b, Tensor):
-            return Rsub.apply(a, other=b)
+            return layout.apply_with_number(Rsub, a, other=b)
     return sub(other, input, alpha=alpha)
 
 
@@ -691,7 +692,7 @@ def _unary_float(function, name):
     def op(input, *, out=None):
         if not input.dtype.is_floating_point:
             input = cast(input, _dt.get_default_dtype())
-        return _finish(function.apply(input), out, name)
+        return _finish(layout.apply(function, input), out, name)
     op.__name__ = name
     op.__doc__ = f"Elementwise {name}; integer inputs compute in the default float dtype."
     return op
@@ -785,7 +786,7 @@ def where(condition, input=None, other=None):
         (a, b), _ = _promote_pair(input, other)
         if not isinstance(a, Tensor):
             a = _scalar_tensor(a, b)
-    return Where.apply(condition, a, b)
+    return layout.apply(Where, condition, a, b)
 
 
 def nonzero(input, *, as_tuple=False):
@@ -817,7 +818,7 @@ def _need_tensor(name, other):
 
 def cast(input, dtype):
     """``input`` as ``dtype`` (a new tensor; differentiable between float dtypes)."""
-    return Cast.apply(input, dtype=_dt.to_dtype(dtype))
+    return layout.apply_copy(Cast, input, dtype=_dt.to_dtype(dtype))
 
 
 def move_to(input, device):
@@ -837,7 +838,7 @@ def _compare(op):
         (a, b), _ = _promote_pair(input, other)
         if not isinstance(a, Tensor):
             a = _scalar_tensor(a, b)
-        return Compare.apply(a, b, op=op)
+        return layout.apply(Compare, a, b, op=op)
     return compare
 
 
