@@ -105,7 +105,7 @@ def iterator_strides(operands):
         (1, 2)
     """
     shapes = [tuple(s) for s, _ in operands]
-    shape = _broadcast(shapes)
+    shape = broadcast_shape(shapes)
     if all(s == shapes[0] for s in shapes):
         fast = _fast_setup(shape, [tuple(st) for _, st in operands])
         if fast is not None:
@@ -134,7 +134,8 @@ def _fast_setup(shape, strides):
     return None
 
 
-def _broadcast(shapes):
+def broadcast_shape(shapes):
+    """The shape ``shapes`` broadcast to (they are known to fit)."""
     ndim = max((len(s) for s in shapes), default=0)
     out = [1] * ndim
     for s in shapes:
@@ -264,6 +265,16 @@ def like_inputs(out, *inputs):
         if not x.flags.c_contiguous or 1 in x.shape:
             return relaid(out, iterator_strides([_operand(x) for x in inputs]))
     return out
+
+
+def row_major(out):
+    """``out`` laid out row-major with a new tensor's strides (reductions, softmax, cat...).
+
+    NumPy's reductions follow their input's memory order; PyTorch's do not.
+    """
+    if out.flags.c_contiguous and 1 not in out.shape:
+        return out
+    return relaid(out, contiguous_strides(out.shape))
 
 
 def apply(function, *operands, **params):

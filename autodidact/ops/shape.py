@@ -659,8 +659,17 @@ def expand(input, *sizes):
                 f"at non-singleton dimension {i}.  Target sizes: {list(sizes)}.  Tensor sizes: "
                 f"{list(shape)}")
         target.append(size)
-    # PyTorch's strides: 0 where an axis is stretched; a new axis of size 1
-    # gets the stride of a step over everything after it.
+    return _as_view(Expand.apply(input, shape=tuple(target),
+                                 strides=expand_strides(shape, strides, target)), input)
+
+
+def expand_strides(shape, strides, target):
+    """The strides PyTorch gives a tensor of ``shape``/``strides`` expanded to ``target``.
+
+    0 where an axis is stretched; a new leading axis of size 1 gets the
+    stride of a step over everything after it.
+    """
+    lead = len(target) - len(shape)
     target_strides = [0] * len(target)
     if shape:
         for i in range(len(target) - 1, -1, -1):
@@ -672,8 +681,7 @@ def expand(input, *sizes):
             else:
                 step = 0
             target_strides[i] = step
-    return _as_view(Expand.apply(input, shape=tuple(target), strides=tuple(target_strides)),
-                    input)
+    return tuple(target_strides)
 
 
 def expand_as(input, other):
