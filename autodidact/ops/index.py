@@ -470,7 +470,9 @@ def index_select(input, dim, index):
         raise RuntimeError(f"INDICES element is out of DATA bounds, id={bad} axis_dim={size}: "
                            f"index_select's index {bad} is not in [0, {size}) for dimension {axis}")
     key = (slice(None),) * axis + (index.reshape(-1),)
-    return Index.apply(input, key=normalize_key(input, key))
+    shape = input.shape[:axis] + (index.numel(),) + input.shape[axis + 1:]
+    return Index.apply(input, key=normalize_key(input, key),
+                       strides=layout.contiguous_strides(shape))   # always row-major
 
 
 # shape.py imports nothing from here, so this import at the end is safe.

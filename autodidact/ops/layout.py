@@ -210,6 +210,37 @@ def copy_strides(shape, strides):
     return tuple(out)
 
 
+def cat_strides(operands, shape):
+    """The strides PyTorch gives ``cat`` (and ``stack``) of ``operands`` (shape, strides).
+
+    Row-major, unless every input's strides look channels-last (a 4-D
+    image batch stored as N, H, W, C; or 5-D as N, D, H, W, C): then the
+    result is channels-last too.
+    """
+    formats = {_suggested_format(s, st) for s, st in operands}
+    if len(formats) == 1 and None not in formats:
+        return _channels_last_strides(shape) if len(shape) == 4 else _channels_last_3d_strides(shape)
+    return contiguous_strides(shape)
+
+
+def _suggested_format(shape, strides):
+    """4 or 5 when the strides look channels-last (PyTorch's suggest_memory_format), else None."""
+    order = {4: (1, 3, 2, 0), 5: (1, 4, 3, 2, 0)}.get(len(shape))
+    if order is None or strides[1] == 0:
+        return None
+    low = 0
+    for d in order:
+        if shape[d] == 0 or strides[d] < low or (d == 0 and low == strides[1]):
+            return None
+        low = strides[d] * shape[d] if shape[d] > 1 else strides[d]
+    return len(shape)
+
+
+def _channels_last_3d_strides(shape):
+    n, c, d, h, w = shape
+    return (d * h * w * c, 1, h * w * c, w * c, c)
+
+
 # ------------------------------------------------------------ arrays
 
 

@@ -22,6 +22,7 @@ from .. import graph
 from ..backend import module_of
 from ..function import Function
 from ..tensor import Tensor, normalize_dim
+from .layout import row_major   # results are row-major, whatever the input's layout
 
 # ----------------------------------------------------------------- the rules
 
@@ -29,7 +30,7 @@ from ..tensor import Tensor, normalize_dim
 class Sum(Function):
     def forward(ctx, a, dim=None, keepdim=False):
         ctx.input_shape, ctx.dim, ctx.keepdim = a.shape, dim, keepdim
-        return a.sum(axis=dim, keepdims=keepdim, dtype=a.dtype)   # NumPy would widen int8
+        return row_major(a.sum(axis=dim, keepdims=keepdim, dtype=a.dtype))   # NumPy would widen int8
 
     derivative = "d(Σa)/daᵢ = 1, so every element of a receives grad (expanded back to a's shape)"
     def backward(ctx, grad):
@@ -55,7 +56,7 @@ class Mean(Function):
         ctx.input_shape, ctx.dim, ctx.keepdim = a.shape, dim, keepdim
         ctx.count = _reduced_count(a.shape, dim)
         with np.errstate(invalid="ignore", divide="ignore"):
-            return a.mean(axis=dim, keepdims=keepdim)
+            return row_major(a.mean(axis=dim, keepdims=keepdim))
 
     derivative = "d(mean a)/daᵢ = 1/n, so every element of a receives grad / n"
     def backward(ctx, grad):
@@ -68,7 +69,7 @@ class Amax(Function):
     node_name = "MaxBackward1"
 
     def forward(ctx, a, dim=None, keepdim=False):
-        out = a.max(axis=dim, keepdims=keepdim)
+        out = row_major(a.max(axis=dim, keepdims=keepdim))
         ctx.input_shape, ctx.dim, ctx.keepdim = a.shape, dim, keepdim
         ctx.save_for_backward(_tie_weights(a, out, dim, keepdim))
         return out
@@ -83,7 +84,7 @@ class Amin(Amax):
     node_name = "MinBackward1"
 
     def forward(ctx, a, dim=None, keepdim=False):
-        out = a.min(axis=dim, keepdims=keepdim)
+        out = row_major(a.min(axis=dim, keepdims=keepdim))
         ctx.input_shape, ctx.dim, ctx.keepdim = a.shape, dim, keepdim
         ctx.save_for_backward(_tie_weights(a, out, dim, keepdim))
         return out
@@ -123,12 +124,12 @@ class MinDim(MaxDim):
 
 class Argmax(Function):
     def forward(ctx, a, dim=None, keepdim=False, pick="argmax"):
-        return getattr(a, pick)(axis=dim, keepdims=keepdim).astype(np.int64)
+        return row_major(getattr(a, pick)(axis=dim, keepdims=keepdim).astype(np.int64))
 
 
 class Prod(Function):
     def forward(ctx, a, dim=None, keepdim=False):
-        out = a.prod(axis=dim, keepdims=keepdim)
+        out = row_major(a.prod(axis=dim, keepdims=keepdim))
         ctx.input_shape, ctx.dim, ctx.keepdim = a.shape, dim, keepdim
         ctx.save_for_backward(a, out)
         return out
@@ -148,7 +149,7 @@ class Var(Function):
         ctx.dim, ctx.correction, ctx.keepdim, ctx.input_shape = dim, correction, keepdim, a.shape
         ctx.n = _reduced_count(a.shape, dim)
         with np.errstate(invalid="ignore", divide="ignore"):
-            return a.var(axis=dim, ddof=correction, keepdims=keepdim)
+            return row_major(a.var(axis=dim, ddof=correction, keepdims=keepdim))
 
     derivative = "d var/daᵢ = 2(aᵢ − mean)/(n − correction), so aᵢ receives grad × that"
     def backward(ctx, grad):
@@ -160,7 +161,7 @@ class Std(Var):
     """sqrt(var): the gradient is var's, times d(sqrt v)/dv = 1 / (2 std) (0 where std is 0)."""
 
     def forward(ctx, a, dim=None, correction=1, keepdim=False):
-        out = module_of(a).sqrt(Var.forward(ctx, a, dim, correction, keepdim))
+        out = row_major(module_of(a).sqrt(Var.forward(ctx, a, dim, correction, keepdim)))
         ctx.save_for_backward(a, out)
         return out
 
@@ -183,8 +184,8 @@ class Softmax(Function):
     def forward(ctx, a, dim):
         xp = module_of(a)
         x = a.astype(np.float32) if a.dtype == np.float16 else a   # half: in float32, as PyTorch
-        e = xp.exp(x - x.max(axis=dim, keepdims=True))
-        out = (e / e.sum(axis=dim, keepdims=True)).astype(a.dtype, copy=False)
+        e = xp.exp(_shifted(x, dim))
+        out = row_major((e / e.sum(axis=dim, keepdims=True)).astype(a.dtype, copy=False))
         ctx.dim = dim
         ctx.save_for_backward(out)
         return out
@@ -201,9 +202,9 @@ class LogSoftmax(Function):
     def forward(ctx, a, dim):
         xp = module_of(a)
         x = a.astype(np.float32) if a.dtype == np.float16 else a   # half: in float32, as PyTorch
-        shifted = x - x.max(axis=dim, keepdims=True)
-        out = (shifted - xp.log(xp.exp(shifted).sum(axis=dim, keepdims=True))).astype(
-            a.dtype, copy=False)
+        shifted = _shifted(x, dim)
+        out = row_major((shifted - xp.log(xp.exp(shifted).sum(axis=dim, keepdims=True))).astype(
+            a.dtype, copy=False))
         ctx.dim = dim
         ctx.save_for_backward(out)
         return out
@@ -219,6 +220,17 @@ class LogSoftmax(Function):
 
 
 # ------------------------------------------------------------ helpers
+
+
+def _shifted(x, dim):
+    """``x`` minus its max along ``dim`` (softmax's guard against overflow).
+
+    Along an empty axis there is no max and nothing to shift: the result
+    is as empty as ``x``, as in PyTorch (NumPy's max would raise).
+    """
+    if x.size == 0:
+        return x
+    return x - x.max(axis=dim, keepdims=True)
 
 
 def _dims(dim, ndim):
@@ -486,12 +498,14 @@ def log_softmax(input, dim, dtype=None):
 
 def all(input, dim=None, keepdim=False):
     xp = module_of(input._data)
-    return Tensor._wrap(xp.asarray(input._data.all(axis=dim, keepdims=keepdim)), input._device)
+    return Tensor._wrap(row_major(xp.asarray(input._data.all(axis=dim, keepdims=keepdim))),
+                        input._device)
 
 
 def any(input, dim=None, keepdim=False):
     xp = module_of(input._data)
-    return Tensor._wrap(xp.asarray(input._data.any(axis=dim, keepdims=keepdim)), input._device)
+    return Tensor._wrap(row_major(xp.asarray(input._data.any(axis=dim, keepdims=keepdim))),
+                        input._device)
 
 
 def _type_word(dtype):

@@ -29,6 +29,7 @@ from .. import graph
 from ..backend import module_of
 from ..function import Function
 from ..tensor import Tensor, normalize_dim
+from .layout import cat_strides, copy_strides, relaid, row_major, with_strides
 
 # ----------------------------------------------------------------- the rules
 
@@ -120,7 +121,8 @@ class Expand(Function):
 class Cat(Function):
     def forward(ctx, *arrays, dim):
         ctx.dim, ctx.sizes = dim, [a.shape[dim] for a in arrays]
-        return module_of(arrays[0]).concatenate(arrays, axis=dim)
+        return _joined(module_of(arrays[0]).concatenate(arrays, axis=dim),
+                       [(a.shape, element_strides(a)) for a in arrays])
 
     derivative = "each input is one piece of the output, so each receives its piece of grad"
     def backward(ctx, grad):
@@ -134,11 +136,26 @@ class Cat(Function):
 class Stack(Function):
     def forward(ctx, *arrays, dim):
         ctx.dim = dim
-        return module_of(arrays[0]).stack(arrays, axis=dim)
+        out = module_of(arrays[0]).stack(arrays, axis=dim)
+        first = arrays[0]
+        if dim == first.ndim:   # PyTorch: cat of the inputs unsqueezed at the end
+            return _joined(out, [(a.shape + (1,), element_strides(a) + (1,)) for a in arrays])
+        if first.ndim not in (4, 5):   # else: cat along dim, then viewed
+            return row_major(out)
+        joined = first.shape[:dim] + (first.shape[dim] * len(arrays),) + first.shape[dim + 1:]
+        strides = cat_strides([(a.shape, element_strides(a)) for a in arrays], joined)
+        return relaid(out, view_strides(joined, strides, out.shape))
 
     derivative = "each input is one slice of the output, so each receives its slice of grad"
     def backward(ctx, grad):
         return tuple(grad.select(ctx.dim, i) for i in range(grad.shape[ctx.dim]))
+
+
+def _joined(out, operands):
+    """cat's (and stack's) result with PyTorch's layout: row-major, or channels-last."""
+    if len(out.shape) in (4, 5):
+        return relaid(out, cat_strides(operands, out.shape))
+    return row_major(out)
 
 
 class Split(Function):
@@ -347,11 +364,10 @@ def _is_dense(shape, strides):
 
 
 def copy_like(a):
-    """A copy of ``a`` laid out as ``a`` is when that layout has no gaps (PyTorch's clone)."""
-    xp = module_of(a)
-    if a.ndim > 1 and _is_dense(a.shape, element_strides(a)):
-        return xp.copy(a, order="K")
-    return a.copy()
+    """A copy of ``a`` in ``a``'s order of axes, without gaps (PyTorch's clone)."""
+    if a.flags.c_contiguous and 1 not in a.shape:
+        return a.copy()
+    return with_strides(a, copy_strides(a.shape, element_strides(a)))
 
 
 def data_ptr(array):
