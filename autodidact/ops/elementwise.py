@@ -505,19 +505,19 @@ def _binary(function, a, b, floating=False):
             if a._data.shape != b._data.shape:
                 broadcast_shapes(a._data.shape, b._data.shape)   # PyTorch's message, not NumPy's
             if a._data.dtype == b._data.dtype and (not floating or a._data.dtype.kind == "f"):
-                return layout.apply(function, a, b)
+                return layout.binary(function, a, b)
         elif (type(b) is float or type(b) is int) and a._data.dtype.kind == "f" \
                 and a._data.dtype.itemsize > 2:   # float16 takes the slow path: 1e6 -> inf
-            return layout.apply(function, a, b)
+            return layout.binary(function, a, b)
     elif (type(a) is float or type(a) is int) and isinstance(b, Tensor) and b._data.dtype.kind == "f" \
             and b._data.dtype.itemsize > 2:
-        return layout.apply(function, a, b)
+        return layout.binary(function, a, b)
     (a, b), _ = _promote_pair(a, b, floating=floating)
     if not isinstance(a, Tensor) and not isinstance(b, Tensor):
         raise TypeError("expected at least one Tensor operand")
     if not isinstance(a, Tensor):
         a = _scalar_tensor(a, b)
-    return layout.apply(function, a, b)
+    return layout.binary(function, a, b)
 
 
 def _scalar_tensor(value, like):
@@ -692,7 +692,7 @@ def _unary_float(function, name):
     def op(input, *, out=None):
         if not input.dtype.is_floating_point:
             input = cast(input, _dt.get_default_dtype())
-        return _finish(layout.apply(function, input), out, name)
+        return _finish(layout.unary(function, input), out, name)
     op.__name__ = name
     op.__doc__ = f"Elementwise {name}; integer inputs compute in the default float dtype."
     return op

@@ -363,7 +363,8 @@ def getitem(tensor, key):
         if mixed is not None:
             tensor, parts = _basic(tensor, mixed[0]), mixed[1]
         array = tensor._data
-        return Index.apply(tensor, key=parts, strides=advanced_strides(array.shape, element_strides(array), parts))
+        strides = advanced_strides(array.shape, element_strides(array), parts)
+        return Index.apply(tensor, key=parts, strides=strides)
     return _basic(tensor, parts)
 
 

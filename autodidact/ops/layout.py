@@ -36,6 +36,7 @@ differ. Row-major inputs, by far the common case, cost one check.
 """
 
 from ..backend import module_of
+from ..tensor import Tensor
 
 # --------------------------------------------------------------- predicates
 
@@ -291,11 +292,17 @@ def like_inputs(out, *inputs):
     """
     strides = out.strides
     for x in inputs:
-        if getattr(x, "strides", strides) == strides:
-            continue
-        if not x.flags.c_contiguous or 1 in x.shape:
+        if type(x) not in _NUMBERS and x.strides != strides and _unusual(x):
             return relaid(out, iterator_strides([_operand(x) for x in inputs]))
     return out
+
+
+_NUMBERS = (float, int, bool)
+
+
+def _unusual(array):
+    """Not row-major, or an axis of size 1 (whose stride PyTorch may carry through)."""
+    return not array.flags.c_contiguous or 1 in array.shape
 
 
 def row_major(out):
@@ -312,20 +319,49 @@ def apply(function, *operands, **params):
     """``function.apply(*operands, **params)``, its result laid out as PyTorch lays it out.
 
     For elementwise ops, whose result follows their inputs' memory order
-    (operands are Tensors or Python numbers).
+    (operands are Tensors or Python numbers). ``unary`` and ``binary`` are
+    the same, written for the hot paths.
 
         >>> b = autodidact.arange(6.).reshape(3, 2)
         >>> apply(Mul, b.T, 2.0).stride()
         (1, 2)
     """
     result = function.apply(*operands, **params)
-    out = result._data
-    laid = like_inputs(out, *[getattr(x, "_data", x) for x in operands])
-    if laid is not out:
-        # A fresh result nothing else has seen (a node that saved it keeps
-        # the first array: the same values).
-        result._data = laid
+    strides = result._data.strides
+    for x in operands:
+        if isinstance(x, Tensor) and x._data.strides != strides and _unusual(x._data):
+            _relay(result, operands)
+            break
     return result
+
+
+def unary(function, a):
+    """``apply(function, a)``: one stride comparison when ``a`` is laid out as NumPy's result."""
+    result = function.apply(a)
+    if a._data.strides != result._data.strides and _unusual(a._data):
+        _relay(result, (a,))
+    return result
+
+
+def binary(function, a, b):
+    """``apply(function, a, b)``: a stride comparison per tensor in the common case."""
+    result = function.apply(a, b)
+    strides = result._data.strides
+    if (a.__class__ in _NUMBERS or a._data.strides == strides or not _unusual(a._data)) and \
+            (b.__class__ in _NUMBERS or b._data.strides == strides or not _unusual(b._data)):
+        return result
+    _relay(result, (a, b))
+    return result
+
+
+def _relay(result, operands):
+    """Give ``result`` (fresh from an elementwise op on ``operands``) PyTorch's strides."""
+    out = result._data
+    laid = relaid(out, iterator_strides([_operand(getattr(x, "_data", x)) for x in operands]))
+    if laid is not out:
+        # Nothing else has seen the result yet (a node that saved it keeps
+        # NumPy's array: the same values, the same version counter).
+        result._data = laid
 
 
 def apply_with_number(function, input, **params):
@@ -335,10 +371,9 @@ def apply_with_number(function, input, **params):
     then no longer share one shape, which changes the rule a little.
     """
     result = function.apply(input, **params)
-    out = result._data
-    laid = like_inputs(out, input._data, 0)
-    if laid is not out:
-        result._data = laid
+    data = input._data
+    if data.strides != result._data.strides and _unusual(data):
+        _relay(result, (data, 0))
     return result
 
 
