@@ -594,7 +594,7 @@ def div(input, other, *, rounding_mode=None, out=None):
         _check_integer_division(a, b, dtype, "div_trunc")
         if not isinstance(a, Tensor):
             a = _scalar_tensor(a, b)
-        return _finish(TruncDivide.apply(a, b), out, "div")
+        return _finish(layout.binary(TruncDivide, a, b), out, "div")
     if rounding_mode is not None:
         raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'")
     return _finish(_binary(Div, input, other, floating=True), out, "div")
@@ -609,7 +609,7 @@ def floor_divide(input, other, *, out=None):
     _check_integer_division(a, b, dtype, "div_floor")
     if not isinstance(a, Tensor):
         a = _scalar_tensor(a, b)
-    return _finish(FloorDivide.apply(a, b), out, "floor_divide")
+    return _finish(layout.binary(FloorDivide, a, b), out, "floor_divide")
 
 
 def remainder(input, other, *, out=None):
@@ -618,7 +618,7 @@ def remainder(input, other, *, out=None):
     _check_integer_division(a, b, dtype, "remainder")
     if not isinstance(a, Tensor):
         a = _scalar_tensor(a, b)
-    return _finish(Remainder.apply(a, b), out, "remainder")
+    return _finish(layout.binary(Remainder, a, b), out, "remainder")
 
 
 def _check_integer_division(a, b, dtype, name):
@@ -647,10 +647,10 @@ def pow(input, exponent, *, out=None):
     # PyTorch's nodes: tensor ** number (PowBackward0) and number ** tensor
     # (PowBackward2) have the tensor as their one input; tensor ** tensor two.
     if not isinstance(b, Tensor):
-        return _finish(Pow.apply(a, exponent=b), out, "pow")
+        return _finish(layout.apply(Pow, a, exponent=b), out, "pow")
     if not isinstance(a, Tensor):
-        return _finish(RPow.apply(b, base=a), out, "pow")
-    return _finish(PowTensor.apply(a, b), out, "pow")
+        return _finish(layout.apply_with_number(RPow, b, base=a), out, "pow")
+    return _finish(layout.binary(PowTensor, a, b), out, "pow")
 
 
 class RPow(Function):
@@ -681,7 +681,7 @@ def neg(input, *, out=None):
         raise RuntimeError(
             "Negation, the `-` operator, on a bool tensor is not supported. If you are trying "
             "to invert a mask, use the `~` or `logical_not()` operator instead.")
-    return _finish(Neg.apply(input), out, "neg")
+    return _finish(layout.unary(Neg, input), out, "neg")
 
 
 negative = neg
@@ -711,13 +711,13 @@ def relu(input):
     """max(input, 0); its gradient at 0 is 0."""
     if input.dtype is _dt.bool:
         raise RuntimeError("Boolean inputs not supported for relu")
-    return Relu.apply(input)
+    return layout.unary(Relu, input)
 
 
 def abs(input, *, out=None):
     if input.dtype is _dt.bool:
         raise NotImplementedError('"abs_cpu" not implemented for \'Bool\'')
-    return _finish(Abs.apply(input), out, "abs")
+    return _finish(layout.unary(Abs, input), out, "abs")
 
 
 absolute = abs
@@ -726,13 +726,13 @@ absolute = abs
 def sign(input):
     if input.dtype is _dt.bool:
         return Tensor._wrap(input._data.copy(), input._device)   # sign(True) is True
-    return Sign.apply(input)
+    return layout.unary(Sign, input)
 
 
 def round(input):
     if input.dtype is _dt.bool:
         raise NotImplementedError('"round_vml_cpu" not implemented for \'Bool\'')
-    return Round.apply(input)
+    return layout.unary(Round, input)
 
 
 def trunc(input):

@@ -347,10 +347,10 @@ def binary(function, a, b):
     """``apply(function, a, b)``: a stride comparison per tensor in the common case."""
     result = function.apply(a, b)
     strides = result._data.strides
-    if (a.__class__ in _NUMBERS or a._data.strides == strides or not _unusual(a._data)) and \
-            (b.__class__ in _NUMBERS or b._data.strides == strides or not _unusual(b._data)):
-        return result
-    _relay(result, (a, b))
+    for x in (a, b):   # Tensors; a number (or its 0-d array) has no say
+        if isinstance(x, Tensor) and x._data.strides != strides and _unusual(x._data):
+            _relay(result, (a, b))
+            break
     return result
 
 
