@@ -30,9 +30,15 @@ PyTorch's rules, by kind of op:
   row-major result whatever their inputs.
 
 NumPy has rules of its own (a conflict between inputs makes it choose
-row-major, for instance), so the few ops that follow their inputs ask
-this module for PyTorch's strides and re-lay NumPy's result when they
-differ. Row-major inputs, by far the common case, cost one check.
+row-major, for instance), so the ops that follow their inputs ask this
+module for PyTorch's strides and re-lay NumPy's result when they differ.
+The common case (inputs laid out as NumPy's result, or row-major with no
+axis of size 1) costs one stride comparison per input tensor.
+
+One known difference: when every input already has NumPy's result's
+strides, the result is kept as NumPy made it; PyTorch may still choose
+other strides for axes of size 1 (which never move anywhere) there, and
+makes a 4-D channels-last-contiguous input's result channels-last.
 """
 
 from ..backend import module_of
@@ -220,7 +226,9 @@ def cat_strides(operands, shape):
     """
     formats = {_suggested_format(s, st) for s, st in operands}
     if len(formats) == 1 and None not in formats:
-        return _channels_last_strides(shape) if len(shape) == 4 else _channels_last_3d_strides(shape)
+        if len(shape) == 4:
+            return _channels_last_strides(shape)
+        return _channels_last_3d_strides(shape)
     return contiguous_strides(shape)
 
 

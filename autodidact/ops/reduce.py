@@ -30,7 +30,8 @@ from .layout import row_major   # results are row-major, whatever the input's la
 class Sum(Function):
     def forward(ctx, a, dim=None, keepdim=False):
         ctx.input_shape, ctx.dim, ctx.keepdim = a.shape, dim, keepdim
-        return row_major(a.sum(axis=dim, keepdims=keepdim, dtype=a.dtype))   # NumPy would widen int8
+        # dtype: NumPy would widen int8
+        return row_major(a.sum(axis=dim, keepdims=keepdim, dtype=a.dtype))
 
     derivative = "d(Σa)/daᵢ = 1, so every element of a receives grad (expanded back to a's shape)"
     def backward(ctx, grad):
