@@ -33,6 +33,7 @@ from .. import graph
 from ..backend import array_module, module_of
 from ..function import Function
 from ..tensor import Tensor
+from . import layout   # the strides of a result: PyTorch's, not NumPy's
 from .shape import broadcast_shapes
 
 # ----------------------------------------------------------------- the rules
@@ -551,19 +552,19 @@ def _binary(function, a, b, floating=False):
             if a._data.shape != b._data.shape:
                 broadcast_shapes(a._data.shape, b._data.shape)   # PyTorch's message, not NumPy's
             if a._data.dtype == b._data.dtype and (not floating or a._data.dtype.kind == "f"):
-                return function.apply(a, b)
+                return layout.binary(function, a, b)
         elif (type(b) is float or type(b) is int) and a._data.dtype.kind == "f" \
                 and a._data.dtype.itemsize > 2:   # float16 takes the slow path: 1e6 -> inf
-            return function.apply(a, b)
+            return layout.binary(function, a, b)
     elif (type(a) is float or type(a) is int) and isinstance(b, Tensor) and b._data.dtype.kind == "f" \
             and b._data.dtype.itemsize > 2:
-        return function.apply(a, b)
+        return layout.binary(function, a, b)
     (a, b), _ = _promote_pair(a, b, floating=floating)
     if not isinstance(a, Tensor) and not isinstance(b, Tensor):
         raise TypeError("expected at least one Tensor operand")
     if not isinstance(a, Tensor):
         a = _scalar_tensor(a, b)
-    return function.apply(a, b)
+    return layout.binary(function, a, b)
 
 
 def _scalar_tensor(value, like):
@@ -604,11 +605,11 @@ def rsub(input, other, *, alpha=1):
     if alpha == 1 and isinstance(input, Tensor) and not isinstance(other, Tensor):
         if (type(other) is float or type(other) is int) and input._data.dtype.kind == "f" \
                 and input._data.dtype.itemsize > 2:
-            return Rsub.apply(input, other=other)   # the fast path of _binary
+            return layout.apply_with_number(Rsub, input, other=other)   # _binary's fast path
         _refuse_bool_subtraction(other, input)
         (a, b), _ = _promote_pair(input, other)
         if not isinstance(b, Tensor):
-            return Rsub.apply(a, other=b)
+            return layout.apply_with_number(Rsub, a, other=b)
     return sub(other, input, alpha=alpha)
 
 
@@ -654,7 +655,7 @@ def div(input, other, *, rounding_mode=None, out=None):
         _check_integer_division(a, b, dtype, "div_trunc")
         if not isinstance(a, Tensor):
             a = _scalar_tensor(a, b)
-        return _finish(TruncDivide.apply(a, b), out, "div")
+        return _finish(layout.binary(TruncDivide, a, b), out, "div")
     if rounding_mode is not None:
         raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'")
     return _finish(_binary(Div, input, other, floating=True), out, "div")
@@ -669,7 +670,7 @@ def floor_divide(input, other, *, out=None):
     _check_integer_division(a, b, dtype, "div_floor")
     if not isinstance(a, Tensor):
         a = _scalar_tensor(a, b)
-    return _finish(FloorDivide.apply(a, b), out, "floor_divide")
+    return _finish(layout.binary(FloorDivide, a, b), out, "floor_divide")
 
 
 def remainder(input, other, *, out=None):
@@ -678,7 +679,7 @@ def remainder(input, other, *, out=None):
     _check_integer_division(a, b, dtype, "remainder")
     if not isinstance(a, Tensor):
         a = _scalar_tensor(a, b)
-    return _finish(Remainder.apply(a, b), out, "remainder")
+    return _finish(layout.binary(Remainder, a, b), out, "remainder")
 
 
 def _check_integer_division(a, b, dtype, name):
@@ -707,10 +708,10 @@ def pow(input, exponent, *, out=None):
     # PyTorch's nodes: tensor ** number (PowBackward0) and number ** tensor
     # (PowBackward2) have the tensor as their one input; tensor ** tensor two.
     if not isinstance(b, Tensor):
-        return _finish(Pow.apply(a, exponent=b), out, "pow")
+        return _finish(layout.apply(Pow, a, exponent=b), out, "pow")
     if not isinstance(a, Tensor):
-        return _finish(RPow.apply(b, base=a), out, "pow")
-    return _finish(PowTensor.apply(a, b), out, "pow")
+        return _finish(layout.apply_with_number(RPow, b, base=a), out, "pow")
+    return _finish(layout.binary(PowTensor, a, b), out, "pow")
 
 
 class RPow(Function):
@@ -741,7 +742,7 @@ def neg(input, *, out=None):
         raise RuntimeError(
             "Negation, the `-` operator, on a bool tensor is not supported. If you are trying "
             "to invert a mask, use the `~` or `logical_not()` operator instead.")
-    return _finish(Neg.apply(input), out, "neg")
+    return _finish(layout.unary(Neg, input), out, "neg")
 
 
 negative = neg
@@ -752,7 +753,7 @@ def _unary_float(function, name):
     def op(input, *, out=None):
         if not input.dtype.is_floating_point:
             input = cast(input, _dt.get_default_dtype())
-        return _finish(function.apply(input), out, name)
+        return _finish(layout.unary(function, input), out, name)
     op.__name__ = name
     op.__doc__ = f"Elementwise {name}; integer inputs compute in the default float dtype."
     return op
@@ -771,13 +772,13 @@ def relu(input):
     """max(input, 0); its gradient at 0 is 0."""
     if input.dtype is _dt.bool:
         raise RuntimeError("Boolean inputs not supported for relu")
-    return Relu.apply(input)
+    return layout.unary(Relu, input)
 
 
 def abs(input, *, out=None):
     if input.dtype is _dt.bool:
         raise NotImplementedError('"abs_cpu" not implemented for \'Bool\'')
-    return _finish(Abs.apply(input), out, "abs")
+    return _finish(layout.unary(Abs, input), out, "abs")
 
 
 absolute = abs
@@ -786,13 +787,13 @@ absolute = abs
 def sign(input):
     if input.dtype is _dt.bool:
         return Tensor._wrap(input._data.copy(), input._device)   # sign(True) is True
-    return Sign.apply(input)
+    return layout.unary(Sign, input)
 
 
 def round(input):
     if input.dtype is _dt.bool:
         raise NotImplementedError('"round_vml_cpu" not implemented for \'Bool\'')
-    return Round.apply(input)
+    return layout.unary(Round, input)
 
 
 def trunc(input, *, out=None):
@@ -864,7 +865,7 @@ def where(condition, input=None, other=None):
         (a, b), _ = _promote_pair(input, other)
         if not isinstance(a, Tensor):
             a = _scalar_tensor(a, b)
-    return Where.apply(condition, a, b)
+    return layout.apply(Where, condition, a, b)
 
 
 def nonzero(input, *, as_tuple=False):
@@ -896,7 +897,7 @@ def _need_tensor(name, other):
 
 def cast(input, dtype):
     """``input`` as ``dtype`` (a new tensor; differentiable between float dtypes)."""
-    return Cast.apply(input, dtype=_dt.to_dtype(dtype))
+    return layout.apply_copy(Cast, input, dtype=_dt.to_dtype(dtype))
 
 
 def move_to(input, device):
@@ -916,7 +917,7 @@ def _compare(op):
         (a, b), _ = _promote_pair(input, other)
         if not isinstance(a, Tensor):
             a = _scalar_tensor(a, b)
-        return Compare.apply(a, b, op=op)
+        return layout.apply(Compare, a, b, op=op)
     return compare
 
 

@@ -18,6 +18,7 @@ from .. import dtypes as _dt
 from ..backend import module_of, scatter_add as _add_at
 from ..function import Function
 from ..tensor import Tensor, normalize_dim
+from .layout import row_major   # gather's result is row-major, as in PyTorch
 
 # ----------------------------------------------------------------- the rules
 
@@ -29,7 +30,7 @@ class Gather(Function):
     def forward(ctx, a, index, dim):
         # The index is data, never differentiated: kept on the node as an array.
         ctx.dim, ctx.input_shape, ctx.index = dim, a.shape, index
-        return a[_positions(module_of(a), index, dim)]
+        return row_major(a[_positions(module_of(a), index, dim)])
 
     def backward(ctx, grad):
         return ScatterAdd.apply(grad.new_zeros(ctx.input_shape), grad, index=ctx.index,

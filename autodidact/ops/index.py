@@ -29,11 +29,12 @@ from ..tensor import Tensor
 
 
 class Index(Function):
-    """Advanced indexing (lists, index tensors, masks): a copy."""
+    """Advanced indexing (lists, index tensors, masks): a copy (laid out with ``strides``)."""
 
-    def forward(ctx, a, key):
+    def forward(ctx, a, key, strides=None):
         ctx.input_shape, ctx.key = a.shape, key
-        return a[key]
+        out = a[key]
+        return out if strides is None else layout.relaid(out, strides)
 
     derivative = "indexing picks elements, so a receives grad at the picked places and 0 elsewhere"
     def backward(ctx, grad):
@@ -360,9 +361,93 @@ def getitem(tensor, key):
     if not is_basic(parts):
         mixed = split_mixed(parts)
         if mixed is not None:
-            return Index.apply(_basic(tensor, mixed[0]), key=mixed[1])
-        return Index.apply(tensor, key=parts)
+            tensor, parts = _basic(tensor, mixed[0]), mixed[1]
+        array = tensor._data
+        strides = advanced_strides(array.shape, element_strides(array), parts)
+        return Index.apply(tensor, key=parts, strides=strides)
     return _basic(tensor, parts)
+
+
+def advanced_strides(shape, strides, parts):
+    """The strides PyTorch gives ``x[parts]`` for a key with index arrays or masks.
+
+    PyTorch first applies the basic parts (ints select, slices slice, None
+    inserts an axis); then it reads the index arrays (a mask as the
+    positions of its true elements, one index array per axis it covers)
+    broadcast together, moves the indexed axes to the front if they are
+    not next to each other, and runs its elementwise layout rule
+    (``layout.iterator_strides``) over ``x`` with the indexed axes
+    replaced by the index's (stride 0) and the index arrays. Returns None
+    where NumPy's layout already agrees (a row-major ``x`` indexed along
+    its first axis only) or the result has fewer than two axes.
+
+        >>> x = autodidact.arange(24.).view(2, 3, 4).transpose(1, 2)   # strides (12, 1, 4)
+        >>> x[[0, 1]].stride()                                          # x's order is kept
+        (12, 1, 4)
+    """
+    if len(parts) == 1 and getattr(parts[0], "dtype", None) != bool and 1 not in shape \
+            and is_contiguous(shape, strides) and parts[0].flags.c_contiguous:
+        return None
+    sizes, steps, index = [], [], []   # per axis after the basic parts: size, stride, index
+    consumed = sum(_consumes(p) for p in parts)
+    dim = 0
+    for p in parts:
+        if p is Ellipsis:
+            for _ in range(len(shape) - consumed):
+                sizes.append(shape[dim]), steps.append(strides[dim]), index.append(None)
+                dim += 1
+        elif p is None:
+            sizes.append(1), index.append(None)
+            steps.append(shape[dim] * strides[dim] if dim < len(shape) else 1)
+        elif type(p) is int:
+            dim += 1
+        elif type(p) is slice:
+            start, stop, step = p.indices(shape[dim])
+            sizes.append(len(range(start, stop, step)))
+            steps.append(strides[dim] * step), index.append(None)
+            dim += 1
+        elif p.dtype == bool:
+            if p.ndim == 0:
+                return None   # x[True]: a new axis of size 1 or 0, nothing to order
+            count = int(p.sum())   # each axis of the mask: an index array of `count`, stride ndim
+            for _ in range(p.ndim):
+                sizes.append(shape[dim]), steps.append(strides[dim])
+                index.append(((count,), (p.ndim,)))
+                dim += 1
+        else:
+            sizes.append(shape[dim]), steps.append(strides[dim])
+            index.append((p.shape, element_strides(p)))
+            dim += 1
+    for d in range(dim, len(shape)):
+        sizes.append(shape[d]), steps.append(strides[d]), index.append(None)
+    return _index_layout(sizes, steps, index)
+
+
+def _index_layout(sizes, steps, index):
+    """PyTorch's ``AdvancedIndex`` and index iterator, on (shape, strides) pairs."""
+    from .shape import expand_strides, view_strides
+    indexed = [d for d, ix in enumerate(index) if ix is not None]
+    common = layout.broadcast_shape([index[d][0] for d in indexed])
+    for d in indexed:
+        own_shape, own_strides = index[d]
+        if tuple(own_shape) != common:
+            index[d] = (common, expand_strides(own_shape, own_strides, common))
+    if indexed != list(range(indexed[0], indexed[-1] + 1)):   # not side by side: to the front
+        order = indexed + [d for d in range(len(sizes)) if d not in indexed]
+        sizes, steps, index = ([seq[d] for d in order] for seq in (sizes, steps, index))
+        indexed = list(range(len(indexed)))
+    before, after = indexed[0], indexed[-1] + 1
+    if len(sizes) - len(indexed) + len(common) < 2:
+        return None
+    src = (tuple(sizes[:before]) + common + tuple(sizes[after:]),
+           tuple(steps[:before]) + (0,) * len(common) + tuple(steps[after:]))
+    operands = [src]
+    ones_before, ones_after = (1,) * before, (1,) * (len(sizes) - after)
+    for d in indexed:
+        own_shape, own_strides = index[d]
+        shape = ones_before + tuple(own_shape) + ones_after
+        operands.append((shape, view_strides(own_shape, own_strides, shape)))
+    return layout.iterator_strides(operands)
 
 
 def _basic(tensor, parts):
@@ -386,8 +471,12 @@ def index_select(input, dim, index):
         raise RuntimeError(f"INDICES element is out of DATA bounds, id={bad} axis_dim={size}: "
                            f"index_select's index {bad} is not in [0, {size}) for dimension {axis}")
     key = (slice(None),) * axis + (index.reshape(-1),)
-    return Index.apply(input, key=normalize_key(input, key))
+    shape = input.shape[:axis] + (index.numel(),) + input.shape[axis + 1:]
+    return Index.apply(input, key=normalize_key(input, key),
+                       strides=layout.contiguous_strides(shape))   # always row-major
 
 
 # shape.py imports nothing from here, so this import at the end is safe.
+from . import layout  # noqa: E402
+from .layout import is_contiguous  # noqa: E402
 from .shape import _as_view, as_strided_array, element_strides  # noqa: E402

@@ -286,6 +286,8 @@ def root_key(root, view):
     matched by sorting. Works for every view, however it was made.
     """
     r, v = root._data, view._data
+    if r.ndim == 0:
+        return (None,) * v.ndim   # a 0-d root: its one element, seen with the view's axes of 1
     item = r.itemsize
     r_offsets = _offsets(r.shape, element_strides(r)).ravel()
     v_offsets = _offsets(v.shape, element_strides(v)) + (data_ptr(v) - data_ptr(r)) // item

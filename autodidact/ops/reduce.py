@@ -23,6 +23,7 @@ from ..backend import module_of
 from ..function import Function
 from ..tensor import Tensor, normalize_dim
 from .elementwise import masked_grad
+from .layout import row_major   # results are row-major, whatever the input's layout
 
 # ----------------------------------------------------------------- the rules
 
@@ -30,7 +31,8 @@ from .elementwise import masked_grad
 class Sum(Function):
     def forward(ctx, a, dim=None, keepdim=False):
         ctx.input_shape, ctx.dim, ctx.keepdim = a.shape, dim, keepdim
-        return a.sum(axis=dim, keepdims=keepdim, dtype=a.dtype)   # NumPy would widen int8
+        # dtype: NumPy would widen int8
+        return row_major(a.sum(axis=dim, keepdims=keepdim, dtype=a.dtype))
 
     derivative = "d(Σa)/daᵢ = 1, so every element of a receives grad (expanded back to a's shape)"
     def backward(ctx, grad):
@@ -56,7 +58,7 @@ class Mean(Function):
         ctx.input_shape, ctx.dim, ctx.keepdim = a.shape, dim, keepdim
         ctx.count = _reduced_count(a.shape, dim)
         with np.errstate(invalid="ignore", divide="ignore"):
-            return a.mean(axis=dim, keepdims=keepdim)
+            return row_major(a.mean(axis=dim, keepdims=keepdim))
 
     derivative = "d(mean a)/daᵢ = 1/n, so every element of a receives grad / n"
     def backward(ctx, grad):
@@ -118,12 +120,12 @@ class MinDim(MaxDim):
 
 class Argmax(Function):
     def forward(ctx, a, dim=None, keepdim=False, pick="argmax"):
-        return getattr(a, pick)(axis=dim, keepdims=keepdim).astype(np.int64)
+        return row_major(getattr(a, pick)(axis=dim, keepdims=keepdim).astype(np.int64))
 
 
 class Prod(Function):
     def forward(ctx, a, dim=None, keepdim=False):
-        out = a.prod(axis=dim, keepdims=keepdim)
+        out = row_major(a.prod(axis=dim, keepdims=keepdim))
         ctx.input_shape, ctx.dim, ctx.keepdim = a.shape, dim, keepdim
         ctx.save_for_backward(a, out)
         return out
@@ -143,7 +145,7 @@ class Var(Function):
         ctx.dim, ctx.correction, ctx.keepdim, ctx.input_shape = dim, correction, keepdim, a.shape
         ctx.n = _reduced_count(a.shape, dim)
         with np.errstate(invalid="ignore", divide="ignore"):
-            return a.var(axis=dim, ddof=correction, keepdims=keepdim)
+            return row_major(a.var(axis=dim, ddof=correction, keepdims=keepdim))
 
     derivative = "d var/daᵢ = 2(aᵢ − mean)/(n − correction), so aᵢ receives grad × that"
     def backward(ctx, grad):
@@ -155,7 +157,7 @@ class Std(Var):
     """sqrt(var): the gradient is var's, times d(sqrt v)/dv = 1 / (2 std) (0 where std is 0)."""
 
     def forward(ctx, a, dim=None, correction=1, keepdim=False):
-        out = module_of(a).sqrt(Var.forward(ctx, a, dim, correction, keepdim))
+        out = row_major(module_of(a).sqrt(Var.forward(ctx, a, dim, correction, keepdim)))
         ctx.save_for_backward(a, out)
         return out
 
@@ -178,8 +180,8 @@ class Softmax(Function):
     def forward(ctx, a, dim):
         xp = module_of(a)
         x = a.astype(np.float32) if a.dtype == np.float16 else a   # half: in float32, as PyTorch
-        e = xp.exp(x - x.max(axis=dim, keepdims=True))
-        out = (e / e.sum(axis=dim, keepdims=True)).astype(a.dtype, copy=False)
+        e = xp.exp(_shifted(x, dim))
+        out = row_major((e / e.sum(axis=dim, keepdims=True)).astype(a.dtype, copy=False))
         ctx.dim = dim
         ctx.save_for_backward(out)
         return out
@@ -196,9 +198,10 @@ class LogSoftmax(Function):
     def forward(ctx, a, dim):
         xp = module_of(a)
         x = a.astype(np.float32) if a.dtype == np.float16 else a   # half: in float32, as PyTorch
-        shifted = x - x.max(axis=dim, keepdims=True)
-        out = (shifted - xp.log(xp.exp(shifted).sum(axis=dim, keepdims=True))).astype(
-            a.dtype, copy=False)
+        shifted = _shifted(x, dim)
+        with np.errstate(divide="ignore"):   # log(0): the sum over an empty axis
+            out = row_major((shifted - xp.log(xp.exp(shifted).sum(axis=dim, keepdims=True)))
+                            .astype(a.dtype, copy=False))
         ctx.dim = dim
         ctx.save_for_backward(out)
         return out
@@ -214,6 +217,17 @@ class LogSoftmax(Function):
 
 
 # ------------------------------------------------------------ helpers
+
+
+def _shifted(x, dim):
+    """``x`` minus its max along ``dim`` (softmax's guard against overflow).
+
+    Along an empty axis there is no max and nothing to shift: the result
+    is as empty as ``x``, as in PyTorch (NumPy's max would raise).
+    """
+    if x.size == 0:
+        return x
+    return x - x.max(axis=dim, keepdims=True)
 
 
 def _dims(dim, ndim):
@@ -261,7 +275,9 @@ def _sum_to(array, shape):
 
 
 def _keep_ties(ctx, a, out, dim, keepdim, nan_ties):
-    """Save what a max/min reduction's backward needs (its tie weights); return ``out``."""
+    """Save what a max/min reduction's backward needs (its tie weights); return ``out``
+    laid out row-major, as PyTorch's reductions are whatever the input's layout."""
+    out = row_major(out)
     ctx.input_shape, ctx.dim, ctx.keepdim = a.shape, dim, keepdim
     ctx.save_for_backward(_tie_weights(a, out, dim, keepdim, nan_ties))
     return out
@@ -511,12 +527,14 @@ def log_softmax(input, dim, dtype=None):
 
 def all(input, dim=None, keepdim=False):
     xp = module_of(input._data)
-    return Tensor._wrap(xp.asarray(input._data.all(axis=dim, keepdims=keepdim)), input._device)
+    return Tensor._wrap(row_major(xp.asarray(input._data.all(axis=dim, keepdims=keepdim))),
+                        input._device)
 
 
 def any(input, dim=None, keepdim=False):
     xp = module_of(input._data)
-    return Tensor._wrap(xp.asarray(input._data.any(axis=dim, keepdims=keepdim)), input._device)
+    return Tensor._wrap(row_major(xp.asarray(input._data.any(axis=dim, keepdims=keepdim))),
+                        input._device)
 
 
 def _type_word(dtype):

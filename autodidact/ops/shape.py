@@ -29,6 +29,7 @@ from .. import graph
 from ..backend import module_of
 from ..function import Function
 from ..tensor import Tensor, normalize_dim
+from .layout import cat_strides, copy_strides, relaid, row_major, with_strides
 
 # ----------------------------------------------------------------- the rules
 
@@ -127,7 +128,8 @@ class Cat(Function):
         ndim = joined[0].ndim
         ctx.dim = dim
         ctx.sizes = [a.shape[dim] if a.ndim == ndim else None for a in arrays]
-        return module_of(arrays[0]).concatenate(joined, axis=dim)
+        return _joined(module_of(arrays[0]).concatenate(joined, axis=dim),
+                       [(a.shape, element_strides(a)) for a in joined])
 
     derivative = "each input is one piece of the output, so each receives its piece of grad"
     def backward(ctx, grad):
@@ -148,11 +150,26 @@ def _legacy_empty(array):
 class Stack(Function):
     def forward(ctx, *arrays, dim):
         ctx.dim = dim
-        return module_of(arrays[0]).stack(arrays, axis=dim)
+        out = module_of(arrays[0]).stack(arrays, axis=dim)
+        first = arrays[0]
+        if dim == first.ndim:   # PyTorch: cat of the inputs unsqueezed at the end
+            return _joined(out, [(a.shape + (1,), element_strides(a) + (1,)) for a in arrays])
+        if first.ndim not in (4, 5):   # else: cat along dim, then viewed
+            return row_major(out)
+        joined = first.shape[:dim] + (first.shape[dim] * len(arrays),) + first.shape[dim + 1:]
+        strides = cat_strides([(a.shape, element_strides(a)) for a in arrays], joined)
+        return relaid(out, view_strides(joined, strides, out.shape))
 
     derivative = "each input is one slice of the output, so each receives its slice of grad"
     def backward(ctx, grad):
         return tuple(grad.select(ctx.dim, i) for i in range(grad.shape[ctx.dim]))
+
+
+def _joined(out, operands):
+    """cat's (and stack's) result with PyTorch's layout: row-major, or channels-last."""
+    if len(out.shape) in (4, 5):
+        return relaid(out, cat_strides(operands, out.shape))
+    return row_major(out)
 
 
 class Split(Function):
@@ -361,11 +378,10 @@ def _is_dense(shape, strides):
 
 
 def copy_like(a):
-    """A copy of ``a`` laid out as ``a`` is when that layout has no gaps (PyTorch's clone)."""
-    xp = module_of(a)
-    if a.ndim > 1 and _is_dense(a.shape, element_strides(a)):
-        return xp.copy(a, order="K")
-    return a.copy()
+    """A copy of ``a`` in ``a``'s order of axes, without gaps (PyTorch's clone)."""
+    if a.flags.c_contiguous and 1 not in a.shape:
+        return a.copy()
+    return with_strides(a, copy_strides(a.shape, element_strides(a)))
 
 
 def data_ptr(array):
@@ -675,8 +691,17 @@ def expand(input, *sizes):
                 f"at non-singleton dimension {i}.  Target sizes: {list(sizes)}.  Tensor sizes: "
                 f"{list(shape)}")
         target.append(size)
-    # PyTorch's strides: 0 where an axis is stretched; a new axis of size 1
-    # gets the stride of a step over everything after it.
+    return _as_view(Expand.apply(input, shape=tuple(target),
+                                 strides=expand_strides(shape, strides, target)), input)
+
+
+def expand_strides(shape, strides, target):
+    """The strides PyTorch gives a tensor of ``shape``/``strides`` expanded to ``target``.
+
+    0 where an axis is stretched; a new leading axis of size 1 gets the
+    stride of a step over everything after it.
+    """
+    lead = len(target) - len(shape)
     target_strides = [0] * len(target)
     if shape:
         for i in range(len(target) - 1, -1, -1):
@@ -688,8 +713,7 @@ def expand(input, *sizes):
             else:
                 step = 0
             target_strides[i] = step
-    return _as_view(Expand.apply(input, shape=tuple(target), strides=tuple(target_strides)),
-                    input)
+    return tuple(target_strides)
 
 
 def expand_as(input, other):
