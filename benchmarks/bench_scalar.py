@@ -241,7 +241,7 @@ def spread(values, fmt=".3f"):
 
 
 def third_party_modules():
-    """Top-level modules imported that are not Python's own (private helpers and this script left out)."""
+    """Top-level modules imported that are not Python's own (nor private, nor this script)."""
     names = {name.partition(".")[0] for name in sys.modules}
     return sorted(name for name in names - set(sys.stdlib_module_names)
                   if not name.startswith("_") and name not in ("cython_runtime", "benchmarks"))
