@@ -222,7 +222,8 @@ def forward_per_op(chain, n, repeats):
 def bench_growth(sizes, repeats):
     for title, chain in [("x = x.tanh()", tanh_chain), ("x = x * 1.0001 + 0.0001", mul_add_chain)]:
         print(f"   {title}")
-        print(f"   {'ops':>12} {'CPU ns/op':>10} {'(min-max)':>13} {'wall ns/op':>11} {'(min-max)':>13}")
+        print(f"   {'ops':>12} {'CPU ns/op':>10} {'(min-max)':>13} "
+              f"{'wall ns/op':>11} {'(min-max)':>13}")
         medians = {}
         for n in sizes:
             results = forward_per_op(chain, n, repeats)
