@@ -155,10 +155,13 @@ class Scalar(Node):
 
     # ------------------------------------------------------------ arithmetic
     # Each operation: compute the value, and the derivative of the value
-    # with respect to each input, at the same time. ``_result(value, op,
-    # a, d(value)/da, b, d(value)/db)`` makes the new Scalar. A number on
-    # either side is wrapped as a Scalar first (``type(...) is Scalar``
-    # just skips that call in the usual case).
+    # with respect to each input, at the same time. Then
+    #     _result(value, op, a, d(value)/da, b, d(value)/db)
+    # is the same Scalar as
+    #     Scalar(value, parents=(a, b), local_grads=(d(value)/da, d(value)/db), op=op)
+    # only made faster (your own ops can use the second form). A number on
+    # either side is wrapped as a Scalar first (``type(...) is Scalar`` just
+    # skips that call in the usual case).
 
     def __add__(self, other):
         other = other if type(other) is Scalar else _as_scalar(other)
