@@ -151,22 +151,35 @@ def topological_order(root):
         >>> [n.name() for n in topological_order(loss.grad_fn)]
         ['SumBackward0', 'MulBackward0', 'AccumulateGrad']
     """
-    order, visited = [], {root}
-    # Each stack entry is a node and an iterator over its children; a node
-    # is finished (appended) once all its children are finished.
-    stack = [(root, iter(root.next_functions))]
+    return _walk(root)[0]
+
+
+def _walk(root):
+    """``topological_order(root)``, and beside it the edges the walk read from each node.
+
+    Backward reuses those edges rather than asking each node a second
+    time (a ``Scalar`` makes its edges when asked: once is cheaper).
+    """
+    order, edges_of, visited = [], [], {root}
+    # Each stack entry is a node, its edges and an iterator over them; a
+    # node is finished (appended) once all its children are finished.
+    edges = root.next_functions
+    stack = [(root, edges, iter(edges))]
     while stack:
-        node, children = stack[-1]
+        node, edges, children = stack[-1]
         for child, _ in children:
             if child is not None and child not in visited:
                 visited.add(child)
-                stack.append((child, iter(child.next_functions)))
+                child_edges = child.next_functions
+                stack.append((child, child_edges, iter(child_edges)))
                 break
         else:
             stack.pop()
             order.append(node)
+            edges_of.append(edges)
     order.reverse()   # finished last = the root; it must come first
-    return order
+    edges_of.reverse()
+    return order, edges_of
 
 
 # ------------------------------------------------------------------ observer
@@ -234,14 +247,18 @@ def run_backward(root, grad, retain_graph=False, order_fn=None, capture=None):
     # The walk keeps one stack entry per level of depth; Python's cycle
     # collector would scan them over and over on a deep graph (see below).
     with _collector_paused():
-        order = (order_fn or topological_order)(root)
+        if order_fn is None:
+            order, edges_of = _walk(root)
+        else:
+            order = order_fn(root)
+            edges_of = [node.next_functions for node in order]
         if capture is not None:
             leads = set()   # the nodes from which a wanted node can be reached
-            for node in reversed(order):
-                if node in capture or any(child in leads for child, _ in node.next_functions):
+            for node, edges in zip(reversed(order), reversed(edges_of)):
+                if node in capture or any(child in leads for child, _ in edges):
                     leads.add(node)
         pending = {root: grad}
-        for node in order:
+        for node, edges in zip(order, edges_of):
             grad = pending.pop(node, None)
             if grad is None:
                 continue   # no gradient flows here (a branch that needs none)
@@ -257,14 +274,14 @@ def run_backward(root, grad, retain_graph=False, order_fn=None, capture=None):
             if capture is not None:
                 if node in capture:
                     capture[node] = grad
-                if not any(child in leads for child, _ in node.next_functions):
+                if not any(child in leads for child, _ in edges):
                     continue   # nothing wanted lies beyond (and .grad is never written)
             input_grads = node.apply(grad)
             if watch is not None:
                 watch.applied(node, input_grads)
             if not retain_graph:
                 node.release()
-            for (child, output_nr), child_grad in zip(node.next_functions, input_grads):
+            for (child, output_nr), child_grad in zip(edges, input_grads):
                 if child is None or child_grad is None:
                     continue
                 if child.num_outputs > 1:   # one slot per output, summed apart

@@ -31,7 +31,7 @@ graph is freed the moment its output is dropped.
 import math
 import numbers
 
-from .graph import Node, is_grad_enabled, run_backward
+from .graph import Node, _grad_mode, run_backward
 
 __all__ = ["Scalar", "zero_grad"]
 
@@ -49,9 +49,13 @@ class Scalar(Node):
         0.5
     """
 
-    # Slots instead of a __dict__: smaller and faster, and a million
-    # Scalars fit in memory. Node adds the engine's slot for _hooks.
-    __slots__ = ("data", "grad", "op", "label", "parents", "local_grads")
+    # Slots instead of a __dict__: smaller and faster. The parents and their
+    # local derivatives sit in slots of their own, not in tuples: every
+    # operation has one or two parents, and each tuple would be one more
+    # object for Python's cycle collector to track and scan again and again
+    # while a big graph is built (that scanning cost more than the maths).
+    # A Scalar made by hand with more parents keeps them in ``_more``.
+    __slots__ = ("data", "grad", "op", "label", "_a", "_b", "_da", "_db", "_more")
 
     def __init__(self, data, parents=(), local_grads=(), op="", label=""):
         """Make a Scalar holding ``float(data)``; operations also pass how they made it.
@@ -60,31 +64,58 @@ class Scalar(Node):
         derivative of its result with respect to each, and ``op`` its
         symbol, shown when the graph is drawn. A leaf has none of them.
         """
+        parents, local_grads = tuple(parents), tuple(local_grads)
+        if len(parents) != len(local_grads):
+            raise ValueError(
+                f"a Scalar needs one local derivative per parent: got {len(parents)} "
+                f"parents and {len(local_grads)} local_grads")
         self.data = float(data)
         self.grad = 0.0          # d(output)/d(self), filled in by backward()
         self.label = label       # a name for drawings, e.g. "w1"
-        # Node.__init__ is skipped (it would assign next_functions, which is
-        # a property here), so set the engine's hook list by hand.
-        self._hooks = None
-        if parents and is_grad_enabled():
-            self.op = op
-            self.parents = parents
-            self.local_grads = local_grads
+        self._hooks = None       # graph.Node's slot: hooks on the gradient that arrives
+        self.op, self._a, self._da, self._b, self._db, self._more = "", None, 0.0, None, 0.0, None
+        if not parents or not _grad_mode.enabled:
+            return               # a leaf, or a result made under no_grad(): no way back
+        self.op = op
+        if len(parents) == 1:
+            self._a, self._da = parents[0], local_grads[0]
+        elif len(parents) == 2:
+            (self._a, self._b), (self._da, self._db) = parents, local_grads
         else:
-            # A leaf, or a result made under no_grad(): no way back.
-            self.op = ""
-            self.parents = ()
-            self.local_grads = ()
+            self._more = (parents, local_grads)
+
+    # ------------------------------------------------------ how it was made
+
+    @property
+    def parents(self):
+        """The Scalars this one was computed from (``()`` for a leaf)."""
+        if self._b is not None:
+            return (self._a, self._b)
+        if self._a is not None:
+            return (self._a,)
+        return self._more[0] if self._more else ()
+
+    @property
+    def local_grads(self):
+        """d(self)/d(parent) for each parent, in the order of ``parents``."""
+        if self._b is not None:
+            return (self._da, self._db)
+        if self._a is not None:
+            return (self._da,)
+        return self._more[1] if self._more else ()
 
     @property
     def next_functions(self):
         """The parents in the engine's format: ``((parent, 0), ...)``, as in PyTorch.
 
         Made when the engine asks rather than stored: each stored pair
-        would be one more object for Python's garbage collector to scan,
-        and on a big graph that scanning costs more than making the pairs.
+        would be one more object for the cycle collector to scan.
         """
-        return tuple([(parent, 0) for parent in self.parents])
+        if self._b is not None:
+            return ((self._a, 0), (self._b, 0))
+        if self._a is not None:
+            return ((self._a, 0),)
+        return tuple([(parent, 0) for parent in self._more[0]]) if self._more else ()
 
     # ------------------------------------------------------------- backward
 
@@ -97,7 +128,11 @@ class Scalar(Node):
         micrograd; a Tensor keeps it on leaves only).
         """
         self.grad += grad      # +=, not =: gradients add up over backward calls
-        return [grad * local for local in self.local_grads]
+        if self._b is not None:
+            return (grad * self._da, grad * self._db)
+        if self._a is not None:
+            return (grad * self._da,)
+        return tuple([grad * local for local in self._more[1]]) if self._more else ()
 
     def backward(self):
         """Fill in ``.grad`` of every Scalar this one was computed from.
@@ -120,25 +155,31 @@ class Scalar(Node):
 
     # ------------------------------------------------------------ arithmetic
     # Each operation: compute the value, and the derivative of the value
-    # with respect to each input, at the same time.
+    # with respect to each input, at the same time. Then
+    #     _result(value, op, a, d(value)/da, b, d(value)/db)
+    # is the same Scalar as
+    #     Scalar(value, parents=(a, b), local_grads=(d(value)/da, d(value)/db), op=op)
+    # only made faster (your own ops can use the second form). A number on
+    # either side is wrapped as a Scalar first (``type(...) is Scalar`` just
+    # skips that call in the usual case).
 
     def __add__(self, other):
-        other = _as_scalar(other)
-        return Scalar(self.data + other.data, (self, other), (1.0, 1.0), "+")
+        other = other if type(other) is Scalar else _as_scalar(other)
+        return _result(self.data + other.data, "+", self, 1.0, other, 1.0)
 
     def __sub__(self, other):
-        other = _as_scalar(other)
-        return Scalar(self.data - other.data, (self, other), (1.0, -1.0), "-")
+        other = other if type(other) is Scalar else _as_scalar(other)
+        return _result(self.data - other.data, "-", self, 1.0, other, -1.0)
 
     def __mul__(self, other):
-        other = _as_scalar(other)
-        return Scalar(self.data * other.data, (self, other), (other.data, self.data), "*")
+        other = other if type(other) is Scalar else _as_scalar(other)
+        return _result(self.data * other.data, "*", self, other.data, other, self.data)
 
     def __truediv__(self, other):
-        other = _as_scalar(other)
+        other = other if type(other) is Scalar else _as_scalar(other)
         a, b = self.data, other.data
         # d(a/b)/da = 1/b,  d(a/b)/db = -a/b**2
-        return Scalar(a / b, (self, other), (1.0 / b, -a / (b * b)), "/")
+        return _result(a / b, "/", self, 1.0 / b, other, -a / (b * b))
 
     def __pow__(self, exponent):
         if not isinstance(exponent, numbers.Real):
@@ -157,10 +198,10 @@ class Scalar(Node):
             local = math.inf                 # like sqrt: vertical at 0
         else:
             local = exponent * a ** (exponent - 1)   # d(a**n)/da = n * a**(n-1)
-        return Scalar(a ** exponent, (self,), (local,), f"**{exponent}")
+        return _result(a ** exponent, f"**{exponent}", self, local)
 
     def __neg__(self):
-        return Scalar(-self.data, (self,), (-1.0,), "neg")
+        return _result(-self.data, "neg", self, -1.0)
 
     # Reflected forms: Python calls these for `2 + x`, `1 - x`, `2 * x`, `2 / x`.
     def __radd__(self, other):
@@ -179,22 +220,22 @@ class Scalar(Node):
 
     def exp(self):
         out = math.exp(self.data)
-        return Scalar(out, (self,), (out,), "exp")             # d(e^a)/da = e^a
+        return _result(out, "exp", self, out)             # d(e^a)/da = e^a
 
     def log(self):
         a = self.data
         if a <= 0:
             raise ValueError(f"log() needs a positive number, got {a}")
-        return Scalar(math.log(a), (self,), (1.0 / a,), "log")  # d(ln a)/da = 1/a
+        return _result(math.log(a), "log", self, 1.0 / a)  # d(ln a)/da = 1/a
 
     def tanh(self):
         t = math.tanh(self.data)
-        return Scalar(t, (self,), (1.0 - t * t,), "tanh")       # 1 - tanh(a)**2
+        return _result(t, "tanh", self, 1.0 - t * t)       # 1 - tanh(a)**2
 
     def relu(self):
         if self.data > 0:
-            return Scalar(self.data, (self,), (1.0,), "relu")
-        return Scalar(0.0, (self,), (0.0,), "relu")              # flat: no gradient
+            return _result(self.data, "relu", self, 1.0)
+        return _result(0.0, "relu", self, 0.0)              # flat: no gradient
 
     def sigmoid(self):
         a = self.data
@@ -204,7 +245,7 @@ class Scalar(Node):
         else:
             e = math.exp(a)
             s = e / (1.0 + e)
-        return Scalar(s, (self,), (s * (1.0 - s),), "sigmoid")  # s * (1 - s)
+        return _result(s, "sigmoid", self, s * (1.0 - s))  # s * (1 - s)
 
     # ------------------------------------------------------------- display
     # No __eq__ on purpose: the engine keeps Scalars in sets and dicts, by
@@ -230,12 +271,44 @@ DERIVATIVES = {
 }
 
 
+_new = object.__new__
+
+
+def _result(data, op, a, da, b=None, db=0.0):
+    """The Scalar an operation returns: ``data``, made by ``op`` from ``a`` (and ``b``).
+
+    It fills the same slots as ``Scalar.__init__``, without the checks and
+    the call: an operation is a few arithmetic steps, so building its
+    result is most of its cost, and a training step makes tens of
+    thousands of them.
+    """
+    out = _new(Scalar)
+    out.data = data
+    out.grad = 0.0
+    out.label = ""
+    out._hooks = None
+    out._more = None
+    if _grad_mode.enabled:
+        out.op = op
+        out._a = a
+        out._da = da
+        out._b = b
+        out._db = db
+    else:        # under no_grad(): a leaf, with no way back
+        out.op = ""
+        out._a = out._b = None
+        out._da = out._db = 0.0
+    return out
+
+
 def _as_scalar(value):
     """Wrap a Python number as a leaf Scalar, so that ``x * 2`` and ``2 * x`` work."""
     if isinstance(value, Scalar):
         return value
-    if isinstance(value, numbers.Real):     # int, float, bool, NumPy's numbers
-        return Scalar(value)
+    if type(value) is float or type(value) is int or isinstance(value, numbers.Real):
+        # int, float, bool, NumPy's numbers (the first two checked first: they are
+        # the common case, and asking numbers.Real takes ten times as long)
+        return _result(float(value), "", None, 0.0)
     raise TypeError(
         f"a Scalar can only be combined with a Scalar or a Python number, "
         f"not with {type(value).__name__}")

@@ -1,6 +1,6 @@
 """Scalar against micrograd 0.1.0 and PyTorch: side by side, in one run.
 
-Two measurements, printed as a table (medians, seconds):
+Three measurements, printed as tables (medians and spread, CPU and wall seconds):
 
 1. micrograd's own demo: an MLP 2-16-16-1 with ReLU on 100 two-moons
    points, hinge loss + L2, plain SGD; every number a scalar node. Time
@@ -13,8 +13,16 @@ Two measurements, printed as a table (medians, seconds):
    against a PyTorch 0-d float64 tensor on one CPU thread (gc on for
    both): ``x = x * 1.0001 + 0.0001`` (50,000 turns, two ops each, the
    numbers wrapped as Scalars) and ``x = x.tanh()`` (100,000 turns).
+3. Does the cost of an op grow with the graph? Scalar forward time per op
+   for chains of 1,000 and of 1,000,000 ops, with the collector on (it
+   scans a growing graph again and again), CPU and wall time.
+
+The demo runs before torch is imported, so that only autodidact, micrograd
+and NumPy sit in memory while it runs (the collector's full passes walk
+everything in memory); the modules imported are printed with its table.
 
     python -m benchmarks.bench_scalar [--steps 10] [--chain 100000] [--repeats 5]
+                                      [--growth 1000000]
 
 micrograd and torch are optional: a missing one is reported, not fatal.
 """
@@ -90,11 +98,11 @@ class MLP:
 
 
 def demo_steps(value_cls, model, X, y, steps):
-    """micrograd's demo loop; returns the seconds each step took and the last loss."""
+    """micrograd's demo loop; returns (CPU, wall) seconds of each step and the last loss."""
     params = model.parameters()
     times = []
     for k in range(steps):
-        t0 = clock()
+        t0, w0 = time.process_time(), time.perf_counter()
         inputs = [list(map(value_cls, row)) for row in X]
         scores = list(map(model, inputs))
         losses = [(1 + -yi * si).relu() for yi, si in zip(y, scores)]
@@ -110,7 +118,7 @@ def demo_steps(value_cls, model, X, y, steps):
         loss = total.data
         # Drop the graph inside the timed region: freeing it is part of the cost.
         del inputs, scores, losses, data_loss, reg_loss, total
-        times.append(clock() - t0)
+        times.append((time.process_time() - t0, time.perf_counter() - w0))
     return times, loss
 
 
@@ -128,7 +136,7 @@ def bench_mlp(steps):
         finally:
             gc.enable()
             gc.collect()
-        rows.append((name, statistics.median(times), loss))
+        rows.append((name, [t[0] for t in times], [t[1] for t in times], loss))
         time.sleep(1.0)   # let the machine settle between frameworks
 
     try:
@@ -192,29 +200,86 @@ def bench_chain(chain, n, repeats):
     return rows
 
 
+# ------------------------------------------- cost per op as the graph grows
+
+def forward_per_op(chain, n, repeats):
+    """(CPU, wall) nanoseconds per op of building ``chain`` n ops long, collector on, per repeat."""
+    runs = max(repeats, 1_000_000 // n // 10)   # short chains: enough of them to time
+    results = []
+    gc.collect()
+    gc.enable()
+    for _ in range(runs):
+        leaf = Scalar(0.5)
+        t0, w0 = time.process_time(), time.perf_counter()
+        out = chain(leaf, n)
+        t1, w1 = time.process_time(), time.perf_counter()
+        results.append(((t1 - t0) / n * 1e9, (w1 - w0) / n * 1e9))
+        del out, leaf          # freeing is not part of the forward cost
+    gc.collect()
+    return results
+
+
+def bench_growth(sizes, repeats):
+    for title, chain in [("x = x.tanh()", tanh_chain), ("x = x * 1.0001 + 0.0001", mul_add_chain)]:
+        print(f"   {title}")
+        print(f"   {'ops':>12} {'CPU ns/op':>10} {'(min-max)':>13} "
+              f"{'wall ns/op':>11} {'(min-max)':>13}")
+        medians = {}
+        for n in sizes:
+            results = forward_per_op(chain, n, repeats)
+            cpu, wall = [r[0] for r in results], [r[1] for r in results]
+            medians[n] = statistics.median(cpu), statistics.median(wall)
+            print(f"   {n:12,} {medians[n][0]:10.0f} {spread(cpu, '.0f'):>13} "
+                  f"{medians[n][1]:11.0f} {spread(wall, '.0f'):>13}")
+        small, large = medians[sizes[0]], medians[sizes[-1]]
+        print(f"   {sizes[-1]:,} ops cost {large[0] / small[0]:.2f}x per op what {sizes[0]:,} "
+              f"do, CPU ({large[1] / small[1]:.2f}x wall; target: at most 1.3x)")
+
+
+def spread(values, fmt=".3f"):
+    """``min-max`` of the values, to read beside their median."""
+    return f"{min(values):{fmt}}-{max(values):{fmt}}"
+
+
+def third_party_modules():
+    """Top-level modules imported that are not Python's own (nor private, nor this script)."""
+    names = {name.partition(".")[0] for name in sys.modules}
+    return sorted(name for name in names - set(sys.stdlib_module_names)
+                  if not name.startswith("_") and name not in ("cython_runtime", "benchmarks"))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=10, help="SGD steps per framework")
     parser.add_argument("--chain", type=int, default=100_000, help="ops in each chain")
     parser.add_argument("--repeats", type=int, default=5, help="runs of each chain")
+    parser.add_argument("--growth", type=int, default=1_000_000,
+                        help="the long chain of part 3 (the short one is 1,000 ops)")
     parser.add_argument("--clock", choices=["cpu", "wall"], default="cpu",
                         help="process CPU time (default) or wall-clock time")
     args = parser.parse_args()
     global clock
     clock = time.process_time if args.clock == "cpu" else time.perf_counter
 
-    print(f"Python {sys.version.split()[0]}; medians; {args.clock} seconds\n")
+    print(f"Python {sys.version.split()[0]}; medians; part 2 in {args.clock} seconds\n")
     print(f"1. micrograd's demo: MLP 2-16-16-1, 100 two-moons points, hinge + L2, "
           f"{args.steps} SGD steps")
     rows = bench_mlp(args.steps)
-    ours = next(t for name, t, _ in rows if name == "autodidact Scalar, gc on")
-    print(f"   {'':28} {'s/step':>8} {'/ Scalar':>9} {'last loss':>10}")
-    for name, t, loss in rows:
-        print(f"   {name:28} {t:8.3f} {t / ours:8.1f}x {loss:10.6f}")
-    print("   (the same weights and data in each run: the losses agree)")
-    micro = dict((name, t) for name, t, _ in rows).get("micrograd 0.1.0, gc on")
+    print(f"   modules imported besides the standard library: {', '.join(third_party_modules())}")
+    ours = next(statistics.median(cpu) for name, cpu, _, _ in rows
+                if name == "autodidact Scalar, gc on")
+    print(f"   {'':28} {'CPU s/step':>10} {'(min-max)':>15} {'wall s/step':>11} "
+          f"{'/ Scalar':>9} {'last loss':>10}")
+    for name, cpu, wall, loss in rows:
+        t = statistics.median(cpu)
+        print(f"   {name:28} {t:10.3f} {spread(cpu):>15} {statistics.median(wall):11.3f} "
+              f"{t / ours:8.1f}x {loss:10.6f}")
+    print("   (medians over the steps; the same weights and data in each run: the losses agree)")
+    micro = {name: statistics.median(cpu) for name, cpu, _, _ in rows}.get(
+        "micrograd 0.1.0, gc on")
     if micro:
-        print(f"   Scalar is {micro / ours:.1f}x faster than micrograd with gc on (target: 8x)")
+        print(f"   Scalar is {micro / ours:.1f}x faster than micrograd with gc on, CPU time "
+              f"(target: 12x)")
 
     for title, chain in [("x = x * 1.0001 + 0.0001", mul_add_chain), ("x = x.tanh()", tanh_chain)]:
         print(f"\n2. a chain of {args.chain:,} ops, {title}; forward + backward, "
@@ -228,6 +293,10 @@ def main():
                   f"{grad:10.4g}")
         if len(rows) > 1:
             print(f"   Scalar takes {rows[0][3] / theirs:.2f}x PyTorch's time (target: at most 2x)")
+
+    print(f"\n3. Scalar forward cost per op, chains of 1,000 and {args.growth:,} ops, collector on "
+          f"(medians of at least {args.repeats} runs)")
+    bench_growth([1_000, args.growth], args.repeats)
 
 
 if __name__ == "__main__":

@@ -347,3 +347,52 @@ def test_gradients_match_pytorch_float64():
         out.backward()
         assert value == pytest.approx(out.item(), rel=1e-12)
         assert grads == pytest.approx([ta.grad.item(), tb.grad.item()], rel=1e-12)
+
+
+# ------------------------------------------- what one operation leaves behind
+
+def test_a_scalar_with_any_number_of_parents():
+    # Lesson 1's constructor: a hand-made op with three parents runs backward.
+    a, b, c = Scalar(1.0), Scalar(2.0), Scalar(3.0)
+    s = Scalar(a.data + b.data * c.data, parents=(a, b, c), local_grads=(1.0, c.data, b.data),
+               op="a+b*c")
+    assert s.parents == (a, b, c) and s.local_grads == (1.0, 3.0, 2.0)
+    assert [(n, nr) for n, nr in s.next_functions] == [(a, 0), (b, 0), (c, 0)]
+    (s * 2).backward()
+    assert (a.grad, b.grad, c.grad) == (2.0, 6.0, 4.0)
+    one = Scalar(4.0, parents=[a], local_grads=[0.5], op="half")    # lists are fine too
+    assert one.parents == (a,) and one.local_grads == (0.5,)
+
+
+def test_parents_and_local_grads_must_pair_up():
+    a = Scalar(1.0)
+    with pytest.raises(ValueError, match="one local derivative per parent: got 2 parents and 1"):
+        Scalar(2.0, parents=(a, a), local_grads=(1.0,))
+
+
+def test_numbers_are_wrapped_as_leaves_even_under_no_grad():
+    x = Scalar(2.0)
+    with graph.no_grad():
+        y = 3 * x + 1
+    assert y.data == 7.0 and y.parents == () and y.op == ""
+    z = 1 - x                                       # recording again
+    assert z.parents[0].parents == () and z.parents[0].data == 1.0 and z.parents[1] is x
+
+
+def test_each_operation_leaves_one_object_for_the_cycle_collector():
+    # The collector scans every object it tracks, again and again while a graph
+    # grows: each op's result is the only one it tracks (no tuples of parents).
+    x = Scalar(0.5)
+    keep = [x]
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        before = len(gc.get_objects())
+        for _ in range(1000):
+            keep.append(keep[-1] * x)               # a binary op: two parents
+            keep.append(keep[-1].tanh())            # a unary op
+        made = len(gc.get_objects()) - before
+    finally:
+        if was_enabled:
+            gc.enable()
+    assert made <= 2000 + 50, f"{made} tracked objects for 2000 ops"
