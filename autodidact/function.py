@@ -370,11 +370,14 @@ def _pack(value, inputs, arrays, output, raw_output):
         return _SAVED_NONE   # Mul keeps one factor when only one input needs a gradient
     for tensor, array in zip(inputs, arrays):
         if value is array and isinstance(tensor, Tensor):
-            return (_SAVED_INPUT, tensor, tensor._vc, tensor._vc.value)
+            counter = tensor._vc
+            return (_SAVED_INPUT, tensor, counter, counter.value)
     if value is output._data or value is raw_output:
-        return (_SAVED_OUTPUT, output._data, output._vc, output._vc.value)
+        counter = output._vc
+        return (_SAVED_OUTPUT, output._data, counter, counter.value)
     if isinstance(value, Tensor):
-        return (_SAVED_INPUT, value, value._vc, value._vc.value)
+        counter = value._vc
+        return (_SAVED_INPUT, value, counter, counter.value)
     if hasattr(value, "shape") and hasattr(value, "dtype"):
         value = Tensor._wrap(value, output._device)   # an intermediate array: a constant
     return (_SAVED_CONSTANT, value, None, None)

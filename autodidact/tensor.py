@@ -71,10 +71,7 @@ class _VersionCounter:
     are used once and dropped, and never need one.
     """
 
-    __slots__ = ("value",)
-
-    def __init__(self):
-        self.value = 0
+    value = 0   # a class default: making a counter costs no __init__ call
 
 
 _NON_LEAF_GRAD_WARNING = (
