@@ -441,7 +441,7 @@ class Tensor:
                 self._grad = grad   # create_graph: keep the graph of the gradient
             else:
                 self._grad = grad.detach() if grad._base is None and grad._owns_storage() \
-                    else grad.detach().clone()
+                    else _copy(grad)
         elif graph.is_grad_enabled():
             self._grad = current + grad
         else:
@@ -602,6 +602,12 @@ def _init(t, array, device):
     t.grad_fn = None
     t._grad = None
     t._counter = None
+
+
+def _copy(tensor):
+    """``tensor.detach().clone()`` without the two intermediate steps (a new leaf, own storage)."""
+    from .ops.shape import copy_like   # ops build on this module: imported when first used
+    return Tensor._wrap(copy_like(tensor._data), tensor._device)
 
 
 def _host(array):
