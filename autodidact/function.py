@@ -326,7 +326,11 @@ def _new_node(node_type, inputs):
         needs.append(False)
     node = node_type(tuple(edges))
     node._input_shapes = tuple(shapes)
-    node.needs_input_grad = tuple(needs)   # computed once: rules ask for it in forward and backward
+    needs = tuple(needs)
+    # Computed once (rules ask for it in forward and backward), and one shared
+    # tuple per pattern, (True, False)..., rather than one more object per node.
+    # (Ops of up to four inputs: cat's many would make too many patterns to keep.)
+    node.needs_input_grad = _NEEDS.setdefault(needs, needs) if len(needs) <= 4 else needs
     if constants is not None:
         node._constant_refs = tuple(constants)
     return node
@@ -362,6 +366,7 @@ def _edge(x):
 
 
 _NO_EDGE = (None, 0)
+_NEEDS = {}   # the needs_input_grad tuples met so far, each kept once
 
 
 def _pack(value, inputs, arrays, output, raw_output):
