@@ -40,6 +40,7 @@ __all__ = ["Function", "BackwardNode", "AccumulateGrad", "swap_backward", "Missi
 
 # Filled by tensor.py: the function-level imports would otherwise be circular.
 Tensor = None
+_wrap = None   # Tensor._wrap: a new tensor around an op's result array
 
 _SAVED_INPUT, _SAVED_OUTPUT, _SAVED_CONSTANT = 0, 1, 2
 
@@ -62,17 +63,23 @@ class BackwardNode(graph.Node):
     It holds what backward needs and nothing more: edges to the inputs'
     nodes, the inputs' shapes (to undo broadcasting), what forward saved,
     and the output's shape and dtype (for drawing the graph).
+
+    Every field is a slot, set once when the op is recorded: a node holds
+    no dict of its own unless a rule keeps something extra on ``ctx``
+    (``ctx.dim = dim``), and it owns no lists or closures, so each node
+    adds as few objects as possible for Python's cycle collector to scan.
     """
 
     __slots__ = ("_saved", "_released", "_input_shapes", "_constant_refs", "output_shape",
-                 "output_dtype", "_output_ref", "__dict__")
+                 "output_dtype", "_output_ref", "needs_input_grad", "__dict__")
 
     function = None   # the Function subclass; set on each generated node class
 
-    def __init__(self):
-        self._hooks = None
+    def __init__(self, next_functions=()):
+        super().__init__(next_functions)
         self._saved = None
         self._released = False
+        self._constant_refs = None
 
     # -- what forward calls
     def save_for_backward(self, *values):
@@ -116,16 +123,11 @@ class BackwardNode(graph.Node):
                 if graph._observing.current is not None:
                     graph._observing.current.reduced(self, i, g, grads[i])
         if (len(grads) == 2 and grads[0] is grads[1] and grads[0] is not None
-                and self.next_functions[1][0] is not None):
+                and self.needs_input_grad[1]):
             # add(a, b) hands one gradient object to both inputs; each leaf
             # may later change its .grad in place, so they must not share it.
             grads = (grads[0], grads[1].clone())
         return grads
-
-    @property
-    def needs_input_grad(self):
-        """One bool per input: does a gradient for it go anywhere?"""
-        return tuple([edge[0] is not None for edge in self.next_functions])
 
     def release(self):
         self._released = True
@@ -247,10 +249,10 @@ class Function:
 
     @classmethod
     def apply(cls, *inputs, **params):
-        # This runs for every operation, so it is written for speed: one
-        # pass over the inputs collects their arrays, their device and
-        # where their gradients would go.
-        wrap = Tensor._wrap
+        # This runs for every operation, so it is written for speed. One
+        # pass over the inputs collects their arrays and their device, and
+        # finds whether any needs a gradient; only then, when something is
+        # recorded, a second pass builds the node's edges.
         device = None
         record = False
         arrays = []
@@ -268,48 +270,70 @@ class Function:
         if not (record and graph._grad_mode.enabled):
             out = cls.forward(_NO_GRAD_CONTEXT, *arrays, **params)
             if type(out) is tuple:
-                return tuple(wrap(o, device) for o in out)
-            return wrap(out, device)
+                return tuple([_wrap(o, device) for o in out])
+            return _wrap(out, device)
 
-        node = cls.node_type()
-        edges, shapes, constants = [], [], None
-        for x in inputs:
-            if isinstance(x, Tensor):
-                shapes.append(x._data.shape)
-                if x._requires_grad:
-                    edges.append(_edge(x))
-                else:
-                    edges.append(_NO_EDGE)
-                    # Weakly, for drawing the graph: a constant such as the
-                    # data x in w * x can be shown while the caller keeps it.
-                    constants = constants or [None] * len(inputs)
-                    constants[len(edges) - 1] = weakref.ref(x)
-            else:
-                shapes.append(None)
-                edges.append(_NO_EDGE)
-        node.next_functions = tuple(edges)
-        node._input_shapes = tuple(shapes)
-        node._constant_refs = constants
         # Edges first, so that forward can ask ctx.needs_input_grad what to save.
+        node = _new_node(cls.node_type, inputs)
         out = cls.forward(node, *arrays, **params)
         if type(out) is tuple:
             if cls.multi_output:
-                return _record_outputs(node, tuple(wrap(o, device) for o in out))
-            result = tuple(wrap(o, device) for o in out)
+                return _record_outputs(node, tuple([_wrap(o, device) for o in out]))
+            result = tuple([_wrap(o, device) for o in out])
             output = result[0]   # the differentiable output (max's values, not its indices)
+            raw = out[0]
         else:
-            result = output = wrap(out, device)
-        if output._data.dtype.kind != "f":
+            result = output = _wrap(out, device)
+            raw = out   # before wrapping (a NumPy scalar if 0-d)
+        data = output._data
+        if data.dtype.kind != "f":
             return result   # comparisons, argmax: nothing to differentiate
-        node.output_shape = output._data.shape
-        node.output_dtype = _BY_NUMPY[output._data.dtype]
+        node.output_shape = data.shape
+        node.output_dtype = _BY_NUMPY[data.dtype]
         node._output_ref = weakref.ref(output)
         if node._saved:
-            raw = out[0] if type(out) is tuple else out   # before wrapping (a NumPy scalar if 0-d)
-            node._saved = tuple([_pack(value, inputs, arrays, output, raw) for value in node._saved])
+            node._saved = tuple([_pack(value, inputs, arrays, output, raw)
+                                 for value in node._saved])
         output.grad_fn = node
         output._requires_grad = True
         return result
+
+
+def _new_node(node_type, inputs):
+    """The node for an op on ``inputs``: its edges, the inputs' shapes, ``needs_input_grad``.
+
+    An input that needs no gradient (a number, a constant tensor) gets the
+    edge ``(None, 0)``; a constant tensor is also kept weakly, so that a
+    drawing can show it while the caller holds it (the data x in w * x).
+    """
+    edges, shapes, needs = [], [], []
+    constants = None
+    for k, x in enumerate(inputs):
+        if isinstance(x, Tensor):
+            shapes.append(x._data.shape)
+            if x._requires_grad:
+                grad_fn = x.grad_fn
+                edges.append((grad_fn, x._output_nr) if grad_fn is not None
+                             else (x._grad_accumulator(), 0))
+                needs.append(True)
+                continue
+            if constants is None:
+                constants = [None] * len(inputs)
+            constants[k] = weakref.ref(x)
+        else:
+            shapes.append(None)
+        edges.append(_NO_EDGE)
+        needs.append(False)
+    node = node_type(tuple(edges))
+    node._input_shapes = tuple(shapes)
+    needs = tuple(needs)
+    # Computed once (rules ask for it in forward and backward), and one shared
+    # tuple per pattern, (True, False)..., rather than one more object per node.
+    # (Ops of up to four inputs: cat's many would make too many patterns to keep.)
+    node.needs_input_grad = _NEEDS.setdefault(needs, needs) if len(needs) <= 4 else needs
+    if constants is not None:
+        node._constant_refs = tuple(constants)
+    return node
 
 
 def _record_outputs(node, outputs):
@@ -342,20 +366,29 @@ def _edge(x):
 
 
 _NO_EDGE = (None, 0)
+_NEEDS = {}   # the needs_input_grad tuples met so far, each kept once
 
 
 def _pack(value, inputs, arrays, output, raw_output):
     """Turn a value saved in forward into (kind, value, version counter, version)."""
+    if value is None:
+        return _SAVED_NONE   # Mul keeps one factor when only one input needs a gradient
     for tensor, array in zip(inputs, arrays):
         if value is array and isinstance(tensor, Tensor):
-            return (_SAVED_INPUT, tensor, tensor._vc, tensor._vc.value)
+            counter = tensor._vc
+            return (_SAVED_INPUT, tensor, counter, counter.value)
     if value is output._data or value is raw_output:
-        return (_SAVED_OUTPUT, output._data, output._vc, output._vc.value)
+        counter = output._vc
+        return (_SAVED_OUTPUT, output._data, counter, counter.value)
     if isinstance(value, Tensor):
-        return (_SAVED_INPUT, value, value._vc, value._vc.value)
+        counter = value._vc
+        return (_SAVED_INPUT, value, counter, counter.value)
     if hasattr(value, "shape") and hasattr(value, "dtype"):
         value = Tensor._wrap(value, output._device)   # an intermediate array: a constant
     return (_SAVED_CONSTANT, value, None, None)
+
+
+_SAVED_NONE = (_SAVED_CONSTANT, None, None, None)
 
 
 def _apply_across_devices(cls, inputs, params):

@@ -64,7 +64,12 @@ class Size(tuple):
 
 
 class _VersionCounter:
-    """Counts in-place changes; a view and its base share one counter."""
+    """Counts in-place changes; a view and its base share one counter.
+
+    A tensor gets its counter only when something needs it (a rule saves
+    the tensor, a view shares it, an in-place op bumps it): most results
+    are used once and dropped, and never need one.
+    """
 
     value = 0   # a class default: making a counter costs no __init__ call
 
@@ -88,7 +93,7 @@ class Tensor:
     ``autodidact.empty/zeros/ones/rand`` to say what you mean.
     """
 
-    __slots__ = ("_data", "_device", "_requires_grad", "grad_fn", "_grad", "_vc",
+    __slots__ = ("_data", "_device", "_requires_grad", "grad_fn", "_grad", "_counter",
                  "__weakref__", "__dict__")
     __module__ = "autodidact"   # type(t) prints <class 'autodidact.Tensor'>, as torch.Tensor
 
@@ -130,7 +135,7 @@ class Tensor:
         t._requires_grad = False
         t.grad_fn = None
         t._grad = None
-        t._vc = _VersionCounter()
+        t._counter = None   # the version counter, made when first needed (see _vc)
         return t
 
     # ------------------------------------------------------------ basic facts
@@ -204,8 +209,21 @@ class Tensor:
         return normalize_dim(dim, self._data.ndim)
 
     @property
+    def _vc(self):
+        """The version counter (shared with views), made on first use."""
+        counter = self._counter
+        if counter is None:
+            counter = self._counter = _VersionCounter()
+        return counter
+
+    @_vc.setter
+    def _vc(self, counter):
+        self._counter = counter
+
+    @property
     def _version(self):
-        return self._vc.value
+        counter = self._counter
+        return 0 if counter is None else counter.value   # never changed in place yet
 
     def _bump_version(self):
         self._vc.value += 1
@@ -423,7 +441,7 @@ class Tensor:
                 self._grad = grad   # create_graph: keep the graph of the gradient
             else:
                 self._grad = grad.detach() if grad._base is None and grad._owns_storage() \
-                    else grad.detach().clone()
+                    else _copy(grad)
         elif graph.is_grad_enabled():
             self._grad = current + grad
         else:
@@ -590,7 +608,13 @@ def _init(t, array, device):
     t._requires_grad = False
     t.grad_fn = None
     t._grad = None
-    t._vc = _VersionCounter()
+    t._counter = None
+
+
+def _copy(tensor):
+    """``tensor.detach().clone()`` without the two intermediate steps (a new leaf, own storage)."""
+    from .ops.shape import copy_like   # ops build on this module: imported when first used
+    return Tensor._wrap(copy_like(tensor._data), tensor._device)
 
 
 def _host(array):
@@ -678,3 +702,4 @@ def _parse_to(args, kwargs):
 
 
 function.Tensor = Tensor
+function._wrap = Tensor._wrap

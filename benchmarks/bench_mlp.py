@@ -3,12 +3,17 @@
 Three measurements, printed as tables with ratios to raw NumPy:
 
 1. Speed: one training step (zero_grad, forward, cross-entropy, backward,
-   SGD step) of an MLP 784-256-10 with ReLU, batch 128, float32, fixed
-   random data, the same initial weights everywhere. "numpy" is the same
+   SGD step) of an MLP 784-256-10 with ReLU, at batch 128 and at batch 32
+   (where the engine's fixed Python cost per step shows most), float32,
+   fixed random data, the same initial weights everywhere. "numpy" is the same
    network written by hand, forward and backward: the limit for a
    NumPy-backed engine. PyTorch runs on the CPU with one thread (BLAS is
    pinned to one thread for everyone). The frameworks take turns, with a
-   short pause between turns; each figure is the median of the turns.
+   short pause between turns; each figure is the median of the turns in
+   CPU time of the process (the machine may be shared: the wall clock
+   also counts other programs), with its spread (lowest to highest) and
+   the wall-clock median beside it. The header names every framework
+   module imported.
 2. Memory: peak resident memory beyond the data (after imports and
    the input arrays exist) over 50 steps, each framework in its own fresh
    process, median of several processes (default 7).
@@ -16,7 +21,7 @@ Three measurements, printed as tables with ratios to raw NumPy:
    requiring grad, against the three raw matmuls it costs (A @ B,
    G @ B^T, A^T @ G).
 
-    python -m benchmarks.bench_mlp [--repeats 15] [--steps 20] [--memory-runs 7]
+    python -m benchmarks.bench_mlp [--repeats 15] [--steps 20] [--batches 128 32] [--memory-runs 7]
 
 PyTorch is optional: without it its rows are left out.
 """
@@ -41,7 +46,8 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.mlp_data import SIZES, LR, hand_written_step, make_data  # noqa: E402
 
-BATCH = 128
+BATCHES = (128, 32)
+FRAMEWORK_MODULES = ("numpy", "autodidact", "torch", "micrograd", "cupy", "scipy", "jax")
 FRAMEWORKS = ("numpy", "autodidact", "torch")
 
 
@@ -102,8 +108,9 @@ def available(frameworks):
 
 # ------------------------------------------------------------ 1. speed
 
-def time_steps(frameworks, repeats, steps, pause):
-    x, y, weights = make_data()
+def time_steps(frameworks, repeats, steps, pause, batch=128):
+    """Per framework, the seconds per step of each turn: (wall, CPU) lists."""
+    x, y, weights = make_data(batch)
     runners = {name: STEPS[name](x, y, weights) for name in frameworks}
     losses = {name: [runners[name]() for _ in range(3)] for name in frameworks}   # warm up
     first = {name: values[0] for name, values in losses.items()}
@@ -122,8 +129,7 @@ def time_steps(frameworks, repeats, steps, pause):
             wall[name].append((time.perf_counter() - start) / steps)
             cpu[name].append((time.process_time() - start_cpu) / steps)
             time.sleep(pause)
-    return ({name: statistics.median(values) for name, values in wall.items()},
-            {name: statistics.median(values) for name, values in cpu.items()})
+    return wall, cpu
 
 
 # ------------------------------------------------------------ 2. memory
@@ -233,11 +239,34 @@ def table(title, unit, values, reference, extra=None):
         print(row)
 
 
+def speed_table(batch, repeats, steps, wall, cpu):
+    """CPU ms/step: median [spread], its ratio to raw NumPy, and the wall-clock median."""
+    print(f"\n1. training step at batch {batch} (median of {repeats} turns of {steps} steps)")
+    print(f"  {'':<14}{'CPU ms/step':>12}{'[spread]':>18}{'x numpy':>9}{'wall ms':>10}{'x numpy':>9}")
+    med_cpu = {name: statistics.median(values) * 1e3 for name, values in cpu.items()}
+    med_wall = {name: statistics.median(values) * 1e3 for name, values in wall.items()}
+    for name in cpu:
+        spread = f"[{min(cpu[name]) * 1e3:.3f}-{max(cpu[name]) * 1e3:.3f}]"
+        print(f"  {name:<14}{med_cpu[name]:>12.3f}{spread:>18}{med_cpu[name] / med_cpu['numpy']:>9.2f}"
+              f"{med_wall[name]:>10.3f}{med_wall[name] / med_wall['numpy']:>9.2f}")
+    if "torch" in cpu:
+        print(f"  autodidact / torch: {med_cpu['autodidact'] / med_cpu['torch']:.2f}x CPU, "
+              f"{med_wall['autodidact'] / med_wall['torch']:.2f}x wall")
+
+
+def imported_modules():
+    """The framework modules this process has imported, with their versions."""
+    loaded = sorted({name.split(".")[0] for name in sys.modules} & set(FRAMEWORK_MODULES))
+    return ", ".join(f"{name} {getattr(sys.modules[name], '__version__', '')}".strip()
+                     for name in loaded)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=15, help="turns per framework (speed)")
     parser.add_argument("--steps", type=int, default=20, help="training steps per turn")
     parser.add_argument("--pause", type=float, default=0.05, help="seconds between turns")
+    parser.add_argument("--batches", type=int, nargs="+", default=BATCHES)
     parser.add_argument("--memory-runs", type=int, default=7, help="processes per framework")
     parser.add_argument("--memory-steps", type=int, default=50)
     parser.add_argument("--matmul-repeats", type=int, default=9)
@@ -250,18 +279,15 @@ def main(argv=None):
         return
     frameworks = available(FRAMEWORKS)
     import platform
-    print(f"MLP {'-'.join(map(str, SIZES))} ReLU, batch {BATCH}, float32, SGD lr={LR}; "
-          f"one BLAS thread; Python {platform.python_version()}, NumPy {np.__version__}"
-          + (f", torch {__import__('torch').__version__}" if "torch" in frameworks else ""))
     if "speed" not in args.skip:
-        speed, cpu = time_steps(frameworks, args.repeats, args.steps, args.pause)
-        table(f"1. training step (median of {args.repeats} turns of {args.steps} steps; wall "
-              "clock, and CPU time of the process)", "ms/step",
-              {k: v * 1e3 for k, v in speed.items()}, "numpy",
-              extra=("CPU ms/step", {k: v * 1e3 for k, v in cpu.items()}))
-        if "torch" in speed:
-            print(f"  autodidact / torch: {speed['autodidact'] / speed['torch']:.2f}x wall, "
-                  f"{cpu['autodidact'] / cpu['torch']:.2f}x CPU")
+        import autodidact.nn  # noqa: F401  (imported here so that the header names it)
+        import autodidact.optim  # noqa: F401
+    print(f"MLP {'-'.join(map(str, SIZES))} ReLU, float32, SGD lr={LR}; one BLAS thread; "
+          f"Python {platform.python_version()}; imported: {imported_modules()}")
+    if "speed" not in args.skip:
+        for batch in args.batches:
+            wall, cpu = time_steps(frameworks, args.repeats, args.steps, args.pause, batch)
+            speed_table(batch, args.repeats, args.steps, wall, cpu)
     if "memory" not in args.skip:
         memory = measure_memory(frameworks, args.memory_runs, args.memory_steps)
         table(f"2. peak RSS beyond the data, {args.memory_steps} steps (median of "

@@ -24,6 +24,7 @@ from ..function import Function
 from ..tensor import Tensor, normalize_dim
 from .elementwise import masked_grad
 from .layout import row_major   # results are row-major, whatever the input's layout
+from .shape import _as_view
 
 # ----------------------------------------------------------------- the rules
 
@@ -36,7 +37,7 @@ class Sum(Function):
 
     derivative = "d(Σa)/daᵢ = 1, so every element of a receives grad (expanded back to a's shape)"
     def backward(ctx, grad):
-        return _expand_back(grad, ctx.input_shape, ctx.dim, ctx.keepdim)
+        return _spread_back(grad, ctx.input_shape, ctx.dim, ctx.keepdim)
 
 
 class SumToSize(Function):
@@ -62,7 +63,7 @@ class Mean(Function):
 
     derivative = "d(mean a)/daᵢ = 1/n, so every element of a receives grad / n"
     def backward(ctx, grad):
-        return _expand_back(grad, ctx.input_shape, ctx.dim, ctx.keepdim) / ctx.count
+        return _spread_back(grad, ctx.input_shape, ctx.dim, ctx.keepdim) / ctx.count
 
 
 class Amax(Function):
@@ -263,6 +264,31 @@ def _expand_back(grad, shape, dim, keepdim):
     elif dim is None and not keepdim:
         grad = grad.reshape((1,) * len(shape))
     return grad.expand(shape)
+
+
+def _spread_back(grad, shape, dim, keepdim):
+    """Sum's and mean's backward: ``grad`` expanded back to ``shape``, as ``_expand_back`` does.
+
+    In an ordinary backward nothing is recorded, and the expand is made
+    directly on the array: a view with stride 0 along the reduced axes,
+    the view ``expand`` makes, without its checks (the shapes are known
+    to fit). Under ``create_graph`` it is the recorded ``_expand_back``.
+
+        >>> _spread_back(tensor(1.), (2, 3), None, False)   # tensor([[1., 1., 1.], [1., 1., 1.]])
+    """
+    g = grad._data
+    if graph._grad_mode.enabled or type(g) is not np.ndarray or not g.flags.c_contiguous:
+        return _expand_back(grad, shape, dim, keepdim)   # recorded, on a GPU, or strided
+    if dim is None:
+        kept = (1,) * len(shape)
+    else:
+        axes = (dim,) if isinstance(dim, int) else dim
+        kept = tuple([1 if i in axes else size for i, size in enumerate(shape)])
+    if g.shape != kept:
+        g = g.reshape(kept)   # put back the reduced axes, with size 1
+    strides = tuple([0 if kept[i] != shape[i] else step for i, step in enumerate(g.strides)])
+    out = Tensor._wrap(np.ndarray(shape, g.dtype, g, 0, strides), grad._device)
+    return _as_view(out, grad)
 
 
 def _sum_to(array, shape):
