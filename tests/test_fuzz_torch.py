@@ -1,0 +1,762 @@
+"""Differential fuzzing: random short tensor programs, run on autodidact and on PyTorch 2.13.
+
+Hypothesis writes a program of one to four steps over a few input tensors
+(0-d, empty and broadcasting shapes; float32, float64, int64 and bool):
+elementwise math with tensors and Python numbers, reductions with `dim` and
+`keepdim`, matmul, indexing, views, in-place ops, cat and stack, some steps
+under `no_grad`. Each step is one line of Python, so a program prints as a
+script a student can paste into a file that starts with `import torch` (or
+`import autodidact as torch`):
+
+    x0 = torch.tensor([[1.0, -0.5]], dtype=torch.float32, requires_grad=True)
+    v1 = x0.transpose(0, 1)
+    v2 = torch.cat([v1, v1], dim=-1)
+    with torch.no_grad(): v1.mul_(2)
+    loss = x0.sum() + v2.sum() * 2
+    loss.backward()
+
+The program runs once with `torch` standing for PyTorch and once for
+autodidact; then the two runs are compared: the same step raised (or none
+did), and for every variable the dtype, shape, strides, `requires_grad` and
+values (to a tolerance that fits the dtype; NaN equals NaN), then whether
+`loss.backward()` raised and the gradients of the inputs. PyTorch picks
+each next step: the generator looks at the shapes PyTorch's run has so far,
+so most programs do something rather than fail at their first line.
+
+Mismatches that are known are listed in EXCLUSIONS, each with a name, the
+programs it covers and why: areas being fixed elsewhere (delete the entry
+once the fix lands), and differences kept on purpose.
+
+`make test` runs a few hundred programs with the suite's Hypothesis profile
+(deterministic); `make fuzz` runs many more (AUTODIDACT_FUZZ_EXAMPLES, 50,000
+by default there) with fresh random programs each time. With
+AUTODIDACT_FUZZ_LOG=path, a long run writes every mismatch to that file and
+carries on, failing at the end if it wrote any.
+"""
+
+import math
+import os
+import re
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import pytest
+
+import autodidact
+
+hypothesis = pytest.importorskip("hypothesis")
+from hypothesis import HealthCheck, event, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+# How many programs: a few hundred in the suite (under a minute on two cores),
+# AUTODIDACT_FUZZ_EXAMPLES for a long run (`make fuzz`).
+LONG_RUN = os.environ.get("AUTODIDACT_FUZZ_EXAMPLES")
+EXAMPLES = int(LONG_RUN) if LONG_RUN else 300
+LOG = os.environ.get("AUTODIDACT_FUZZ_LOG")
+
+
+# ---------------------------------------------------------------------------
+# Programs: inputs and steps, each one line of Python
+# ---------------------------------------------------------------------------
+
+@dataclass
+class Step:
+    """One line of the program: `op` names what it does (exclusions match on it)."""
+    op: str
+    line: str
+    no_grad: bool = False
+    target: str = ""          # the variable it reads first (or writes, when in-place)
+
+    def source(self):
+        return f"with torch.no_grad(): {self.line}" if self.no_grad else self.line
+
+
+@dataclass
+class Program:
+    inputs: list = field(default_factory=list)    # Steps that make x0, x1, ...
+    steps: list = field(default_factory=list)
+    loss: str = ""                                # `loss = ...`, or "" when nothing to sum
+    specials: bool = False                        # inputs may hold nan and +-inf
+
+    def lines(self):
+        lines = [s.source() for s in self.inputs + self.steps]
+        if self.loss:
+            lines += [self.loss, "loss.backward()"]
+        return lines
+
+    def source(self):
+        return "\n".join(self.lines())
+
+    def ops(self):
+        return {s.op for s in self.steps}
+
+    def has(self, *ops):
+        return any(s.op in ops for s in self.steps)
+
+
+DTYPES = ["float32", "float64", "int64", "bool"]
+FLOATS = {"float32", "float64"}
+# Common values first (Hypothesis shrinks towards them); 0 and ties are frequent on purpose.
+FLOAT_VALUES = [1.0, -1.0, 0.5, 2.0, 0.0, -0.5, 1.5, -2.0, 3.0, 0.25, -0.75, 0.1, -3.0, 2.5]
+SPECIAL_VALUES = [math.nan, math.inf, -math.inf]
+INT_VALUES = [1, 2, 0, -1, 3, -2, -3]
+
+
+def fmt(value):
+    """A number as Python source: floats keep their point, nan and inf are spelled out."""
+    if isinstance(value, bool):
+        return repr(value)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "float('nan')"
+        if math.isinf(value):
+            return "float('inf')" if value > 0 else "-float('inf')"
+    return repr(value)
+
+
+def nested(values):
+    """Nested Python lists (or one number) in source form."""
+    if not isinstance(values, list):
+        return fmt(values)
+    return "[" + ", ".join(nested(v) for v in values) + "]"
+
+
+def literal(values, shape, dtype, requires_grad=False):
+    """`torch.tensor(...)` source for the given flat values, shape and dtype."""
+    grad = ", requires_grad=True" if requires_grad else ""
+    if 0 in shape:
+        return f"torch.zeros({tuple(shape)!r}, dtype=torch.{dtype}{grad})"
+    array = np.array(values, dtype=object).reshape(shape)
+    return f"torch.tensor({nested(array.tolist())}, dtype=torch.{dtype}{grad})"
+
+
+def scalars(dtype, specials=False):
+    """A strategy for one element of a tensor of `dtype`."""
+    if dtype == "bool":
+        return st.booleans()
+    if dtype == "int64":
+        return st.sampled_from(INT_VALUES)
+    return st.sampled_from(FLOAT_VALUES + (SPECIAL_VALUES if specials else []))
+
+
+def draw_literal(draw, shape, dtype, specials=False, requires_grad=False):
+    values = draw(st.lists(scalars(dtype, specials), min_size=math.prod(shape),
+                           max_size=math.prod(shape)))
+    return literal(values, shape, dtype, requires_grad)
+
+
+SIDES = st.sampled_from([2, 3, 1, 0])
+
+
+@st.composite
+def shapes(draw, base=None):
+    """A shape of up to three dims; given `base`, one that broadcasts with it
+    (a suffix of it, some sides replaced by 1) most of the time."""
+    if base is None or draw(st.integers(0, 5)) == 0:
+        return tuple(draw(st.lists(SIDES, max_size=3)))
+    keep = draw(st.integers(0, len(base)))
+    shape = list(base[len(base) - keep:])
+    for i in range(len(shape)):
+        if draw(st.integers(0, 2)) == 0:
+            shape[i] = 1
+    return tuple(shape)
+
+
+# ---------------------------------------------------------------------------
+# Running a program
+# ---------------------------------------------------------------------------
+
+class Run:
+    """A program run in one library (`torch` names it in the source): the
+    variables after each line, and where and how it failed."""
+
+    def __init__(self, lib):
+        self.lib = lib
+        self.env = {"torch": lib}
+        self.failed_at = None     # index of the line that raised
+        self.error = None
+
+    def execute(self, line, index):
+        """Run one line; an exception ends the program (recorded, not raised)."""
+        if self.failed_at is not None:
+            return False
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                exec(compile(line, "<program>", "exec"), self.env)  # noqa: S102 - our own line
+        except Exception as exc:  # noqa: BLE001 - the exception is a result to compare
+            self.failed_at, self.error = index, exc
+            return False
+        return True
+
+    def tensors(self):
+        """The program's tensor variables, by name, in order."""
+        Tensor = self.lib.Tensor
+        return {k: v for k, v in self.env.items() if isinstance(v, Tensor)}
+
+    def eval(self, expression):
+        """Evaluate a side expression on this run's variables (generation only)."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return eval(expression, dict(self.env))  # noqa: S307 - our own expression
+
+
+def dtype_name(t):
+    return str(t.dtype).split(".")[-1]
+
+
+# ---------------------------------------------------------------------------
+# Steps: each draws one line given the variables PyTorch's run has so far
+# ---------------------------------------------------------------------------
+
+UNARY = ["neg", "abs", "exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "sign",
+         "floor", "ceil", "round", "reciprocal", "square", "log1p", "expm1", "rsqrt", "frac",
+         "erf", "isnan", "isfinite", "logical_not"]
+BINARY = ["add", "sub", "mul", "div", "pow", "maximum", "minimum", "eq", "ne", "lt", "le",
+          "gt", "ge", "floor_divide", "remainder", "atan2"]
+OPERATORS = ["+", "-", "*", "/", "**", "//", "%", "<", "==", "&", "|"]
+REDUCTIONS = ["sum", "mean", "prod", "amax", "amin", "max", "min", "argmax", "argmin", "std",
+              "var", "all", "any", "logsumexp", "norm"]
+MULTI_DIM = {"sum", "mean", "amax", "amin", "std", "var", "logsumexp"}
+INPLACE = ["add_", "sub_", "mul_", "div_", "clamp_", "zero_", "fill_", "relu_", "neg_", "copy_",
+           "+="]
+VIEWS = ["view", "reshape", "transpose", "permute", "expand", "squeeze", "unsqueeze", "flatten",
+         "t", "mT", "narrow", "contiguous", "clone", "detach", "unbind", "chunk", "split"]
+CONVERSIONS = ["float", "double", "long", "bool", "to"]
+
+
+def pick(draw, run, floats_first=False):
+    """A variable name and its tensor (PyTorch's)."""
+    tensors = run.tensors()
+    names = list(tensors)
+    if floats_first:
+        floating = [n for n in names if dtype_name(tensors[n]) in FLOATS]
+        names = floating or names
+    name = draw(st.sampled_from(names[::-1]))     # the newest first: steps chain
+    return name, tensors[name]
+
+
+def dim_of(draw, ndim, extra=0):
+    """A dim in range for `ndim` dims (negative ones too); 0 when there are none."""
+    top = ndim + extra
+    if top == 0:
+        return 0
+    return draw(st.integers(-top, top - 1))
+
+
+def operand(draw, run, name, t, specials):
+    """The other operand of a binary op: a variable, a Python number or a constant tensor."""
+    kind = draw(st.sampled_from(["variable", "number", "constant", "self"]))
+    if kind == "variable":
+        return pick(draw, run)[0]
+    if kind == "self":
+        return name
+    if kind == "number":
+        return fmt(draw(scalars(draw(st.sampled_from(["float64", "int64", "bool"])), specials)))
+    shape = draw(shapes(tuple(t.shape)))
+    return draw_literal(draw, shape, draw(st.sampled_from(DTYPES)), specials)
+
+
+def unary_step(draw, run, specials):
+    name, _ = pick(draw, run, floats_first=True)
+    op = draw(st.sampled_from(UNARY))
+    form = f"{name}.{op}()" if draw(st.booleans()) else f"torch.{op}({name})"
+    return "unary:" + op, form, name
+
+
+def binary_step(draw, run, specials):
+    name, t = pick(draw, run)
+    other = operand(draw, run, name, t, specials)
+    if draw(st.booleans()):
+        op = draw(st.sampled_from(OPERATORS))
+        if draw(st.integers(0, 3)) == 0 and not other.startswith("torch"):
+            return "operator:" + op, f"{other} {op} {name}", name     # a number on the left
+        return "operator:" + op, f"{name} {op} {other}", name
+    op = draw(st.sampled_from(BINARY))
+    if op in ("add", "sub") and draw(st.integers(0, 3)) == 0:
+        alpha = draw(st.sampled_from(["2", "0.5", "True"]))
+        return "alpha:" + op, f"torch.{op}({name}, {other}, alpha={alpha})", name
+    if op in ("maximum", "minimum", "atan2") and not other.startswith("torch") and \
+            other not in run.env:
+        other = f"torch.tensor({other})"          # these take tensors only
+    form = f"{name}.{op}({other})" if draw(st.booleans()) else f"torch.{op}({name}, {other})"
+    return "binary:" + op, form, name
+
+
+def where_step(draw, run, specials):
+    name, t = pick(draw, run)
+    other = operand(draw, run, name, t, specials)
+    condition = draw(st.sampled_from([f"{name} > 0", f"{name} != 1"]))
+    if draw(st.booleans()):
+        value = fmt(draw(scalars(draw(st.sampled_from(["float64", "int64"])))))
+        return "masked_fill", f"{name}.masked_fill({condition}, {value})", name
+    return "where", f"torch.where({condition}, {name}, {other})", name
+
+
+def reduction_step(draw, run, specials):
+    name, t = pick(draw, run)
+    op = draw(st.sampled_from(REDUCTIONS))
+    ndim = t.dim()
+    how = draw(st.sampled_from(["dim", "all", "dims"] if op in MULTI_DIM else ["dim", "all"]))
+    if op == "norm":
+        how = "all" if how == "dims" else how
+    keepdim = draw(st.booleans())
+    if how == "all":
+        return "reduce:" + op, f"{name}.{op}()", name
+    if how == "dims":
+        dims = tuple(draw(st.lists(st.integers(-max(ndim, 1), max(ndim, 1) - 1), min_size=1,
+                                   max_size=max(ndim, 1), unique=True)))
+        return "reduce:" + op, f"{name}.{op}(dim={dims!r}, keepdim={keepdim})", name
+    dim = dim_of(draw, ndim)
+    suffix = ""
+    if op in ("max", "min"):
+        suffix = draw(st.sampled_from([".values", ".indices"]))
+    return "reduce:" + op, f"{name}.{op}(dim={dim}, keepdim={keepdim}){suffix}", name
+
+
+def matmul_step(draw, run, specials):
+    name, t = pick(draw, run, floats_first=True)
+    dtype = dtype_name(t)
+    choice = draw(st.sampled_from(["fit", "variable", "transpose"]))
+    if choice == "variable":
+        other = pick(draw, run)[0]
+    elif choice == "transpose" and t.dim() >= 2:
+        other = f"{name}.mT"
+    else:
+        inner = t.shape[-1] if t.dim() else 2
+        shape = draw(st.sampled_from([(inner,), (inner, 2), (inner, 1), (2, inner, 3)]))
+        other = draw_literal(draw, shape, dtype, specials)
+    form = draw(st.sampled_from(["{a} @ {b}", "torch.matmul({a}, {b})", "{a}.matmul({b})"]))
+    return "matmul", form.format(a=name, b=other), name
+
+
+@st.composite
+def index_key(draw, shape, allow_advanced=True):
+    """Source of an index for a tensor of `shape`: ints, slices, None, ..., lists, masks."""
+    ndim = len(shape)
+    used = draw(st.integers(0, ndim))
+    advanced = draw(st.sampled_from(["none", "list", "mask", "tensor"])) if allow_advanced \
+        else "none"
+    parts, advanced_done = [], False
+    for size in shape[:used]:
+        kinds = ["slice"] + (["int"] if size else [])
+        if advanced != "none" and not advanced_done:
+            kinds.append(advanced)
+        kind = draw(st.sampled_from(kinds))
+        if kind == "slice":
+            start = draw(st.one_of(st.none(), st.integers(-size - 1, size + 1)))
+            stop = draw(st.one_of(st.none(), st.integers(-size - 1, size + 1)))
+            step = draw(st.one_of(st.none(), st.integers(1, 2)))
+            text = ("" if start is None else str(start)) + ":" + \
+                ("" if stop is None else str(stop))
+            parts.append(text + ("" if step is None else f":{step}"))
+        elif kind == "int":
+            parts.append(str(draw(st.integers(-size, size - 1))))
+        elif kind in ("list", "tensor"):
+            values = draw(st.lists(st.integers(-size, size - 1), max_size=3)) if size else []
+            parts.append(str(values) if kind == "list" else f"torch.tensor({values!r})")
+            advanced_done = True
+        else:
+            mask = draw(st.lists(st.booleans(), min_size=size, max_size=size))
+            parts.append(f"torch.tensor({mask!r})")
+            advanced_done = True
+    if used < ndim and draw(st.booleans()):
+        parts.append("...")
+    if draw(st.integers(0, 3)) == 0:
+        parts.insert(draw(st.integers(0, len(parts))), "None")
+    return ", ".join(parts) if parts else "..."
+
+
+def index_step(draw, run, specials):
+    name, t = pick(draw, run)
+    if t.dim() and draw(st.integers(0, 4)) == 0:
+        return "index:mask", f"{name}[{name} > 0]", name
+    key = draw(index_key(tuple(t.shape)))
+    return "index", f"{name}[{key}]", name
+
+
+def index_put_step(draw, run, specials):
+    name, t = pick(draw, run)
+    key = draw(index_key(tuple(t.shape)))
+    try:
+        region = run.eval(f"{name}[{key}]")
+    except Exception:  # noqa: BLE001 - a failing key is a program too
+        region_shape = ()
+    else:
+        region_shape = tuple(region.shape)
+    kind = draw(st.sampled_from(["number", "same", "row", "variable"]))
+    if kind == "number":
+        value = fmt(draw(scalars(dtype_name(t) if draw(st.booleans()) else "float64")))
+    elif kind == "variable":
+        value = pick(draw, run)[0]
+    else:
+        shape = region_shape if kind == "same" else region_shape[-1:]
+        dtype = dtype_name(t) if draw(st.integers(0, 3)) else draw(st.sampled_from(DTYPES))
+        value = draw_literal(draw, shape, dtype, specials)
+    return "index_put", f"{name}[{key}] = {value}", name
+
+
+def inplace_step(draw, run, specials):
+    name, t = pick(draw, run)
+    op = draw(st.sampled_from(INPLACE))
+    if op in ("zero_", "relu_", "neg_"):
+        return "inplace:" + op, f"{name}.{op}()", name
+    if op == "fill_":
+        return "inplace:" + op, f"{name}.fill_({fmt(draw(scalars('float64')))})", name
+    if op == "clamp_":
+        low, high = draw(st.sampled_from([("-0.5", "None"), ("None", "1"), ("0", "2"),
+                                          ("1", "0"), ("-1", "1")]))
+        return "inplace:" + op, f"{name}.clamp_(min={low}, max={high})", name
+    other = operand(draw, run, name, t, specials)
+    if op == "copy_":
+        other = pick(draw, run)[0]
+    if op == "+=":
+        return "inplace:" + op, f"{name} += {other}", name
+    return "inplace:" + op, f"{name}.{op}({other})", name
+
+
+def view_shape(draw, shape):
+    """A target shape for view/reshape: mostly one with the same number of elements."""
+    n = math.prod(shape)
+    divisors = [d for d in range(1, n + 1) if n % d == 0] or [1]
+    d = draw(st.sampled_from(divisors))
+    candidates = [(-1,), (n,), (d, -1), (-1, d), (d, n // d) if n else (0, 3), (1, -1),
+                  tuple(shape[::-1]), (2, -1)]
+    target = draw(st.sampled_from(candidates))
+    return ", ".join(str(s) for s in target)
+
+
+def view_step(draw, run, specials):
+    name, t = pick(draw, run)
+    op = draw(st.sampled_from(VIEWS))
+    shape, ndim = tuple(t.shape), t.dim()
+    if op in ("view", "reshape"):
+        return "view:" + op, f"{name}.{op}({view_shape(draw, shape)})", name
+    if op == "transpose":
+        return "view:" + op, f"{name}.transpose({dim_of(draw, ndim)}, {dim_of(draw, ndim)})", name
+    if op == "permute":
+        order = draw(st.permutations(range(ndim)))
+        return "view:" + op, f"{name}.permute({', '.join(map(str, order))})", name
+    if op == "expand":
+        target = [s if s != 1 or draw(st.booleans()) else draw(st.sampled_from([2, 3, 0]))
+                  for s in shape]
+        target = [draw(st.sampled_from([2, 1]))] * draw(st.integers(0, 1)) + target
+        if target and draw(st.integers(0, 3)) == 0:
+            target[-1] = -1
+        return "view:" + op, f"{name}.expand({tuple(target)!r})", name
+    if op == "squeeze":
+        arg = str(dim_of(draw, ndim)) if draw(st.booleans()) else ""
+        return "view:" + op, f"{name}.squeeze({arg})", name
+    if op == "unsqueeze":
+        return "view:" + op, f"{name}.unsqueeze({dim_of(draw, ndim, extra=1)})", name
+    if op == "narrow":
+        dim = dim_of(draw, ndim)
+        size = shape[dim] if ndim else 0
+        start = draw(st.integers(0, size))
+        length = draw(st.integers(0, size - start))
+        return "view:" + op, f"{name}.narrow({dim}, {start}, {length})", name
+    if op in ("unbind", "chunk", "split"):
+        dim = dim_of(draw, ndim)
+        arg = {"unbind": "", "chunk": "2, ", "split": "1, "}[op]
+        return "view:" + op, f"{name}.{op}({arg}dim={dim})[{draw(st.integers(-1, 1))}]", name
+    if op == "mT":
+        return "view:" + op, f"{name}.mT", name
+    return "view:" + op, f"{name}.{op}()", name
+
+
+def join_step(draw, run, specials):
+    name, t = pick(draw, run)
+    other = draw(st.sampled_from([name, pick(draw, run)[0], f"{name}[:0]", f"{name} * 2"]))
+    op = draw(st.sampled_from(["cat", "stack"]))
+    dim = dim_of(draw, t.dim(), extra=1 if op == "stack" else 0)
+    return "join:" + op, f"torch.{op}([{name}, {other}], dim={dim})", name
+
+
+def other_step(draw, run, specials):
+    name, t = pick(draw, run)
+    ndim = t.dim()
+    op = draw(st.sampled_from(["softmax", "log_softmax", "cumsum", "flip", "clamp",
+                               "index_select"] + CONVERSIONS))
+    if op in ("softmax", "log_softmax", "cumsum"):
+        return "other:" + op, f"{name}.{op}(dim={dim_of(draw, ndim)})", name
+    if op == "flip":
+        return "other:" + op, f"{name}.flip({dim_of(draw, ndim)})", name
+    if op == "clamp":
+        low, high = draw(st.sampled_from([("0", "None"), ("None", "0.5"), ("-1", "1"),
+                                          ("1", "-1")]))
+        return "other:" + op, f"{name}.clamp(min={low}, max={high})", name
+    if op == "index_select":
+        dim = dim_of(draw, ndim)
+        size = t.shape[dim] if ndim else 1
+        index = draw(st.lists(st.integers(0, max(size - 1, 0)), max_size=3))
+        return "other:" + op, f"{name}.index_select({dim}, torch.tensor({index!r}))", name
+    if op == "to":
+        return "other:" + op, f"{name}.to(torch.{draw(st.sampled_from(DTYPES))})", name
+    return "other:" + op, f"{name}.{op}()", name
+
+
+STEP_KINDS = [unary_step, binary_step, reduction_step, view_step, index_step, inplace_step,
+              index_put_step, matmul_step, join_step, where_step, other_step]
+WRITES = ("inplace:", "index_put")
+
+
+@st.composite
+def programs(draw):
+    """A program, built line by line while PyTorch runs it (returned with that run)."""
+    program = Program(specials=draw(st.integers(0, 3)) == 0)
+    run = Run(torch_module())
+    base = draw(shapes())
+    for i in range(draw(st.integers(1, 3))):
+        shape = base if i == 0 else draw(shapes(base))
+        dtype = draw(st.sampled_from(["float32", "float64", "float32", "int64", "bool"]))
+        grad = dtype in FLOATS and draw(st.integers(0, 3)) > 0
+        text = draw_literal(draw, shape, dtype, program.specials, requires_grad=grad)
+        program.inputs.append(Step("input", f"x{i} = {text}"))
+        run.execute(program.inputs[-1].line, i)
+    for i in range(draw(st.integers(1, 4))):
+        kind = draw(st.sampled_from(STEP_KINDS))
+        op, expression, target = kind(draw, run, program.specials)
+        no_grad = draw(st.integers(0, 5)) == 0
+        line = expression if op.startswith(WRITES) else f"v{i + 1} = {expression}"
+        program.steps.append(Step(op, line, no_grad, target))
+        if not run.execute(program.steps[-1].source(), len(program.inputs) + i):
+            break
+    if run.failed_at is None:
+        terms = [name for name, t in run.tensors().items()
+                 if t.requires_grad and dtype_name(t) in FLOATS]
+        if terms:
+            program.loss = "loss = " + " + ".join(
+                f"{n}.sum()" + (f" * {k + 1}" if k else "") for k, n in enumerate(terms))
+    return program, run
+
+
+def torch_module():
+    import torch
+    return torch
+
+
+# ---------------------------------------------------------------------------
+# Comparing the two runs
+# ---------------------------------------------------------------------------
+
+@dataclass
+class Mismatch:
+    """What differed: `what` is one of raised, dtype, shape, stride, requires_grad, value,
+    backward-raised, grad; `name` the variable (or line) it is about."""
+    what: str
+    name: str
+    detail: str
+
+
+TOLERANCE = {"float32": 1e-4, "float64": 1e-9}
+
+
+def as_numpy(t):
+    return t.detach().cpu().numpy() if hasattr(t, "cpu") else t.detach().numpy()
+
+
+def scale_of(run):
+    """The largest finite magnitude among the run's float tensors: rounding of big
+    intermediate values can leave absolute errors of that size in small results."""
+    top = 1.0
+    for t in run.tensors().values():
+        if dtype_name(t) in FLOATS and t.numel():
+            a = np.abs(as_numpy(t).astype(np.float64))
+            a = a[np.isfinite(a)]
+            if a.size:
+                top = max(top, float(a.max()))
+    return top
+
+
+def compare_values(name, ours, theirs, dtype, scale, what="value"):
+    """None when the arrays agree for `dtype` (NaN equals NaN, inf equals inf)."""
+    ours, theirs = np.asarray(ours), np.asarray(theirs)
+    if ours.shape != theirs.shape:
+        return Mismatch(what, name, f"shape {ours.shape} != {theirs.shape}")
+    if dtype in FLOATS:
+        rtol = TOLERANCE[dtype]
+        a, b = ours.astype(np.float64), theirs.astype(np.float64)
+        same = np.isclose(a, b, rtol=rtol, atol=rtol * scale, equal_nan=True)
+    else:
+        same = ours == theirs
+    if not np.all(same):
+        return Mismatch(what, name, f"autodidact {ours.tolist()}\n  torch      {theirs.tolist()}")
+    return None
+
+
+def strides_of(t):
+    """Strides of the dims that address elements (size > 1); none for an empty tensor.
+    A size-1 dim's stride is never used, and PyTorch's choice there is an internal detail."""
+    if t.numel() == 0:
+        return None
+    return tuple(s for s, n in zip(t.stride(), t.shape) if n > 1)
+
+
+def compare_tensor(name, ours, theirs, scale):
+    if not isinstance(ours, autodidact.Tensor):
+        return Mismatch("type", name, f"autodidact gave {type(ours).__name__}")
+    if dtype_name(ours) != dtype_name(theirs):
+        return Mismatch("dtype", name, f"{dtype_name(ours)} != {dtype_name(theirs)}")
+    if tuple(ours.shape) != tuple(theirs.shape):
+        return Mismatch("shape", name, f"{tuple(ours.shape)} != {tuple(theirs.shape)}")
+    if ours.requires_grad != theirs.requires_grad:
+        return Mismatch("requires_grad", name, f"{ours.requires_grad} != {theirs.requires_grad}")
+    value = compare_values(name, as_numpy(ours), as_numpy(theirs), dtype_name(theirs), scale)
+    if value is not None:
+        return value
+    if strides_of(ours) != strides_of(theirs):
+        return Mismatch("stride", name, f"{ours.stride()} != {theirs.stride()}")
+    return None
+
+
+def describe(run, index):
+    return "no error" if run.failed_at != index else f"{type(run.error).__name__}: {run.error}"
+
+
+def compare_runs(program, ours, theirs):
+    """The first Mismatch between autodidact's run and PyTorch's, or None."""
+    if ours.failed_at != theirs.failed_at:
+        index = min(i for i in (ours.failed_at, theirs.failed_at) if i is not None)
+        line = program.lines()[index]
+        return Mismatch("raised", line, f"autodidact: {describe(ours, index)}\n"
+                                        f"  torch:      {describe(theirs, index)}")
+    theirs_tensors, ours_tensors = theirs.tensors(), ours.env
+    scale = scale_of(theirs)
+    for name, t in theirs_tensors.items():
+        if name == "loss":
+            continue
+        found = compare_tensor(name, ours_tensors.get(name), t, scale)
+        if found:
+            return found
+    return None
+
+
+def compare_backward(program, ours, theirs):
+    """Run `loss.backward()` on both and compare whether it raised and the inputs' grads."""
+    index = len(program.lines()) - 1
+    ours.execute(program.lines()[index - 1], index - 1)
+    theirs.execute(program.lines()[index - 1], index - 1)
+    if ours.failed_at is None and theirs.failed_at is None:
+        found = compare_tensor("loss", ours.env["loss"], theirs.env["loss"], scale_of(theirs))
+        if found:
+            return found
+    ours.execute(program.lines()[index], index)
+    theirs.execute(program.lines()[index], index)
+    if ours.failed_at != theirs.failed_at:
+        line = program.lines()[min(i for i in (ours.failed_at, theirs.failed_at)
+                                   if i is not None)]
+        return Mismatch("backward-raised", line, f"autodidact: {describe(ours, ours.failed_at)}"
+                        f"\n  torch:      {describe(theirs, theirs.failed_at)}")
+    if theirs.failed_at is not None:
+        return None
+    scale = scale_of(theirs)
+    for name, t in theirs.tensors().items():
+        if not name.startswith("x"):
+            continue
+        mine = ours.env[name].grad
+        if (mine is None) != (t.grad is None):
+            return Mismatch("grad", name, f"autodidact {mine}, torch {t.grad}")
+        if t.grad is not None:
+            scale = max(scale, scale_of_tensor(t.grad))
+            found = compare_values(name, as_numpy(mine), as_numpy(t.grad), dtype_name(t),
+                                   scale, what="grad")
+            if found:
+                return found
+    return None
+
+
+def scale_of_tensor(t):
+    a = np.abs(as_numpy(t).astype(np.float64))
+    a = a[np.isfinite(a)]
+    return float(a.max()) if a.size else 1.0
+
+
+# ---------------------------------------------------------------------------
+# Known mismatches, by name
+# ---------------------------------------------------------------------------
+
+@dataclass
+class Exclusion:
+    """A known mismatch: programs it covers (`applies(program, mismatch)`), and why.
+
+    `area` says who fixes it ("kept" for a difference kept on purpose): once a
+    fix has landed, delete its entry and `make fuzz` checks the fix.
+    """
+    name: str
+    area: str
+    reason: str
+    applies: object
+
+
+def reads(pattern):
+    """A predicate: some line of the program matches `pattern` (a regular expression)."""
+    compiled = re.compile(pattern)
+    return lambda program: any(compiled.search(line) for line in program.lines())
+
+
+EXCLUSIONS = [
+]
+
+
+def excluded(program, mismatch):
+    """The first exclusion that covers this mismatch, or None."""
+    for exclusion in EXCLUSIONS:
+        if exclusion.applies(program, mismatch):
+            return exclusion
+    return None
+
+
+# ---------------------------------------------------------------------------
+# The test
+# ---------------------------------------------------------------------------
+
+def check_program(program, theirs):
+    """Run `program` on autodidact and compare it with PyTorch's run; returns a Mismatch."""
+    ours = Run(autodidact)
+    for index, line in enumerate(program.lines()[:len(program.inputs) + len(program.steps)]):
+        ours.execute(line, index)
+    found = compare_runs(program, ours, theirs)
+    if found is None and program.loss:
+        found = compare_backward(program, ours, theirs)
+    return found
+
+
+def report(program, found):
+    return (f"autodidact and PyTorch differ ({found.what} of {found.name}):\n"
+            f"  {found.detail}\n\nThe program (import torch, or import autodidact as torch):\n\n"
+            + program.source())
+
+
+LOGGED = []
+
+PROFILE = dict(max_examples=EXAMPLES, deadline=None, database=None,
+               suppress_health_check=list(HealthCheck))
+if LONG_RUN:
+    PROFILE["derandomize"] = False
+
+
+@settings(**PROFILE)
+@given(programs())
+def fuzz(drawn):
+    program, theirs = drawn
+    found = check_program(program, theirs)
+    if found is None:
+        event("agree")
+        return
+    exclusion = excluded(program, found)
+    if exclusion is not None:
+        event(f"excluded: {exclusion.name}")
+        return
+    if LOG:
+        LOGGED.append(report(program, found))
+        with open(LOG, "a") as f:
+            f.write(report(program, found) + "\n\n" + "-" * 72 + "\n")
+        return
+    raise AssertionError(report(program, found))
+
+
+def test_random_programs_agree_with_pytorch(torch_oracle):
+    """Random short programs give PyTorch's errors, dtypes, shapes, strides, values, grads."""
+    fuzz()
+    assert not LOGGED, f"{len(LOGGED)} mismatches, written to {LOG}"
