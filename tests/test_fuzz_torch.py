@@ -52,7 +52,7 @@ from hypothesis import strategies as st  # noqa: E402
 # How many programs: a few hundred in the suite (under a minute on two cores),
 # AUTODIDACT_FUZZ_EXAMPLES for a long run (`make fuzz`).
 LONG_RUN = os.environ.get("AUTODIDACT_FUZZ_EXAMPLES")
-EXAMPLES = int(LONG_RUN) if LONG_RUN else 300
+EXAMPLES = int(LONG_RUN) if LONG_RUN else 1000
 LOG = os.environ.get("AUTODIDACT_FUZZ_LOG")
 
 
