@@ -38,6 +38,7 @@ import math
 import os
 import re
 import warnings
+from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -46,13 +47,14 @@ import pytest
 import autodidact
 
 hypothesis = pytest.importorskip("hypothesis")
-from hypothesis import HealthCheck, event, given, settings  # noqa: E402
+from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 # How many programs: a few hundred in the suite (under a minute on two cores),
 # AUTODIDACT_FUZZ_EXAMPLES for a long run (`make fuzz`).
 LONG_RUN = os.environ.get("AUTODIDACT_FUZZ_EXAMPLES")
 EXAMPLES = int(LONG_RUN) if LONG_RUN else 1000
+BATCH = 5000
 LOG = os.environ.get("AUTODIDACT_FUZZ_LOG")
 
 
@@ -903,8 +905,6 @@ def check_program(program, theirs):
     ours = Run(autodidact)
     for index, line in enumerate(program.lines()[:len(program.inputs) + len(program.steps)]):
         ours.execute(line, index)
-    nonfinite = not all(np.isfinite(as_numpy(t).astype(np.float64)).all()
-                        for t in theirs.tensors().values() if dtype_name(t) in FLOATS)
     found = compare_runs(program, ours, theirs)
     if found is None and program.loss:
         found = compare_backward(program, ours, theirs)
@@ -912,9 +912,8 @@ def check_program(program, theirs):
         found.line = program.made(found.name)
         found.our_error = error_text(ours, found.index)
         found.their_error = error_text(theirs, found.index)
-        found.nonfinite = nonfinite or any(
-            not np.isfinite(as_numpy(t).astype(np.float64)).all()
-            for t in theirs.tensors().values() if dtype_name(t) in FLOATS)
+        found.nonfinite = not all(np.isfinite(as_numpy(t).astype(np.float64)).all()
+                                  for t in theirs.tensors().values() if dtype_name(t) in FLOATS)
     return found
 
 
@@ -929,35 +928,55 @@ def report(program, found):
             + program.source())
 
 
-LOGGED = []
-
-PROFILE = dict(max_examples=EXAMPLES, deadline=None, database=None,
-               suppress_health_check=list(HealthCheck))
-if LONG_RUN:
-    PROFILE["derandomize"] = False
+COUNTS = Counter()     # programs run, agreeing, raising on both sides, by exclusion, logged
 
 
-@settings(**PROFILE)
-@given(programs())
-def fuzz(drawn):
+def check_one(drawn):
+    """The property: PyTorch's run of the drawn program and autodidact's agree."""
     program, theirs = drawn
+    COUNTS["programs"] += 1
     found = check_program(program, theirs)
     if found is None:
-        event("agree")
+        COUNTS["agree"] += 1
+        COUNTS["both raised" if theirs.failed_at is not None else "ran to the end"] += 1
         return
     exclusion = excluded(program, found)
     if exclusion is not None:
-        event(f"excluded: {exclusion.name}")
+        COUNTS["excluded: " + exclusion.name] += 1
         return
     if LOG:
-        LOGGED.append(report(program, found))
+        COUNTS["mismatches"] += 1
         with open(LOG, "a") as f:
             f.write(report(program, found) + "\n\n" + "-" * 72 + "\n")
         return
     raise AssertionError(report(program, found))
 
 
-def test_random_programs_agree_with_pytorch(torch_oracle):
+def run_programs(count):
+    """Check `count` programs: the suite's profile (deterministic), or fresh random ones
+    in a long run (where a failing program is shrunk and printed, as in the suite)."""
+    options = dict(max_examples=count, deadline=None, database=None,
+                   suppress_health_check=list(HealthCheck))
+    if LONG_RUN:
+        options["derandomize"] = False
+    settings(**options)(given(programs())(check_one))()
+
+
+def test_random_programs_agree_with_pytorch(torch_oracle, capsys):
     """Random short programs give PyTorch's errors, dtypes, shapes, strides, values, grads."""
-    fuzz()
-    assert not LOGGED, f"{len(LOGGED)} mismatches, written to {LOG}"
+    COUNTS.clear()
+    if not LONG_RUN:
+        run_programs(EXAMPLES)
+        return
+    # A long run goes in batches, each a fresh Hypothesis run (its memory of the
+    # programs it tried stays small), and says how far it is after each.
+    while COUNTS["programs"] < EXAMPLES:
+        run_programs(min(BATCH, EXAMPLES - COUNTS["programs"]))
+        with capsys.disabled():
+            print(f"\nfuzz: {summary()}", flush=True)
+    assert not COUNTS["mismatches"], f"{COUNTS['mismatches']} mismatches, written to {LOG}"
+
+
+def summary():
+    counts = ", ".join(f"{k} {v}" for k, v in sorted(COUNTS.items()) if k != "programs")
+    return f"{COUNTS['programs']} programs: {counts}"
