@@ -846,9 +846,9 @@ EXCLUSIONS = [
         lambda p, m: on(m, "alpha=") and raised(m, theirs="")),
     Exclusion(
         "missing-argument", "bug",
-        "x.permute(), x.reshape() and x.view() with no dims are accepted; PyTorch raises "
-        "TypeError "
-        "(`permute() missing 1 required positional arguments: \"dims\"`).",
+        "x.permute() (any x), and x.reshape() and x.view() of a 0-d x, with no dims are "
+        "accepted; PyTorch raises TypeError (`permute() missing 1 required positional "
+        "arguments: \"dims\"`).",
         lambda p, m: raised(m, ours="", theirs="TypeError")
         and re.search(r"\.(permute|reshape|view)\(\)", m.line)),
     Exclusion(
@@ -872,7 +872,7 @@ EXCLUSIONS = [
         lambda p, m: raised(m, ours="refer to a single memory location", theirs="")),
     Exclusion(
         "index-select-0d", "bug",
-        "tensor(5).index_select(0, tensor([0])) raises IndexError; PyTorch returns tensor([5]) "
+        "tensor(5).index_select(0, tensor([0])) raises IndexError; PyTorch returns tensor(5) "
         "(a 0-d tensor indexes as one of size 1 here).",
         lambda p, m: on(m, "index_select") and raised(m, ours="IndexError", theirs="")),
     Exclusion(
@@ -882,8 +882,8 @@ EXCLUSIONS = [
             "sign" in m.line or (m.nonfinite and any("sign" in line for line in p.lines())))),
     Exclusion(
         "max-dim-bool", "bug",
-        "x.max(dim=0).values of a bool tensor is int64 in autodidact, bool in PyTorch "
-        "(likewise min).",
+        "tensor(False).max(dim=0).values is int64 in autodidact, bool in PyTorch (likewise "
+        "min; only for a 0-d tensor).",
         lambda p, m: m.what == "dtype" and on(m, ".max(dim", ".min(dim")),
 ]
 
