@@ -96,6 +96,13 @@ class Program:
     def has(self, *ops):
         return any(s.op in ops for s in self.steps)
 
+    def step_of(self, line):
+        """The step (or input) whose line is `line`; a blank step for the loss lines."""
+        for step in self.inputs + self.steps:
+            if step.source() == line:
+                return step
+        return Step("", line)
+
     def made(self, name):
         """The line that assigned variable `name` (or `name` itself when it is a line)."""
         for line in self.lines():
@@ -230,7 +237,7 @@ REDUCTIONS = ["sum", "mean", "prod", "amax", "amin", "max", "min", "argmax", "ar
               "var", "all", "any", "logsumexp", "norm"]
 MULTI_DIM = {"sum", "mean", "amax", "amin", "std", "var", "logsumexp"}
 INPLACE = ["add_", "sub_", "mul_", "div_", "clamp_", "zero_", "fill_", "relu_", "neg_", "copy_",
-           "+="]
+           "+=", "requires_grad_"]
 VIEWS = ["view", "reshape", "transpose", "permute", "expand", "squeeze", "unsqueeze", "flatten",
          "t", "mT", "narrow", "contiguous", "clone", "detach", "unbind", "chunk", "split"]
 CONVERSIONS = ["float", "double", "long", "bool", "to"]
@@ -410,20 +417,28 @@ def index_put_step(draw, run, specials):
 def inplace_step(draw, run, specials):
     name, t = pick(draw, run)
     op = draw(st.sampled_from(INPLACE))
+    # Through .data the write is hidden from autograd (no version bump in PyTorch);
+    # through .detach() it is not (the version counter is shared).
+    via = draw(st.sampled_from(["", "", "", ".data", ".detach()"]))
+    target = name + via
+    if op == "+=":
+        target = name
     if op in ("zero_", "relu_", "neg_"):
-        return "inplace:" + op, f"{name}.{op}()", name
+        return "inplace:" + op, f"{target}.{op}()", name
     if op == "fill_":
-        return "inplace:" + op, f"{name}.fill_({fmt(draw(scalars('float64')))})", name
+        return "inplace:" + op, f"{target}.fill_({fmt(draw(scalars('float64')))})", name
     if op == "clamp_":
         low, high = draw(st.sampled_from([("-0.5", "None"), ("None", "1"), ("0", "2"),
                                           ("1", "0"), ("-1", "1")]))
-        return "inplace:" + op, f"{name}.clamp_(min={low}, max={high})", name
+        return "inplace:" + op, f"{target}.clamp_(min={low}, max={high})", name
+    if op == "requires_grad_":
+        return "inplace:" + op, f"{name}.requires_grad_()", name
     other = operand(draw, run, name, t, specials)
     if op == "copy_":
         other = pick(draw, run)[0]
     if op == "+=":
         return "inplace:" + op, f"{name} += {other}", name
-    return "inplace:" + op, f"{name}.{op}({other})", name
+    return "inplace:" + op, f"{target}.{op}({other})", name
 
 
 def view_shape(draw, shape):
@@ -803,12 +818,12 @@ EXCLUSIONS = [
     # -- Differences kept on purpose. -------------------------------------------------------
     Exclusion(
         "no-grad-view-requires-grad", "kept",
-        "PyTorch reports requires_grad=True (with grad_fn None, is_leaf True) for a view made "
-        "under no_grad of a tensor that requires grad, an artefact of how it shares autograd "
+        "PyTorch reports requires_grad=True (with grad_fn None) for a view made under "
+        "no_grad of a tensor that requires grad, an artefact of how it shares autograd "
         "metadata with the base: no gradient flows through it. autodidact says False, as "
         "section 25 of the reference records for results under no_grad.",
         lambda p, m: m.what == "requires_grad" and m.line.startswith("with torch.no_grad()")
-        and re.search(r"= x\d+(\.|\[)", m.line)),
+        and p.step_of(m.line).op.startswith(("view:", "index"))),
     Exclusion(
         "empty-skips-checks", "kept",
         "PyTorch returns at once for an empty input to matmul or softmax of bool or int64, "
@@ -870,6 +885,13 @@ EXCLUSIONS = [
         "x = tensor([1, 2, 3]); x[None] = x raises the internal-overlap error; PyTorch "
         "copies (source and target are the same memory, no partial overlap).",
         lambda p, m: raised(m, ours="refer to a single memory location", theirs="")),
+    Exclusion(
+        "requires-grad-on-non-leaf", "bug",
+        "(x * 2).requires_grad_() with x requiring grad raises `you can only change "
+        "requires_grad flags of leaf variables`; PyTorch allows setting True on a tensor "
+        "that already requires grad (only False is refused on a non-leaf).",
+        lambda p, m: on(m, "requires_grad_()") and raised(m, ours="only change requires_grad",
+                                                          theirs="")),
     Exclusion(
         "index-select-0d", "bug",
         "tensor(5).index_select(0, tensor([0])) raises IndexError; PyTorch returns tensor(5) "
