@@ -1002,3 +1002,77 @@ def test_random_programs_agree_with_pytorch(torch_oracle, capsys):
 def summary():
     counts = ", ".join(f"{k} {v}" for k, v in sorted(COUNTS.items()) if k != "programs")
     return f"{COUNTS['programs']} programs: {counts}"
+
+
+# ---------------------------------------------------------------------------
+# The fuzzer's own checks: it sees a planted bug, and a program is a script
+# ---------------------------------------------------------------------------
+
+def check_source(source):
+    """Check one program given as source (a reproducer pasted from a report):
+    the Mismatch between autodidact and PyTorch, or None.
+
+        >>> check_source("x0 = torch.tensor([1.0, 2.0])\\nv1 = x0.exp()")   # None
+    """
+    lines = [line for line in source.strip().splitlines() if line.strip()]
+    program = Program()
+    for line in lines:
+        if line.startswith("loss = "):
+            program.loss = line
+        elif line != "loss.backward()":
+            program.steps.append(Step("", line))
+    theirs = Run(torch_module())
+    for index, line in enumerate(program.lines()[:len(program.steps)]):
+        theirs.execute(line, index)
+    return check_program(program, theirs)
+
+
+PLANTED = """
+x0 = torch.tensor([[1.0, -2.0], [0.5, 3.0]], dtype=torch.float32, requires_grad=True)
+v1 = x0.transpose(0, 1)
+v2 = v1.exp() * 2
+loss = x0.sum() + v2.sum() * 2
+loss.backward()
+"""
+
+
+def test_a_program_that_agrees_passes(torch_oracle):
+    assert check_source(PLANTED) is None
+
+
+@pytest.mark.parametrize("planted, what", [
+    (lambda self: autodidact.Tensor.tanh(self), "value"),         # a wrong forward
+    (lambda self: autodidact.Tensor.double(self), "dtype"),         # a wrong dtype
+    (lambda self: autodidact.Tensor.neg(self).detach(), "requires_grad"),
+    (lambda self: 1 / 0, "raised"),
+])
+def test_the_comparison_sees_a_planted_bug(torch_oracle, monkeypatch, planted, what):
+    monkeypatch.setattr(autodidact.Tensor, "exp", planted)
+    found = check_source(PLANTED)
+    assert found is not None and found.what == what, found
+
+
+def test_the_comparison_sees_a_wrong_gradient(torch_oracle, monkeypatch):
+    original = autodidact.Tensor.exp
+    monkeypatch.setattr(autodidact.Tensor, "exp", lambda self: original(self.detach()) +
+                        0 * self)                      # right values, gradient lost
+    found = check_source(PLANTED)
+    assert found is not None and found.what == "grad" and found.name == "x0", found
+
+
+def test_a_reported_program_runs_as_a_script(torch_oracle):
+    """The report is Python: pasted under `import torch` it runs and fails the same way."""
+    program = Program(steps=[Step("", line) for line in PLANTED.strip().splitlines()[:-2]],
+                      loss="loss = x0.sum() + v2.sum() * 2")
+    text = report(program, Mismatch("value", "v2", "..."))
+    script = text.split("as torch):\n\n", 1)[1]
+    namespace = {"torch": torch_oracle}
+    exec(script, namespace)  # noqa: S102 - the report's own program
+    assert namespace["x0"].grad is not None
+
+
+def test_every_exclusion_is_named_and_explained():
+    names = [e.name for e in EXCLUSIONS]
+    assert len(names) == len(set(names))
+    for exclusion in EXCLUSIONS:
+        assert exclusion.area and len(exclusion.reason) > 40 and callable(exclusion.applies)
