@@ -676,6 +676,9 @@ def compare_runs(program, ours, theirs):
     """The first Mismatch between autodidact's run and PyTorch's, or None."""
     if ours.failed_at != theirs.failed_at:
         index = min(i for i in (ours.failed_at, theirs.failed_at) if i is not None)
+        earlier = earlier_difference(program, ours, theirs, index)
+        if earlier:
+            return earlier
         line = program.lines()[index]
         return Mismatch("raised", line, f"autodidact: {describe(ours, index)}\n"
                                         f"  torch:      {describe(theirs, index)}", index=index)
@@ -684,6 +687,21 @@ def compare_runs(program, ours, theirs):
         found = compare_tensor(name, ours.env.get(name), t, tolerance)
         if found:
             return found
+    return None
+
+
+def earlier_difference(program, ours, theirs, index):
+    """A dtype or shape that differs in a variable made before line `index`, where one
+    side raised: the cause to report, rather than the raise it led to."""
+    before = dict.fromkeys(line.replace("with torch.no_grad(): ", "").split(" = ")[0]
+                           for line in program.lines()[:index])
+    for name in before:
+        mine, t = ours.env.get(name), theirs.env.get(name)
+        if isinstance(mine, autodidact.Tensor) and isinstance(t, theirs.lib.Tensor):
+            if dtype_name(mine) != dtype_name(t):
+                return Mismatch("dtype", name, f"{dtype_name(mine)} != {dtype_name(t)}")
+            if tuple(mine.shape) != tuple(t.shape):
+                return Mismatch("shape", name, f"{tuple(mine.shape)} != {tuple(t.shape)}")
     return None
 
 
