@@ -659,7 +659,7 @@ def compare_tensor(name, ours, theirs, tolerance):
         return Mismatch("shape", name, f"{tuple(ours.shape)} != {tuple(theirs.shape)}")
     if ours.requires_grad != theirs.requires_grad:
         return Mismatch("requires_grad", name, f"{ours.requires_grad} != {theirs.requires_grad}",
-                        theirs=dtype_name(theirs))
+                        theirs=theirs)
     value = compare_values(name, as_numpy(ours), as_numpy(theirs), dtype_name(theirs), tolerance)
     if value is not None:
         return value
@@ -837,13 +837,14 @@ EXCLUSIONS = [
         lambda p, m: raised(m, ours="", theirs="modified by an inplace operation")),
     # -- Differences kept on purpose. -------------------------------------------------------
     Exclusion(
-        "no-grad-view-requires-grad", "kept",
-        "PyTorch reports requires_grad=True (with grad_fn None) for a view made under "
-        "no_grad of a tensor that requires grad, an artefact of how it shares autograd "
-        "metadata with the base: no gradient flows through it. autodidact says False, as "
-        "section 25 of the reference records for results under no_grad.",
-        lambda p, m: m.what == "requires_grad" and m.line.startswith("with torch.no_grad()")
-        and p.step_of(m.line).op.startswith(("view:", "index"))),
+        "view-requires-grad-without-graph", "kept",
+        "PyTorch reports requires_grad=True, with grad_fn None, for a view of a tensor that "
+        "requires grad when the view was made under no_grad, or before its base's "
+        "requires_grad_(): an artefact of views sharing autograd metadata with their base, "
+        "and no gradient flows through it. autodidact says False, as section 25 of the "
+        "reference records for results under no_grad.",
+        lambda p, m: m.what == "requires_grad" and m.theirs.requires_grad
+        and m.theirs.grad_fn is None and m.theirs._base is not None),
     Exclusion(
         "empty-skips-checks", "kept",
         "PyTorch returns at once for an empty input to matmul or softmax of bool or int64, "
@@ -879,7 +880,7 @@ EXCLUSIONS = [
         "require grad, which its own factories refuse (`Only Tensors of floating point ... "
         "can require gradients`), and its next op on it may fail with `Autograd not support "
         "dtype: Long`; autodidact's stays a plain bool (int64) tensor.",
-        lambda p, m: (m.what == "requires_grad" and m.theirs not in FLOATS)
+        lambda p, m: (m.what == "requires_grad" and dtype_name(m.theirs) not in FLOATS)
         or raised(m, ours="", theirs="Autograd not support dtype")),
     # -- Bugs found by this fuzzer, not yet owned: see the note. ----------------------------
     Exclusion(
