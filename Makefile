@@ -4,6 +4,9 @@
 #   make test         the test suite (ORACLE=0 skips installing PyTorch, the oracle)
 #                     (BROWSER=0 skips installing Chromium for the walkthrough's browser tests)
 #   make bench        speed against raw NumPy, PyTorch and micrograd
+#   make fuzz         50,000 random tensor programs run on autodidact and on PyTorch,
+#                     compared (tests/test_fuzz_torch.py; FUZZ_EXAMPLES=N for more or
+#                     fewer, FUZZ_LOG=file to write every mismatch there and carry on)
 #   make wheelhouse   every wheel the course needs, in wheelhouse/, for a lab without internet
 #   make clean        remove .venv and everything built
 #
@@ -34,7 +37,11 @@ ifeq ($(BROWSER),1)
 TEST_STAMPS += $(VENV)/.stamp-browser
 endif
 
-.PHONY: demo test bench clean wheelhouse
+# make fuzz: how many programs, and where to write mismatches (empty: stop at the first).
+FUZZ_EXAMPLES ?= 50000
+FUZZ_LOG ?=
+
+.PHONY: demo test bench fuzz clean wheelhouse
 
 demo: $(VENV)/.stamp-base $(VENV)/.stamp-graphviz
 	$(BIN)/autodidact demo
@@ -45,6 +52,13 @@ test: $(TEST_STAMPS)
 	@echo "==> Skipped tests (s) are the GPU runs (they need CuPy and a GPU; scripts/gpu-check runs them)"
 	@echo "    and, with ORACLE=0 or BROWSER=0, the comparisons with PyTorch or the browser tests."
 	@echo "    \`.venv/bin/python -m pytest -rs\` lists each reason."
+
+# Fresh random programs each run (the suite's own run of this test is a few
+# hundred fixed ones); a mismatch prints the program as a script to paste.
+fuzz: $(VENV)/.stamp-dev $(VENV)/.stamp-torch
+	@echo "==> $(FUZZ_EXAMPLES) random programs on autodidact and PyTorch (about 100 a second on one core)"
+	AUTODIDACT_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) AUTODIDACT_FUZZ_LOG=$(FUZZ_LOG) AUTODIDACT_REQUIRE_ORACLE=1 \
+	    $(THREADS) $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_fuzz_torch.py
 
 bench: $(VENV)/.stamp-bench
 	@if [ -f benchmarks/run_all.py ]; then \
