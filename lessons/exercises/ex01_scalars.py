@@ -43,7 +43,8 @@ def scalar_sin(a):
     A Scalar remembers its parents and the local derivative with respect
     to each: Scalar(value, parents=(a,), local_grads=(...,), op="sin").
 
-    Hint: d/da sin(a) = cos(a). Look at Scalar.tanh in autodidact/scalar.py.
+    Hint: d/da sin(a) = cos(a). Look at Scalar.tanh in autodidact/scalar.py, and at
+    the comment above its ops: their fast `_result(...)` is the `Scalar(...)` above.
     """
     raise NotImplementedError
 
