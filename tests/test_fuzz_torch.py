@@ -788,6 +788,12 @@ def is_view(t):
         return True
 
 
+# A line that makes a view under no_grad: `with torch.no_grad(): v1 = x0.expand((1,))`.
+NO_GRAD_VIEW = re.compile(r"with torch\.no_grad\(\): v\d+ = \w+(\[|\.(view|reshape|transpose|"
+                          r"permute|expand|squeeze|unsqueeze|flatten|t|mT|narrow|unbind|chunk|"
+                          r"split|detach)\b)")
+
+
 SELECTING = ("relu", "clamp", "maximum", "minimum", "max(", "min(", "amax", "amin", "abs",
              "sign", "round", "floor", "ceil", "**", "pow", "where", "masked_fill", "sqrt",
              "norm", "rsqrt")
@@ -865,8 +871,7 @@ EXCLUSIONS = [
         lambda p, m: m.what == "requires_grad" and (
             (is_view(m.theirs) and (m.line.startswith("with torch.no_grad()")
                                     or any("requires_grad_()" in line for line in p.lines())))
-            or any(step.no_grad and step.op.startswith(("view:", "index"))
-                   for step in p.steps))),       # such a view, used later (x.add_(view))
+            or any(NO_GRAD_VIEW.match(line) for line in p.lines()))),  # such a view, used later
     Exclusion(
         "empty-skips-checks", "kept",
         "PyTorch returns at once for an empty input to matmul or softmax of bool or int64, "
