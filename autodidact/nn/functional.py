@@ -13,10 +13,10 @@ import warnings
 from .. import creation, graph
 from ..ops import activations, layers
 from ..ops.activations import gelu, softplus
-from ..ops.elementwise import _dt_name
-from ..ops.elementwise import relu as _relu
-from ..ops.elementwise import sigmoid as _sigmoid
-from ..ops.elementwise import tanh as _tanh
+from ..ops.promotion import _dt_name
+from ..ops.arithmetic import relu as _relu
+from ..ops.arithmetic import sigmoid as _sigmoid
+from ..ops.arithmetic import tanh as _tanh
 from ..ops.linalg import matmul, mm
 from ..ops.reduce import log_softmax as _log_softmax
 from ..ops.reduce import softmax as _softmax

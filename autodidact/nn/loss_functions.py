@@ -16,7 +16,8 @@ import numpy as np
 
 from .. import dtypes as _dt
 from ..ops import losses
-from ..ops.elementwise import _dt_name, promote, where
+from ..ops.arithmetic import where
+from ..ops.promotion import _dt_name, promote
 from ..ops.gather import _same_device
 from ..ops.reduce import log_softmax as _log_softmax
 from ..ops.shape import broadcast_shapes

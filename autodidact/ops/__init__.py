@@ -1,6 +1,11 @@
 """The derivative rules, grouped by kind, and the Tensor methods made from them.
 
-    elementwise.py   add, mul, exp, tanh, relu, comparisons, casts...
+    elementwise.py   the rules of add, mul, exp, tanh, relu, clamp, where...
+    arithmetic.py    their public functions: add, mul, exp, clamp, where...
+    compare.py       comparisons and logical ops: eq, lt, isclose, bitwise_and...
+    promotion.py     operands to one dtype and device: promote, cast, move_to
+    dispatch.py      from arguments to a rule: broadcasting checks, out=, operators
+    masks.py         masked_grad: the gradients of rules that select
     reduce.py        sum, mean, max, softmax...
     shape.py         view, reshape, permute, expand, cat, stack, flip...
     linalg.py        matmul
@@ -25,9 +30,15 @@ method too: ``x.exp()`` is ``autodidact.exp(x)``.
 
 from ..function import Function
 from ..tensor import Tensor
-from . import elementwise, index, inplace, layers, linalg, reduce, shape
+from . import arithmetic, dispatch, elementwise, index, inplace, layers, linalg, reduce, shape
 from . import activations, losses
-from .elementwise import *  # noqa: F401,F403  (the public functions)
+# The public functions (and, as before the split, every public name of the rule modules).
+from .elementwise import *  # noqa: F401,F403
+from .masks import *  # noqa: F401,F403
+from .promotion import *  # noqa: F401,F403
+from .dispatch import *  # noqa: F401,F403
+from .arithmetic import *  # noqa: F401,F403
+from .compare import *  # noqa: F401,F403
 from .linalg import bmm, dot, matmul, mm
 from .reduce import (all, amax, amin, any, argmax, argmin, log_softmax, max, mean, min, prod,
                      softmax, std, sum, sum_to_size, var)
@@ -208,13 +219,13 @@ for _dunder in ("__sub__", "__rsub__", "__floordiv__", "__rfloordiv__", "__mod__
                 "__rmod__", "__pow__", "__rpow__", "__eq__", "__ne__", "__lt__", "__le__",
                 "__gt__", "__ge__", "__and__", "__rand__", "__or__", "__ror__", "__xor__",
                 "__rxor__", "__matmul__", "__rmatmul__"):
-    setattr(Tensor, _dunder, elementwise.operator_method(getattr(Tensor, _dunder)))
+    setattr(Tensor, _dunder, dispatch.operator_method(getattr(Tensor, _dunder)))
 
 
 def _arithmetic(function, reflected=False, floating=False):
     """The hottest operators, calling the op directly (no out=, no alpha)."""
-    operands = elementwise._OPERANDS
-    binary = elementwise._binary
+    operands = dispatch._OPERANDS
+    binary = dispatch._binary
 
     # a + b and a * b are the same numbers either way round, and PyTorch records
     # the tensor first (2 * x: MulBackward0 with edges (x, None)): keep it first.
@@ -235,4 +246,4 @@ Tensor.__radd__ = _arithmetic(elementwise.Add, reflected=True)
 Tensor.__mul__ = _arithmetic(elementwise.Mul)
 Tensor.__rmul__ = _arithmetic(elementwise.Mul, reflected=True)
 Tensor.__truediv__ = _arithmetic(elementwise.Div, floating=True)
-Tensor.__rtruediv__ = elementwise.operator_method(elementwise._rtruediv)
+Tensor.__rtruediv__ = dispatch.operator_method(arithmetic._rtruediv)

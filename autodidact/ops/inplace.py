@@ -62,7 +62,7 @@ from .. import graph
 from ..backend import module_of
 from ..function import _SAVED_OUTPUT, Function, _op_name
 from ..tensor import Tensor
-from .elementwise import _dt_name, cast
+from .promotion import _dt_name, cast
 from .index import AsStrided, is_basic, normalize_key, split_mixed
 from .pieces import invalidate, invalidate_pieces, refuse_write, written_view
 from .shape import _is_dense, broadcast_shapes, copy_like, data_ptr, element_strides
@@ -709,6 +709,6 @@ def copy_(target, source, non_blocking=False):
         invalidate_pieces(target)
         return target
     if source._device != target._device:
-        from .elementwise import move_to
+        from .promotion import move_to
         source = move_to(source, target._device)
     return commit(target, Copy.apply(target, source))

@@ -9,7 +9,7 @@ on the right a column, and that axis is removed from the result.
 
 from ..backend import module_of
 from ..function import Function
-from .elementwise import _dt_name
+from .promotion import _dt_name
 
 
 class Matmul(Function):

@@ -22,7 +22,7 @@ from .. import graph
 from ..backend import module_of
 from ..function import Function
 from ..tensor import Tensor, normalize_dim
-from .elementwise import masked_grad
+from .masks import masked_grad
 from .layout import row_major   # results are row-major, whatever the input's layout
 from .shape import _as_view
 
@@ -165,7 +165,7 @@ class Std(Var):
     derivative = "d std/daᵢ = (aᵢ − mean)/((n − correction)·std), so aᵢ receives grad × that"
     def backward(ctx, grad):
         a, out = ctx.saved_tensors
-        from .elementwise import where
+        from .arithmetic import where
         # Where std is 0 (all values equal) the gradient is taken as 0, as in PyTorch.
         return _variance_grad(ctx, a, where(out == 0, 0.0, grad / (2 * out)))
 
@@ -361,7 +361,7 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
         if dim is None:
             raise TypeError("sum() received an invalid combination of arguments - got (Tensor, "
                             "out=Tensor): out= needs dim, as in sum(x, dim=0, out=r)")
-        from .elementwise import _finish
+        from .dispatch import _finish
         return _finish(result, out, "sum")
     return result
 
@@ -417,7 +417,7 @@ ReturnTypes["histogram"] = _return_type("histogram", ("hist", "bin_edges"))
 
 def _extreme(name, input, dim, keepdim, other):
     if other is not None or isinstance(dim, Tensor):
-        from .elementwise import maximum, minimum
+        from .arithmetic import maximum, minimum
         return (maximum if name == "max" else minimum)(input, dim if other is None else other)
     if dim is None:
         if input.numel() == 0:
@@ -564,7 +564,7 @@ def any(input, dim=None, keepdim=False):
 
 
 def _type_word(dtype):
-    from .elementwise import _dt_name
+    from .promotion import _dt_name
     return _dt_name(dtype)
 
 

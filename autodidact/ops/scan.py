@@ -15,7 +15,8 @@ from .. import dtypes as _dt
 from ..backend import module_of
 from ..function import Function
 from ..tensor import normalize_dim
-from .elementwise import _finish, cast
+from .dispatch import _finish
+from .promotion import cast
 from .reduce import _dims, _expand_back
 
 # ----------------------------------------------------------------- the rules

@@ -747,7 +747,7 @@ def _tensors(tensors, name):
         if not isinstance(t, Tensor):
             raise TypeError(f"expected Tensor as element {i} in argument 0, but got "
                             f"{type(t).__name__}")
-    from .elementwise import promote
+    from .promotion import promote
     converted, _ = promote(*tensors)
     return converted
 
@@ -757,7 +757,7 @@ def _finish(result, out, name):
         return result
     from .inplace import write_out
     if isinstance(out, Tensor) and not _dt.can_cast(result.dtype, out.dtype):
-        from .elementwise import _dt_name
+        from .promotion import _dt_name
         raise TypeError(f"autodidact.cat(): input types can't be cast to the desired output "
                         f"type {_dt_name(out.dtype)}")
     return write_out(result, out, name)

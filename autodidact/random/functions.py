@@ -25,7 +25,7 @@ from .engine import generator_for
 # ----------------------------------------------------------- helpers
 
 def _dtype_name(dtype):
-    from ..ops.elementwise import _dt_name
+    from ..ops.promotion import _dt_name
     return _dt_name(dtype)
 
 
