@@ -613,7 +613,7 @@ def _init(t, array, device):
 
 def _copy(tensor):
     """``tensor.detach().clone()`` without the two intermediate steps (a new leaf, own storage)."""
-    from .ops.shape import copy_like   # ops build on this module: imported when first used
+    from .ops.layout import copy_like   # ops build on this module: imported when first used
     return Tensor._wrap(copy_like(tensor._data), tensor._device)
 
 

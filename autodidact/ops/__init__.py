@@ -7,7 +7,9 @@
     dispatch.py      from arguments to a rule: broadcasting checks, out=, operators
     masks.py         masked_grad: the gradients of rules that select
     reduce.py        sum, mean, max, softmax...
-    shape.py         view, reshape, permute, expand, cat, stack, flip...
+    shape.py         the rules of view, reshape, permute, expand, cat, stack, flip...
+    shape_functions.py  their public functions, and stride(), is_contiguous()
+    layout.py        strides: PyTorch's for a result, and the ones a view needs
     linalg.py        matmul
     layers.py        fused layers: linear (addmm), embedding, batch_norm, layer_norm
     losses.py        fused losses: mse_loss, nll_loss, binary_cross_entropy, smooth_l1...
@@ -31,6 +33,7 @@ method too: ``x.exp()`` is ``autodidact.exp(x)``.
 from ..function import Function
 from ..tensor import Tensor
 from . import arithmetic, dispatch, elementwise, index, inplace, layers, linalg, reduce, shape
+from . import shape_functions
 from . import activations, losses
 # The public functions (and, as before the split, every public name of the rule modules).
 from .elementwise import *  # noqa: F401,F403
@@ -42,10 +45,11 @@ from .compare import *  # noqa: F401,F403
 from .linalg import bmm, dot, matmul, mm
 from .reduce import (all, amax, amin, any, argmax, argmin, log_softmax, max, mean, min, prod,
                      softmax, std, sum, sum_to_size, var)
-from .shape import (broadcast_shapes, broadcast_to, cat, chunk, clone, concat, concatenate,
-                    contiguous, expand, expand_as, flatten, flip, narrow, permute, repeat,
-                    reshape, select, split, squeeze, stack, swapaxes, swapdims, t, transpose,
-                    unbind, unflatten, unsqueeze, view, view_as)
+from .shape import broadcast_shapes
+from .shape_functions import (broadcast_to, cat, chunk, clone, concat, concatenate, contiguous,
+                              expand, expand_as, flatten, flip, narrow, permute, repeat, reshape,
+                              select, split, squeeze, stack, swapaxes, swapdims, t, transpose,
+                              unbind, unflatten, unsqueeze, view, view_as)
 from .index import index_select
 from .gather import gather, masked_fill, masked_select, scatter, scatter_add, take_along_dim
 from .math import (arctan2, atan2, ceil, clamp_max, clamp_min, erf, expm1, floor, frac, hypot,
@@ -135,11 +139,11 @@ _METHODS = [
 for _name in _METHODS:
     setattr(Tensor, _name, globals()[_name])
 
-Tensor.is_contiguous = shape.is_contiguous
-Tensor.stride = shape.stride
-Tensor.storage_offset = shape.storage_offset
-Tensor.data_ptr = shape.tensor_data_ptr
-Tensor.reshape_as = shape.reshape_as
+Tensor.is_contiguous = shape_functions.is_contiguous
+Tensor.stride = shape_functions.stride
+Tensor.storage_offset = shape_functions.storage_offset
+Tensor.data_ptr = shape_functions.tensor_data_ptr
+Tensor.reshape_as = shape_functions.reshape_as
 Tensor.where = lambda self, condition, other: where(condition, self, other)
 Tensor.type_as = lambda self, other: self.to(other.dtype)
 Tensor.__getitem__ = index.getitem

@@ -65,7 +65,8 @@ from ..tensor import Tensor
 from .promotion import _dt_name, cast
 from .index import AsStrided, is_basic, normalize_key, split_mixed
 from .pieces import invalidate, invalidate_pieces, refuse_write, written_view
-from .shape import _is_dense, broadcast_shapes, copy_like, data_ptr, element_strides
+from .layout import _is_dense, copy_like, data_ptr, element_strides
+from .shape import broadcast_shapes
 
 _LEAF = "a leaf Variable that requires grad is being used in an in-place operation."
 _VIEW_OF_LEAF = "a view of a leaf Variable that requires grad is being used in an in-place operation."

@@ -334,7 +334,7 @@ def _product_of_others(a, dim):
         flat = a.reshape(-1)
         return _product_of_others(flat, 0).reshape(a.shape)
     from .scan import cumprod   # scan.py builds on this file: imported when first needed
-    from .shape import cat
+    from .shape_functions import cat
     n = a.shape[dim]
     one = a.narrow(dim, 0, 1) * 0 + 1
     # Exclusive running products from each end: prod of a_k for k < i, and for k > i.

@@ -94,7 +94,7 @@ class Logsumexp(Function):
 
 
 def _cat(pieces, dim):
-    from .shape import cat
+    from .shape_functions import cat
     return cat(pieces, dim)
 
 
