@@ -15,7 +15,9 @@
     losses.py        fused losses: mse_loss, nll_loss, binary_cross_entropy, smooth_l1...
     activations.py   leaky_relu, elu, gelu, softplus, hardtanh, silu
     index.py         x[key] and its scatter-add backward
-    inplace.py       add_, x[key] = v, out=, fill_
+    inplace.py       add_, out=: an op's result written into a tensor (and its graph)
+    assign.py        x[key] = v, fill_, zero_, copy_: given values written
+    write_checks.py  what every in-place write checks first (leaf, overlap, dtype)
     math.py          log1p, expm1, erf, floor, reciprocal, atan2, hypot, lerp...
     scan.py          cumsum, cumprod, logsumexp
     sort.py          sort, topk, kthvalue, median, mode; unique, bincount, histc
@@ -33,7 +35,7 @@ method too: ``x.exp()`` is ``autodidact.exp(x)``.
 from ..function import Function
 from ..tensor import Tensor
 from . import arithmetic, dispatch, elementwise, index, inplace, layers, linalg, reduce, shape
-from . import shape_functions
+from . import assign, shape_functions
 from . import activations, losses
 # The public functions (and, as before the split, every public name of the rule modules).
 from .elementwise import *  # noqa: F401,F403
@@ -147,12 +149,12 @@ Tensor.reshape_as = shape_functions.reshape_as
 Tensor.where = lambda self, condition, other: where(condition, self, other)
 Tensor.type_as = lambda self, other: self.to(other.dtype)
 Tensor.__getitem__ = index.getitem
-Tensor.__setitem__ = inplace.setitem
+Tensor.__setitem__ = assign.setitem
 Tensor.T = property(lambda self: self.permute(*reversed(range(self.dim()))))
 Tensor.mT = property(lambda self: self.transpose(-2, -1))
-Tensor.fill_ = inplace.fill_
-Tensor.zero_ = inplace.zero_
-Tensor.copy_ = inplace.copy_
+Tensor.fill_ = assign.fill_
+Tensor.zero_ = assign.zero_
+Tensor.copy_ = assign.copy_
 
 
 def _inplace_method(op):
