@@ -6,7 +6,8 @@
     promotion.py     operands to one dtype and device: promote, cast, move_to
     dispatch.py      from arguments to a rule: broadcasting checks, out=, operators
     masks.py         masked_grad: the gradients of rules that select
-    reduce.py        sum, mean, max, softmax...
+    reduce.py        sum, mean, max, prod, var, std...
+    softmaxes.py     softmax, log_softmax
     shape.py         the rules of view, reshape, permute, expand, cat, stack, flip...
     shape_functions.py  their public functions, and stride(), is_contiguous()
     layout.py        strides: PyTorch's for a result, and the ones a view needs
@@ -45,8 +46,9 @@ from .dispatch import *  # noqa: F401,F403
 from .arithmetic import *  # noqa: F401,F403
 from .compare import *  # noqa: F401,F403
 from .linalg import bmm, dot, matmul, mm
-from .reduce import (all, amax, amin, any, argmax, argmin, log_softmax, max, mean, min, prod,
-                     softmax, std, sum, sum_to_size, var)
+from .reduce import (all, amax, amin, any, argmax, argmin, max, mean, min, prod, std, sum,
+                     sum_to_size, var)
+from .softmaxes import log_softmax, softmax
 from .shape import broadcast_shapes
 from .shape_functions import (broadcast_to, cat, chunk, clone, concat, concatenate, contiguous,
                               expand, expand_as, flatten, flip, narrow, permute, repeat, reshape,
