@@ -23,7 +23,7 @@ from .printing import set_printoptions
 from .tensor import Size, Tensor
 from . import ops  # attaches the ops to Tensor as methods
 from .ops import *  # noqa: F401,F403
-from .ops.elementwise import cast
+from .ops.promotion import cast
 from .creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like,
                        initial_seed, linspace, manual_seed, ones, ones_like, rand, rand_like,
                        randint, randn, randn_like, randperm, seed, tensor, zeros, zeros_like)

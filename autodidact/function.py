@@ -394,7 +394,7 @@ _SAVED_NONE = (_SAVED_CONSTANT, None, None, None)
 def _apply_across_devices(cls, inputs, params):
     """Inputs on two devices: only a 0-d CPU tensor may join a GPU op (as PyTorch
     lets it, like a number); it is moved there, differentiably. Anything else raises."""
-    from .ops.elementwise import move_to
+    from .ops.promotion import move_to
     devices = [x._device for x in inputs if isinstance(x, Tensor)]
     target = next((d for d in devices if d.type != "cpu"), devices[0])
     for x in inputs:

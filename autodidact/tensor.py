@@ -368,7 +368,7 @@ class Tensor:
                 raise TypeError("assigned grad expected to be a Tensor or None but got grad of "
                                 f"type {type(value).__name__}")
             if value.dtype is not self.dtype:
-                from .ops.elementwise import _dt_name
+                from .ops.promotion import _dt_name
                 from .ops.linalg import _C_TYPE
                 raise RuntimeError(
                     f"attempting to assign a gradient with dtype '{_C_TYPE[value.dtype.name]}' "
@@ -516,7 +516,7 @@ class Tensor:
         Returns ``self`` when nothing changes, as in PyTorch.
         """
         dtype, device, copy = _parse_to(args, kwargs)
-        from .ops.elementwise import cast, move_to
+        from .ops.promotion import cast, move_to
         out = self
         if device is not None and device != self._device:
             out = move_to(out, device)
@@ -613,7 +613,7 @@ def _init(t, array, device):
 
 def _copy(tensor):
     """``tensor.detach().clone()`` without the two intermediate steps (a new leaf, own storage)."""
-    from .ops.shape import copy_like   # ops build on this module: imported when first used
+    from .ops.layout import copy_like   # ops build on this module: imported when first used
     return Tensor._wrap(copy_like(tensor._data), tensor._device)
 
 

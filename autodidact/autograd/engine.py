@@ -188,7 +188,7 @@ def _batched_grad(outputs, inputs, grad_outputs, retain_graph, create_graph, all
                   materialize_grads):
     """``grad`` once per row of the batched ``grad_outputs``, results stacked (row by row:
     PyTorch vectorizes this with vmap, which gives the same numbers)."""
-    from ..ops.shape import stack
+    from ..ops.shape_functions import stack
     outputs = _as_list(outputs)
     if grad_outputs is None:
         raise RuntimeError("is_grads_batched=True needs grad_outputs: a batch of gradients, "

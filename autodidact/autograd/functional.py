@@ -264,7 +264,7 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False,
 
 def _jacobian_of_output(i, out, inputs, create_graph, strict):
     """One row of J per element of ``out`` (a backward from that element), per input."""
-    from ..ops.shape import stack
+    from ..ops.shape_functions import stack
     rows = [[] for _ in inputs]
     flat = out.reshape(-1)
     for j in range(out.numel()):

@@ -13,13 +13,13 @@ import warnings
 from .. import creation, graph
 from ..ops import activations, layers
 from ..ops.activations import gelu, softplus
-from ..ops.elementwise import _dt_name
-from ..ops.elementwise import relu as _relu
-from ..ops.elementwise import sigmoid as _sigmoid
-from ..ops.elementwise import tanh as _tanh
+from ..ops.arithmetic import relu as _relu
+from ..ops.arithmetic import sigmoid as _sigmoid
+from ..ops.arithmetic import tanh as _tanh
 from ..ops.linalg import matmul, mm
-from ..ops.reduce import log_softmax as _log_softmax
-from ..ops.reduce import softmax as _softmax
+from ..ops.promotion import _dt_name
+from ..ops.softmaxes import log_softmax as _log_softmax
+from ..ops.softmaxes import softmax as _softmax
 from ..tensor import Tensor
 from .loss_functions import (binary_cross_entropy, binary_cross_entropy_with_logits,
                              cross_entropy, huber_loss, kl_div, l1_loss, mse_loss, nll_loss,

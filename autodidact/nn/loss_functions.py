@@ -16,10 +16,11 @@ import numpy as np
 
 from .. import dtypes as _dt
 from ..ops import losses
-from ..ops.elementwise import _dt_name, promote, where
+from ..ops.arithmetic import where
 from ..ops.gather import _same_device
-from ..ops.reduce import log_softmax as _log_softmax
+from ..ops.promotion import _dt_name, promote
 from ..ops.shape import broadcast_shapes
+from ..ops.softmaxes import log_softmax as _log_softmax
 from ..tensor import Tensor
 
 __all__ = ["mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "nll_loss", "cross_entropy",

@@ -1,14 +1,24 @@
 """The derivative rules, grouped by kind, and the Tensor methods made from them.
 
-    elementwise.py   add, mul, exp, tanh, relu, comparisons, casts...
-    reduce.py        sum, mean, max, softmax...
-    shape.py         view, reshape, permute, expand, cat, stack, flip...
+    elementwise.py   the rules of add, mul, exp, tanh, relu, clamp, where...
+    arithmetic.py    their public functions: add, mul, exp, clamp, where...
+    compare.py       comparisons and logical ops: eq, lt, isclose, bitwise_and...
+    promotion.py     operands to one dtype and device: promote, cast, move_to
+    dispatch.py      from arguments to a rule: broadcasting checks, out=, operators
+    masks.py         masked_grad: the gradients of rules that select
+    reduce.py        sum, mean, max, prod, var, std...
+    softmaxes.py     softmax, log_softmax
+    shape.py         the rules of view, reshape, permute, expand, cat, stack, flip...
+    shape_functions.py  their public functions, and stride(), is_contiguous()
+    layout.py        strides: PyTorch's for a result, and the ones a view needs
     linalg.py        matmul
     layers.py        fused layers: linear (addmm), embedding, batch_norm, layer_norm
     losses.py        fused losses: mse_loss, nll_loss, binary_cross_entropy, smooth_l1...
     activations.py   leaky_relu, elu, gelu, softplus, hardtanh, silu
     index.py         x[key] and its scatter-add backward
-    inplace.py       add_, x[key] = v, out=, fill_
+    inplace.py       add_, out=: an op's result written into a tensor (and its graph)
+    assign.py        x[key] = v, fill_, zero_, copy_: given values written
+    write_checks.py  what every in-place write checks first (leaf, overlap, dtype)
     math.py          log1p, expm1, erf, floor, reciprocal, atan2, hypot, lerp...
     scan.py          cumsum, cumprod, logsumexp
     sort.py          sort, topk, kthvalue, median, mode; unique, bincount, histc
@@ -25,16 +35,25 @@ method too: ``x.exp()`` is ``autodidact.exp(x)``.
 
 from ..function import Function
 from ..tensor import Tensor
-from . import elementwise, index, inplace, layers, linalg, reduce, shape
+from . import arithmetic, dispatch, elementwise, index, inplace, layers, linalg, reduce, shape
+from . import assign, shape_functions
 from . import activations, losses
-from .elementwise import *  # noqa: F401,F403  (the public functions)
+# The public functions (and, as before the split, every public name of the rule modules).
+from .elementwise import *  # noqa: F401,F403
+from .masks import *  # noqa: F401,F403
+from .promotion import *  # noqa: F401,F403
+from .dispatch import *  # noqa: F401,F403
+from .arithmetic import *  # noqa: F401,F403
+from .compare import *  # noqa: F401,F403
 from .linalg import bmm, dot, matmul, mm
-from .reduce import (all, amax, amin, any, argmax, argmin, log_softmax, max, mean, min, prod,
-                     softmax, std, sum, sum_to_size, var)
-from .shape import (broadcast_shapes, broadcast_to, cat, chunk, clone, concat, concatenate,
-                    contiguous, expand, expand_as, flatten, flip, narrow, permute, repeat,
-                    reshape, select, split, squeeze, stack, swapaxes, swapdims, t, transpose,
-                    unbind, unflatten, unsqueeze, view, view_as)
+from .reduce import (all, amax, amin, any, argmax, argmin, max, mean, min, prod, std, sum,
+                     sum_to_size, var)
+from .softmaxes import log_softmax, softmax
+from .shape import broadcast_shapes
+from .shape_functions import (broadcast_to, cat, chunk, clone, concat, concatenate, contiguous,
+                              expand, expand_as, flatten, flip, narrow, permute, repeat, reshape,
+                              select, split, squeeze, stack, swapaxes, swapdims, t, transpose,
+                              unbind, unflatten, unsqueeze, view, view_as)
 from .index import index_select
 from .gather import gather, masked_fill, masked_select, scatter, scatter_add, take_along_dim
 from .math import (arctan2, atan2, ceil, clamp_max, clamp_min, erf, expm1, floor, frac, hypot,
@@ -124,20 +143,20 @@ _METHODS = [
 for _name in _METHODS:
     setattr(Tensor, _name, globals()[_name])
 
-Tensor.is_contiguous = shape.is_contiguous
-Tensor.stride = shape.stride
-Tensor.storage_offset = shape.storage_offset
-Tensor.data_ptr = shape.tensor_data_ptr
-Tensor.reshape_as = shape.reshape_as
+Tensor.is_contiguous = shape_functions.is_contiguous
+Tensor.stride = shape_functions.stride
+Tensor.storage_offset = shape_functions.storage_offset
+Tensor.data_ptr = shape_functions.tensor_data_ptr
+Tensor.reshape_as = shape_functions.reshape_as
 Tensor.where = lambda self, condition, other: where(condition, self, other)
 Tensor.type_as = lambda self, other: self.to(other.dtype)
 Tensor.__getitem__ = index.getitem
-Tensor.__setitem__ = inplace.setitem
+Tensor.__setitem__ = assign.setitem
 Tensor.T = property(lambda self: self.permute(*reversed(range(self.dim()))))
 Tensor.mT = property(lambda self: self.transpose(-2, -1))
-Tensor.fill_ = inplace.fill_
-Tensor.zero_ = inplace.zero_
-Tensor.copy_ = inplace.copy_
+Tensor.fill_ = assign.fill_
+Tensor.zero_ = assign.zero_
+Tensor.copy_ = assign.copy_
 
 
 def _inplace_method(op):
@@ -208,13 +227,13 @@ for _dunder in ("__sub__", "__rsub__", "__floordiv__", "__rfloordiv__", "__mod__
                 "__rmod__", "__pow__", "__rpow__", "__eq__", "__ne__", "__lt__", "__le__",
                 "__gt__", "__ge__", "__and__", "__rand__", "__or__", "__ror__", "__xor__",
                 "__rxor__", "__matmul__", "__rmatmul__"):
-    setattr(Tensor, _dunder, elementwise.operator_method(getattr(Tensor, _dunder)))
+    setattr(Tensor, _dunder, dispatch.operator_method(getattr(Tensor, _dunder)))
 
 
 def _arithmetic(function, reflected=False, floating=False):
     """The hottest operators, calling the op directly (no out=, no alpha)."""
-    operands = elementwise._OPERANDS
-    binary = elementwise._binary
+    operands = dispatch._OPERANDS
+    binary = dispatch._binary
 
     # a + b and a * b are the same numbers either way round, and PyTorch records
     # the tensor first (2 * x: MulBackward0 with edges (x, None)): keep it first.
@@ -235,4 +254,4 @@ Tensor.__radd__ = _arithmetic(elementwise.Add, reflected=True)
 Tensor.__mul__ = _arithmetic(elementwise.Mul)
 Tensor.__rmul__ = _arithmetic(elementwise.Mul, reflected=True)
 Tensor.__truediv__ = _arithmetic(elementwise.Div, floating=True)
-Tensor.__rtruediv__ = elementwise.operator_method(elementwise._rtruediv)
+Tensor.__rtruediv__ = dispatch.operator_method(arithmetic._rtruediv)

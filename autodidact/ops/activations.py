@@ -24,7 +24,8 @@ import numpy as np
 from ..backend import module_of
 from ..function import Function
 from ..tensor import Tensor
-from .elementwise import masked_grad, where
+from .arithmetic import where
+from .masks import masked_grad
 from .math import Erf, _erf_array
 
 __all__ = ["leaky_relu", "elu", "gelu", "softplus", "hardtanh", "silu"]
@@ -160,7 +161,7 @@ def _float_input(name, input):
         raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not "
                         f"{type(input).__name__}")
     if not input.dtype.is_floating_point:
-        from .elementwise import _dt_name
+        from .promotion import _dt_name
         raise NotImplementedError(f'"{name}" not implemented for \'{_dt_name(input.dtype)}\'')
 
 

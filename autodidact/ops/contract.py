@@ -54,7 +54,7 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
 
         >>> autodidact.addmm(bias, x, weight.t())    # x @ weight.t() + bias
     """
-    from .elementwise import _finish
+    from .dispatch import _finish
     if mat1.dim() != 2:
         raise RuntimeError(f"mat1 must be a matrix, got {mat1.dim()}-D tensor")
     if mat2.dim() != 2:
@@ -75,13 +75,13 @@ def matmul(input, other, *, out=None):
     """``input @ other`` (the rules are in ``ops/linalg.py``), written into ``out`` if given."""
     if out is None:
         return linalg.matmul(input, other)
-    from .elementwise import _finish
+    from .dispatch import _finish
     return _finish(linalg.matmul(input, other), out, "matmul")
 
 
 def mv(input, vec, *, out=None):
     """Matrix times vector: (n, m) @ (m,) -> (n,)."""
-    from .elementwise import _finish
+    from .dispatch import _finish
     if input.dim() != 2 or vec.dim() != 1:
         raise RuntimeError(f"vector + matrix @ vector expected, got 1, {input.dim()}, "
                            f"{vec.dim()}")
@@ -91,7 +91,8 @@ def mv(input, vec, *, out=None):
 
 def outer(input, vec2, *, out=None):
     """Outer product of two vectors: out[i, j] = input[i] * vec2[j]."""
-    from .elementwise import _finish, mul
+    from .arithmetic import mul
+    from .dispatch import _finish
     if input.dim() != 1 or vec2.dim() != 1:
         raise RuntimeError(f"outer: Expected 1-D argument self, but got {input.dim()}-D"
                            if input.dim() != 1 else
@@ -109,7 +110,7 @@ def tensordot(a, b, dims=2, out=None):
     It is one matrix product: the contracted axes of each operand are moved
     together (permute), flattened (reshape), multiplied (mm) and unflattened.
     """
-    from .elementwise import _finish
+    from .dispatch import _finish
     matmul = linalg.matmul
     if isinstance(dims, int):
         if dims < 0:

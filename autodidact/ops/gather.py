@@ -112,7 +112,7 @@ class MaskedFillTensor(Function):
         return module_of(a).where(mask, value.astype(a.dtype), a)
 
     def backward(ctx, grad):
-        from .elementwise import where
+        from .arithmetic import where
         mask = Tensor._wrap(ctx.mask, grad._device)
         return where(mask, 0.0, grad), where(mask, grad, 0.0).sum()
 
@@ -217,7 +217,7 @@ def gather(input, dim, index, *, sparse_grad=False, out=None):
         tensor([[2],
                 [3]])
     """
-    from .elementwise import _finish
+    from .dispatch import _finish
     if isinstance(index, Tensor) and index.dtype is _dt.int32:
         index = index.long()
     axis = _check_index("gather", input, dim, index)
@@ -234,7 +234,7 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None, out=None):
     Where ``index`` repeats a position, which write wins is unspecified (as
     in PyTorch); use ``scatter_add`` to add them up.
     """
-    from .elementwise import _finish
+    from .dispatch import _finish
     if reduce is not None:
         raise NotImplementedError("scatter(reduce=...) is not supported by autodidact; use "
                                   "scatter_add, or scatter_reduce in PyTorch")
@@ -252,7 +252,7 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None, out=None):
 
 def scatter_add(input, dim, index, src, *, out=None):
     """Add ``src`` into a copy of ``input`` at ``index`` along ``dim``; repeats add up."""
-    from .elementwise import _finish
+    from .dispatch import _finish
     axis = _check_index("scatter_add", input, dim, index, src)
     _same_dtype("scatter_add", input, src)
     return _finish(ScatterAdd.apply(input, src, index=index._data, dim=axis), out,
@@ -284,7 +284,7 @@ def masked_fill(input, mask, value):
 
 def masked_select(input, mask, *, out=None):
     """The elements of ``input`` where ``mask`` is true, as a 1-D tensor (they broadcast)."""
-    from .elementwise import _finish
+    from .dispatch import _finish
     if not isinstance(mask, Tensor) or mask.dtype is not _dt.bool:
         raise RuntimeError(f"masked_select: expected BoolTensor for mask")
     from .shape import broadcast_shapes
@@ -298,7 +298,7 @@ def take_along_dim(input, indices, dim=None, *, out=None):
 
     Without ``dim``, both are flattened first.
     """
-    from .elementwise import _finish
+    from .dispatch import _finish
     if dim is None:
         return _finish(gather(input.reshape(-1), 0, indices.reshape(-1)), out, "take_along_dim")
     if indices.dtype is not _dt.int64:

@@ -425,7 +425,8 @@ def advanced_strides(shape, strides, parts):
 
 def _index_layout(sizes, steps, index):
     """PyTorch's ``AdvancedIndex`` and index iterator, on (shape, strides) pairs."""
-    from .shape import expand_strides, view_strides
+    from .layout import view_strides
+    from .shape_functions import expand_strides
     indexed = [d for d, ix in enumerate(index) if ix is not None]
     common = layout.broadcast_shape([index[d][0] for d in indexed])
     for d in indexed:
@@ -478,5 +479,5 @@ def index_select(input, dim, index):
 
 # shape.py imports nothing from here, so this import at the end is safe.
 from . import layout  # noqa: E402
-from .layout import is_contiguous  # noqa: E402
-from .shape import _as_view, as_strided_array, element_strides  # noqa: E402
+from .layout import as_strided_array, element_strides, is_contiguous  # noqa: E402
+from .shape import _as_view  # noqa: E402

@@ -41,6 +41,8 @@ other strides for axes of size 1 (which never move anywhere) there, and
 makes a 4-D channels-last-contiguous input's result channels-last.
 """
 
+import numpy as np
+
 from ..backend import module_of
 from ..tensor import Tensor
 
@@ -395,3 +397,106 @@ def apply_copy(function, input, **params):
     if laid is not out:
         result._data = laid
     return result
+
+
+# ------------------------------------------------------------ views
+# The strides a view needs (or None: then only a copy can do it), and arrays
+# seen through given strides: what view, reshape, expand and clone stand on.
+
+
+_VIEW_ERROR = (
+    "view size is not compatible with input tensor's size and stride (at least one dimension "
+    "spans across two contiguous subspaces). Use .reshape(...) instead.")
+
+
+def as_strided_array(a, shape, strides):
+    """``a``'s memory seen with ``shape`` and ``strides`` (in elements); writable if ``a`` is."""
+    item = a.itemsize
+    return module_of(a).lib.stride_tricks.as_strided(
+        a, shape=tuple(shape), strides=tuple(s * item for s in strides))
+
+
+def restride(a, shape, strides):
+    """``a`` reshaped without copying, with exactly these (PyTorch's) strides.
+
+    NumPy's own no-copy reshape maps the elements to memory the same way;
+    it may only choose other strides for axes of size 1 (where a stride
+    never moves anywhere), so it is used when it agrees and corrected
+    otherwise.
+    """
+    shape, strides = tuple(shape), tuple(strides)
+    if isinstance(a, np.ndarray):
+        try:
+            out = a.reshape(shape, copy=False)
+        except ValueError:
+            out = None
+        if out is not None and element_strides(out) == strides:
+            return out
+    return as_strided_array(a, shape, strides)
+
+
+def view_strides(shape, strides, new_shape):
+    """The strides a view of ``new_shape`` needs, or None when no view can do it.
+
+    PyTorch's rule (``computeStride``): the old axes fall into chunks that
+    are contiguous with each other; each chunk can be re-split into new
+    axes freely, but no new axis may span two chunks.
+    """
+    shape, strides, new_shape = tuple(shape), tuple(strides), tuple(new_shape)
+    if not shape:
+        return (1,) * len(new_shape)
+    numel = 1
+    for s in shape:
+        numel *= s
+    if numel == 0:
+        if shape == new_shape:
+            return strides
+        out, step = [0] * len(new_shape), 1
+        for d in range(len(new_shape) - 1, -1, -1):
+            out[d] = step
+            step *= max(new_shape[d], 1)
+        return tuple(out)
+    out = [0] * len(new_shape)
+    view_d = len(new_shape) - 1
+    chunk_base = strides[-1]
+    tensor_numel = view_numel = 1
+    for d in range(len(shape) - 1, -1, -1):
+        tensor_numel *= shape[d]
+        if d == 0 or (shape[d - 1] != 1 and strides[d - 1] != tensor_numel * chunk_base):
+            while view_d >= 0 and (view_numel < tensor_numel or new_shape[view_d] == 1):
+                out[view_d] = view_numel * chunk_base
+                view_numel *= new_shape[view_d]
+                view_d -= 1
+            if view_numel != tensor_numel:
+                return None
+            if d > 0:
+                chunk_base = strides[d - 1]
+                tensor_numel = view_numel = 1
+    if view_d != -1:
+        return None
+    return tuple(out)
+
+
+def _is_dense(shape, strides):
+    """True when the elements fill a block of memory without gaps or overlaps."""
+    dims = sorted((i for i in range(len(shape)) if shape[i] > 1), key=lambda i: strides[i])
+    expected = 1
+    for i in dims:
+        if strides[i] != expected:
+            return False
+        expected *= shape[i]
+    return True
+
+
+def copy_like(a):
+    """A copy of ``a`` in ``a``'s order of axes, without gaps (PyTorch's clone)."""
+    if a.flags.c_contiguous and 1 not in a.shape:
+        return a.copy()
+    return with_strides(a, copy_strides(a.shape, element_strides(a)))
+
+
+def data_ptr(array):
+    """The address of an array's first element."""
+    if isinstance(array, np.ndarray):
+        return array.__array_interface__["data"][0]
+    return array.data.ptr

@@ -9,7 +9,7 @@ on the right a column, and that axis is removed from the result.
 
 from ..backend import module_of
 from ..function import Function
-from .elementwise import _dt_name
+from .promotion import _dt_name
 
 
 class Matmul(Function):
@@ -250,7 +250,8 @@ def _unsafe_view(tensor, shape):
 
 def _squeeze_(tensor, dim):
     """PyTorch's in-place ``squeeze_(dim)`` on a fresh product (SqueezeBackward4)."""
-    from .shape import SqueezeDimInplace, element_strides
+    from .layout import element_strides
+    from .shape import SqueezeDimInplace
     shape, strides = list(tensor.shape), list(element_strides(tensor._data))
     del shape[dim], strides[dim]
     return SqueezeDimInplace.apply(tensor, shape=tuple(shape), strides=tuple(strides))

@@ -25,8 +25,11 @@ from .. import dtypes as _dt
 from ..backend import module_of, to_host
 from ..function import Function
 from ..tensor import Tensor
-from .elementwise import (Reciprocal, _binary, _clamp_operand, _clamp_shares, _finish,
-                          _unary_float, cast, exp, masked_grad, masked_grads, pow, zero_gradient)
+from .arithmetic import _clamp_operand, exp, pow
+from .dispatch import _binary, _finish, _unary_float
+from .elementwise import Reciprocal
+from .masks import _clamp_shares, masked_grad, masked_grads, zero_gradient
+from .promotion import cast
 
 # ----------------------------------------------------------------- the rules
 
@@ -282,7 +285,7 @@ _C_NAME = {"float16": "c10::Half", "float32": "float", "float64": "double"}
 
 def _refuse(input, kernel, kinds="b"):
     """PyTorch's "not implemented" for the dtypes a kernel has no loop for."""
-    from .elementwise import _dt_name
+    from .promotion import _dt_name
     if input._data.dtype.kind in kinds:
         raise NotImplementedError(f'"{kernel}" not implemented for \'{_dt_name(input.dtype)}\'')
 

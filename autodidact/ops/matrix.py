@@ -100,14 +100,14 @@ def _at_least_2d(name, input):
 
 def tril(input, diagonal=0, *, out=None):
     """The lower triangle (on and below ``diagonal``); the rest set to 0. Batches work too."""
-    from .elementwise import _finish
+    from .dispatch import _finish
     _at_least_2d("tril", input)
     return _finish(Tril.apply(input, diagonal=diagonal), out, "tril")
 
 
 def triu(input, diagonal=0, *, out=None):
     """The upper triangle (on and above ``diagonal``); the rest set to 0."""
-    from .elementwise import _finish
+    from .dispatch import _finish
     _at_least_2d("triu", input)
     return _finish(Triu.apply(input, diagonal=diagonal), out, "triu")
 
@@ -127,7 +127,7 @@ def diag(input, diagonal=0, *, out=None):
         tensor([[1, 0],
                 [0, 2]])
     """
-    from .elementwise import _finish
+    from .dispatch import _finish
     if input.dim() == 1:
         n = input.shape[0] + abs(diagonal)
         result = DiagEmbed.apply(input, offset=diagonal, dim1=0, dim2=1, shape=(n, n))
@@ -144,7 +144,7 @@ def trace(input):
         raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input.dim()}")
     if not input.dtype.is_floating_point:
         from .. import dtypes as _dt
-        from .elementwise import cast
+        from .promotion import cast
         return Trace.apply(cast(input, _dt.int64))
     return Trace.apply(input)
 

@@ -79,7 +79,7 @@ def _norm_array(a, ord, dim, keepdim):
 
 def _norm_grad(ctx, a, out, grad):
     """The norm's gradient at ``a``, written with Tensor ops (so it can be differentiated)."""
-    from .elementwise import where
+    from .arithmetic import where
     p, shape, dim, keepdim = ctx.ord, ctx.input_shape, ctx.dim, ctx.keepdim
     grad = _expand_back(grad, shape, dim, keepdim)
     out = _expand_back(out, shape, dim, keepdim)
@@ -99,7 +99,7 @@ def _norm_grad(ctx, a, out, grad):
 
 def _float_input(name, input):
     if not input.dtype.is_floating_point:
-        from .elementwise import _dt_name
+        from .promotion import _dt_name
         raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. "
                            f"Got {_dt_name(input.dtype)}")
 
@@ -122,7 +122,8 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
         >>> autodidact.linalg.vector_norm(autodidact.tensor([3., 4.]))
         tensor(5.)
     """
-    from .elementwise import _finish, cast
+    from .dispatch import _finish
+    from .promotion import cast
     _float_input("linalg.vector_norm", x)
     if dtype is not None:
         x = cast(x, _dt.to_dtype(dtype))
@@ -138,7 +139,8 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=No
     1 is the largest column sum of |A|, inf the largest row sum. ('nuc' and 2
     need singular values, which autodidact does not compute.)
     """
-    from .elementwise import _finish, cast
+    from .dispatch import _finish
+    from .promotion import cast
     if A.dim() < 2:
         raise RuntimeError("linalg.matrix_norm: The input tensor A must have at least 2 "
                            "dimensions.")
@@ -203,7 +205,7 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None, *, out=None):
 
 def dist(input, other, p=2):
     """The p-norm of input - other (they broadcast)."""
-    from .elementwise import promote
+    from .promotion import promote
     (input, other), _ = promote(input, other)
     _float_input("linalg.vector_norm", input)
     return Dist.apply(input, other, p=float(p))

@@ -1,4 +1,4 @@
-"""Reductions: sum, mean, max/min, prod, var/std, softmax and log_softmax.
+"""Reductions: sum, mean, max/min, prod, var/std (softmax is in softmaxes.py).
 
     op            forward                      backward
     sum           a.sum(dim, keepdim)          grad expanded back to a's shape
@@ -6,8 +6,6 @@
     max (all)     a.max()                      grad shared evenly among the ties
     max (dim)     a.max(dim) -> values, index  grad sent to the returned index
     prod          a.prod(dim)                  grad * prod / a
-    softmax       y = exp(a) / sum exp(a)      y * (grad - sum(grad * y))
-    log_softmax   y = a - logsumexp(a)         grad - exp(y) * sum(grad)
     sum_to_size   sum over broadcast axes      grad expanded back
 
 ``sum_to_size`` is the one helper that undoes broadcasting for every op.
@@ -22,7 +20,7 @@ from .. import graph
 from ..backend import module_of
 from ..function import Function
 from ..tensor import Tensor, normalize_dim
-from .elementwise import masked_grad
+from .masks import masked_grad
 from .layout import row_major   # results are row-major, whatever the input's layout
 from .shape import _as_view
 
@@ -165,7 +163,7 @@ class Std(Var):
     derivative = "d std/daᵢ = (aᵢ − mean)/((n − correction)·std), so aᵢ receives grad × that"
     def backward(ctx, grad):
         a, out = ctx.saved_tensors
-        from .elementwise import where
+        from .arithmetic import where
         # Where std is 0 (all values equal) the gradient is taken as 0, as in PyTorch.
         return _variance_grad(ctx, a, where(out == 0, 0.0, grad / (2 * out)))
 
@@ -177,58 +175,7 @@ def _variance_grad(ctx, a, grad):
     return _expand_back(grad, ctx.input_shape, ctx.dim, ctx.keepdim) * centered * scale
 
 
-class Softmax(Function):
-    def forward(ctx, a, dim):
-        xp = module_of(a)
-        x = a.astype(np.float32) if a.dtype == np.float16 else a   # half: in float32, as PyTorch
-        e = xp.exp(_shifted(x, dim))
-        out = row_major((e / e.sum(axis=dim, keepdims=True)).astype(a.dtype, copy=False))
-        ctx.dim = dim
-        ctx.save_for_backward(out)
-        return out
-
-    derivative = "d sᵢ/daⱼ = sᵢ(δᵢⱼ − sⱼ), so a receives out × (grad − Σ grad·out)"
-    def backward(ctx, grad):
-        out, = ctx.saved_tensors
-        return out * (grad - (grad * out).sum(dim=ctx.dim, keepdim=True))
-
-
-class LogSoftmax(Function):
-    """a - logsumexp(a), computed after subtracting the max (no overflow)."""
-
-    def forward(ctx, a, dim):
-        xp = module_of(a)
-        x = a.astype(np.float32) if a.dtype == np.float16 else a   # half: in float32, as PyTorch
-        shifted = _shifted(x, dim)
-        with np.errstate(divide="ignore"):   # log(0): the sum over an empty axis
-            out = row_major((shifted - xp.log(xp.exp(shifted).sum(axis=dim, keepdims=True)))
-                            .astype(a.dtype, copy=False))
-        ctx.dim = dim
-        ctx.save_for_backward(out)
-        return out
-
-    derivative = "d(log sᵢ)/daⱼ = δᵢⱼ − sⱼ, so a receives grad − softmax(a) × Σ grad"
-    def backward(ctx, grad):
-        out, = ctx.saved_tensors
-        if not graph.is_grad_enabled():   # the usual case: on the arrays, not four recorded ops
-            g = grad._data
-            softmax = module_of(g).exp(out._data)
-            return Tensor._wrap(g - softmax * g.sum(axis=ctx.dim, keepdims=True), grad._device)
-        return grad - out.exp() * grad.sum(dim=ctx.dim, keepdim=True)
-
-
 # ------------------------------------------------------------ helpers
-
-
-def _shifted(x, dim):
-    """``x`` minus its max along ``dim`` (softmax's guard against overflow).
-
-    Along an empty axis there is no max and nothing to shift: the result
-    is as empty as ``x``, as in PyTorch (NumPy's max would raise).
-    """
-    if x.size == 0:
-        return x
-    return x - x.max(axis=dim, keepdims=True)
 
 
 def _dims(dim, ndim):
@@ -334,7 +281,7 @@ def _product_of_others(a, dim):
         flat = a.reshape(-1)
         return _product_of_others(flat, 0).reshape(a.shape)
     from .scan import cumprod   # scan.py builds on this file: imported when first needed
-    from .shape import cat
+    from .shape_functions import cat
     n = a.shape[dim]
     one = a.narrow(dim, 0, 1) * 0 + 1
     # Exclusive running products from each end: prod of a_k for k < i, and for k > i.
@@ -361,7 +308,7 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
         if dim is None:
             raise TypeError("sum() received an invalid combination of arguments - got (Tensor, "
                             "out=Tensor): out= needs dim, as in sum(x, dim=0, out=r)")
-        from .elementwise import _finish
+        from .dispatch import _finish
         return _finish(result, out, "sum")
     return result
 
@@ -417,7 +364,7 @@ ReturnTypes["histogram"] = _return_type("histogram", ("hist", "bin_edges"))
 
 def _extreme(name, input, dim, keepdim, other):
     if other is not None or isinstance(dim, Tensor):
-        from .elementwise import maximum, minimum
+        from .arithmetic import maximum, minimum
         return (maximum if name == "max" else minimum)(input, dim if other is None else other)
     if dim is None:
         if input.numel() == 0:
@@ -531,26 +478,6 @@ def _spread(op, input, dim, unbiased, keepdim, correction):
     return op.apply(input, dim=_dims(dim, input.dim()), correction=correction, keepdim=keepdim)
 
 
-def softmax(input, dim, dtype=None):
-    """exp(x) / sum(exp(x)) along ``dim``, computed without overflow."""
-    if dtype is not None:
-        input = input.to(_dt.to_dtype(dtype))
-    if not input.dtype.is_floating_point:
-        kernel = "softmax_lastdim" if normalize_dim(dim, input.dim()) >= input.dim() - 1 else "softmax"
-        raise NotImplementedError(f'"{kernel}_kernel_impl" not implemented for \'{_type_word(input.dtype)}\'')
-    return Softmax.apply(input, dim=_softmax_axis(dim, input))
-
-
-def log_softmax(input, dim, dtype=None):
-    """log(softmax(x)), computed stably as x - logsumexp(x)."""
-    if dtype is not None:
-        input = input.to(_dt.to_dtype(dtype))
-    if not input.dtype.is_floating_point:
-        kernel = "log_softmax_lastdim" if normalize_dim(dim, input.dim()) >= input.dim() - 1 else "log_softmax"
-        raise NotImplementedError(f'"{kernel}_kernel_impl" not implemented for \'{_type_word(input.dtype)}\'')
-    return LogSoftmax.apply(input, dim=_softmax_axis(dim, input))
-
-
 def all(input, dim=None, keepdim=False):
     xp = module_of(input._data)
     return Tensor._wrap(row_major(xp.asarray(input._data.all(axis=dim, keepdims=keepdim))),
@@ -564,11 +491,5 @@ def any(input, dim=None, keepdim=False):
 
 
 def _type_word(dtype):
-    from .elementwise import _dt_name
+    from .promotion import _dt_name
     return _dt_name(dtype)
-
-
-def _softmax_axis(dim, input):
-    """The axis to normalise over; None for a 0-d tensor (CuPy has no axis 0 there)."""
-    axis = normalize_dim(dim, input.dim())
-    return axis if input.dim() else None

@@ -15,7 +15,8 @@ from .. import dtypes as _dt
 from ..backend import module_of
 from ..function import Function
 from ..tensor import normalize_dim
-from .elementwise import _finish, cast
+from .dispatch import _finish
+from .promotion import cast
 from .reduce import _dims, _expand_back
 
 # ----------------------------------------------------------------- the rules
@@ -93,7 +94,7 @@ class Logsumexp(Function):
 
 
 def _cat(pieces, dim):
-    from .shape import cat
+    from .shape_functions import cat
     return cat(pieces, dim)
 
 

@@ -95,7 +95,7 @@ def _square(name, A):
         raise RuntimeError(f"{name}: A must be batches of square matrices, but they are "
                            f"{A.shape[-2]} by {A.shape[-1]} matrices")
     if not A.dtype.is_floating_point:
-        from .elementwise import _dt_name
+        from .promotion import _dt_name
         raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. "
                            f"Got {_dt_name(A.dtype)}")
 
@@ -105,14 +105,14 @@ def _square(name, A):
 
 def inv(A, *, out=None):
     """The inverse of a square matrix (or of each in a batch); raises if it is singular."""
-    from .elementwise import _finish
+    from .dispatch import _finish
     _square("linalg.inv", A)
     return _finish(LinalgInvEx.apply(A), out, "linalg_inv")
 
 
 def det(A, *, out=None):
     """The determinant of a square matrix (or of each in a batch)."""
-    from .elementwise import _finish
+    from .dispatch import _finish
     _square("linalg.det", A)
     return _finish(LinalgDet.apply(A), out, "linalg_det")
 
@@ -123,12 +123,12 @@ def solve(A, B, *, left=True, out=None):
         >>> autodidact.linalg.solve(autodidact.eye(2) * 2, autodidact.ones(2))
         tensor([0.5000, 0.5000])
     """
-    from .elementwise import _finish
+    from .dispatch import _finish
     if not left:
         return _finish(solve(A.mT, B.mT).mT, out, "linalg_solve")
     _square("linalg.solve", A)
     if A.dtype is not B.dtype:
-        from .elementwise import _dt_name
+        from .promotion import _dt_name
         raise RuntimeError(f"linalg.solve: Expected A and B to have the same dtype, but found "
                            f"A of type {_dt_name(A.dtype)} and B of type {_dt_name(B.dtype)} "
                            "instead")

@@ -266,7 +266,7 @@ def histc(input, bins=100, min=0, max=0, *, out=None):
     Values outside [min, max] are ignored; the last bin includes ``max``.
     """
     if not input.dtype.is_floating_point:
-        from .elementwise import _dt_name
+        from .promotion import _dt_name
         raise NotImplementedError(f'"histogram_cpu" not implemented for \'{_dt_name(input.dtype)}\'')
     low, high = float(min), float(max)
     if low == high and input.numel():

@@ -25,7 +25,7 @@ from .engine import generator_for
 # ----------------------------------------------------------- helpers
 
 def _dtype_name(dtype):
-    from ..ops.elementwise import _dt_name
+    from ..ops.promotion import _dt_name
     return _dt_name(dtype)
 
 
@@ -47,7 +47,8 @@ class _Fresh(Tensor):
 
 def _fill(target, draw, kind="fill"):
     """Overwrite ``target`` with ``draw(n)`` (a flat array), in memory order."""
-    from ..ops.inplace import check_can_modify, overwrite
+    from ..ops.assign import overwrite
+    from ..ops.write_checks import check_can_modify
     array = target._data
     if type(target) is _Fresh:               # nothing refers to it yet: take the array
         target.__class__ = Tensor
