@@ -477,17 +477,6 @@ def view_strides(shape, strides, new_shape):
     return tuple(out)
 
 
-def _is_dense(shape, strides):
-    """True when the elements fill a block of memory without gaps or overlaps."""
-    dims = sorted((i for i in range(len(shape)) if shape[i] > 1), key=lambda i: strides[i])
-    expected = 1
-    for i in dims:
-        if strides[i] != expected:
-            return False
-        expected *= shape[i]
-    return True
-
-
 def copy_like(a):
     """A copy of ``a`` in ``a``'s order of axes, without gaps (PyTorch's clone)."""
     if a.flags.c_contiguous and 1 not in a.shape:

@@ -14,7 +14,7 @@ from .. import graph
 from ..tensor import Tensor
 from .promotion import _dt_name
 from .pieces import refuse_write
-from .layout import _is_dense, data_ptr, element_strides
+from .layout import data_ptr, element_strides, is_dense
 
 _LEAF = "a leaf Variable that requires grad is being used in an in-place operation."
 _VIEW_OF_LEAF = "a view of a leaf Variable that requires grad is being used in an in-place operation."
@@ -95,7 +95,7 @@ def overlap(a, b):
     """
     if a.size == 0 or b.size == 0:
         return _NO
-    if not (_is_dense(a.shape, element_strides(a)) and _is_dense(b.shape, element_strides(b))):
+    if not (is_dense(a.shape, element_strides(a)) and is_dense(b.shape, element_strides(b))):
         return _NO
     a_begin, b_begin = data_ptr(a), data_ptr(b)
     a_end, b_end = a_begin + a.nbytes, b_begin + b.nbytes
