@@ -893,11 +893,6 @@ EXCLUSIONS = [
         lambda p, m: raised(m, ours="", theirs="TypeError")
         and re.search(r"\.(permute|reshape|view)\(\)", m.line)),
     Exclusion(
-        "prod-dim-0d-backward", "bug",
-        "x = tensor(2., requires_grad=True); x.prod(dim=0).backward() raises IndexError.",
-        lambda p, m: m.what == "backward-raised" and "IndexError" in m.our_error
-        and any("prod(dim=" in line for line in p.lines())),
-    Exclusion(
         "mT-0d", "bug (minor: deprecated in PyTorch)",
         "tensor(1.).mT raises IndexError; PyTorch returns the tensor (with a deprecation "
         "warning).",

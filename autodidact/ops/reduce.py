@@ -258,7 +258,7 @@ def _reduced_count(shape, dim):
 
 def _expand_back(grad, shape, dim, keepdim):
     """Undo a reduction: put back the reduced axes (size 1) and expand to ``shape``."""
-    if dim is not None and not keepdim:
+    if dim is not None and not keepdim and shape:   # (a 0-d input lost no axis)
         for axis in sorted((dim,) if isinstance(dim, int) else dim):
             grad = grad.unsqueeze(axis)
     elif dim is None and not keepdim:
@@ -330,7 +330,7 @@ def _product_of_others(a, dim):
     """For each element, the product of the other elements reduced with it."""
     if 0 in a.shape:
         return a   # nothing to multiply: the gradient is as empty as the input
-    if dim is None:
+    if dim is None or a.dim() == 0:   # a 0-d tensor reduces over dim 0 as over all
         flat = a.reshape(-1)
         return _product_of_others(flat, 0).reshape(a.shape)
     from .scan import cumprod   # scan.py builds on this file: imported when first needed
