@@ -24,3 +24,18 @@ def test_reducing_dim_0_of_a_0d_tensor_differentiates(torch_oracle, reduce):
         return x.grad
     ours, theirs = both(torch_oracle, fn)
     same_value(ours, theirs)
+
+
+# ------------------------------------------------------------------ requires-grad-on-non-leaf
+
+@pytest.mark.parametrize("flag", [True, False])
+def test_requires_grad_on_a_non_leaf_only_refuses_false(torch_oracle, flag):
+    def fn(lib):
+        y = lib.tensor([1.], requires_grad=True) * 2
+        return y.requires_grad_(flag)
+    ours, theirs = both(torch_oracle, fn)
+    if flag:
+        same_exact(ours, theirs)
+        assert ours.grad_fn is not None and ours.requires_grad
+    else:
+        same_error(ours, theirs)

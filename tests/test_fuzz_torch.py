@@ -907,13 +907,6 @@ EXCLUSIONS = [
         "copies (source and target are the same memory, no partial overlap).",
         lambda p, m: raised(m, ours="refer to a single memory location", theirs="")),
     Exclusion(
-        "requires-grad-on-non-leaf", "bug",
-        "(x * 2).requires_grad_() with x requiring grad raises `you can only change "
-        "requires_grad flags of leaf variables`; PyTorch allows setting True on a tensor "
-        "that already requires grad (only False is refused on a non-leaf).",
-        lambda p, m: on(m, "requires_grad_()") and raised(m, ours="only change requires_grad",
-                                                          theirs="")),
-    Exclusion(
         "atan2-grad-at-origin", "bug (a boundary gradient, near bounds)",
         "x = torch.tensor([0.], requires_grad=True); torch.atan2(x, x).sum().backward() "
         "gives nan; PyTorch 0.",
