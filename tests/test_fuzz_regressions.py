@@ -39,3 +39,26 @@ def test_requires_grad_on_a_non_leaf_only_refuses_false(torch_oracle, flag):
         assert ours.grad_fn is not None and ours.requires_grad
     else:
         same_error(ours, theirs)
+
+
+# ------------------------------------------------------------------ max-dim-bool
+
+@pytest.mark.parametrize("name", ["max", "min"])
+@pytest.mark.parametrize("keepdim", [False, True])
+def test_max_along_dim_0_of_a_0d_bool_keeps_bool(torch_oracle, name, keepdim):
+    def fn(lib):
+        return getattr(lib.tensor(False), name)(dim=0, keepdim=keepdim)
+    ours, theirs = both(torch_oracle, fn)
+    same_exact(ours.values, theirs.values)
+    same_exact(ours.indices, theirs.indices)
+
+
+def test_max_along_dim_0_of_a_0d_tensor_is_a_copy_with_a_gradient(torch_oracle):
+    def fn(lib):
+        x = lib.tensor(2., requires_grad=True)
+        values = x.max(dim=0).values
+        values.backward()
+        return values.detach(), x.grad
+    (ours, our_grad), (theirs, their_grad) = both(torch_oracle, fn)
+    same_exact(ours, theirs)
+    same_exact(our_grad, their_grad)

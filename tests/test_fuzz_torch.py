@@ -930,11 +930,6 @@ EXCLUSIONS = [
         "tensor(5).index_select(0, tensor([0])) raises IndexError; PyTorch returns tensor(5) "
         "(a 0-d tensor indexes as one of size 1 here).",
         lambda p, m: on(m, "index_select") and raised(m, ours="IndexError", theirs="")),
-    Exclusion(
-        "max-dim-bool", "bug",
-        "tensor(False).max(dim=0).values is int64 in autodidact, bool in PyTorch (likewise "
-        "min; only for a 0-d tensor).",
-        lambda p, m: m.what == "dtype" and on(m, ".max(dim", ".min(dim")),
 ]
 
 

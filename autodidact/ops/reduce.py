@@ -428,7 +428,7 @@ def _extreme(name, input, dim, keepdim, other):
     axis = normalize_dim(dim, input.dim())
     if input.dim() == 0:   # dim 0 or -1 of a 0-d tensor: itself, at index 0
         zero = Tensor._wrap(module_of(input._data).zeros((), dtype=np.int64), input._device)
-        return ReturnTypes[name](input * 1, zero)
+        return ReturnTypes[name](input.clone(), zero)   # a copy, of the same dtype
     if input.shape[axis] == 0:
         raise IndexError(f"{name}(): Expected reduction dim {axis} to have non-zero size.")
     op = MaxDim if name == "max" else MinDim
