@@ -62,3 +62,17 @@ def test_max_along_dim_0_of_a_0d_tensor_is_a_copy_with_a_gradient(torch_oracle):
     (ours, our_grad), (theirs, their_grad) = both(torch_oracle, fn)
     same_exact(ours, theirs)
     same_exact(our_grad, their_grad)
+
+
+# ------------------------------------------------------------------ chunk-empty-dim
+
+@pytest.mark.parametrize("shape, chunks, dim", [((0, 3), 1, 0), ((0, 3), 2, 0), ((0,), 5, 0),
+                                                ((2, 0), 3, 1), ((2, 0), 2, -1)])
+def test_chunk_of_an_empty_dim_gives_chunks_empty_pieces(torch_oracle, shape, chunks, dim):
+    def fn(lib):
+        x = lib.zeros(*shape, requires_grad=True)
+        return [piece.detach() for piece in x.chunk(chunks, dim)]
+    ours, theirs = both(torch_oracle, fn)
+    assert len(ours) == len(theirs)
+    for our_piece, their_piece in zip(ours, theirs):
+        same_exact(our_piece, their_piece)

@@ -898,10 +898,6 @@ EXCLUSIONS = [
         "warning).",
         lambda p, m: on(m, ".mT") and raised(m, ours="Dimension out of range", theirs="")),
     Exclusion(
-        "chunk-empty-dim", "bug",
-        "zeros(0, 3).chunk(2) gives one chunk; PyTorch gives two empty ones.",
-        lambda p, m: on(m, ".chunk(") and raised(m, ours="IndexError", theirs="")),
-    Exclusion(
         "index-put-self", "bug",
         "x = tensor([1, 2, 3]); x[None] = x raises the internal-overlap error; PyTorch "
         "copies (source and target are the same memory, no partial overlap).",

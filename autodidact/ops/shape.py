@@ -904,8 +904,9 @@ def chunk(input, chunks, dim=0):
     if chunks <= 0:
         raise RuntimeError("chunk expects `chunks` to be greater than 0, got: " + str(chunks))
     length = input.shape[normalize_dim(dim, input.dim())]
-    size = -(-length // chunks) if length else 1
-    return split(input, size, dim)
+    if length == 0:   # PyTorch gives `chunks` empty pieces
+        return split(input, [0] * chunks, dim)
+    return split(input, -(-length // chunks), dim)
 
 
 def unbind(input, dim=0):
