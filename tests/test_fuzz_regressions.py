@@ -76,3 +76,20 @@ def test_chunk_of_an_empty_dim_gives_chunks_empty_pieces(torch_oracle, shape, ch
     assert len(ours) == len(theirs)
     for our_piece, their_piece in zip(ours, theirs):
         same_exact(our_piece, their_piece)
+
+
+# ------------------------------------------------------------------ index-select-0d
+
+@pytest.mark.parametrize("index", [[0], 0, [1], [-1], [0, 0], []])
+def test_index_select_of_a_0d_tensor(torch_oracle, index):
+    def fn(lib):
+        x = lib.tensor(5., requires_grad=True)
+        picked = x.index_select(0, lib.tensor(index, dtype=lib.int64))
+        picked.sum().backward()
+        return picked.detach(), x.grad
+    ours, theirs = both(torch_oracle, fn)
+    if isinstance(theirs, Exception):
+        same_error(ours, theirs)
+    else:
+        same_exact(ours[0], theirs[0])
+        same_exact(ours[1], theirs[1])

@@ -921,11 +921,6 @@ EXCLUSIONS = [
         "needs no saved input).",
         lambda p, m: m.what == "backward-raised" and raised(
             m, ours="modified by an inplace operation", theirs="")),
-    Exclusion(
-        "index-select-0d", "bug",
-        "tensor(5).index_select(0, tensor([0])) raises IndexError; PyTorch returns tensor(5) "
-        "(a 0-d tensor indexes as one of size 1 here).",
-        lambda p, m: on(m, "index_select") and raised(m, ours="IndexError", theirs="")),
 ]
 
 
