@@ -93,3 +93,28 @@ def test_index_select_of_a_0d_tensor(torch_oracle, index):
     else:
         same_exact(ours[0], theirs[0])
         same_exact(ours[1], theirs[1])
+
+
+# ------------------------------------------------------------------ missing-argument
+
+@pytest.mark.parametrize("call", [
+    lambda lib, x: x.permute(), lambda lib, x: x.reshape(), lambda lib, x: x.view(),
+    lambda lib, x: lib.permute(x), lambda lib, x: lib.reshape(x)])
+@pytest.mark.parametrize("shape", [(), (2,)])
+def test_shape_methods_without_their_argument_raise_type_error(torch_oracle, call, shape):
+    ours, theirs = both(torch_oracle, lambda lib: call(lib, lib.ones(shape)))
+    same_error(ours, theirs)
+
+
+@pytest.mark.parametrize("call", [
+    lambda lib, x: x.permute(()), lambda lib, x: x.reshape(()), lambda lib, x: x.view(()),
+    lambda lib, x: x.T, lambda lib, x: lib.einsum("->", x),
+    lambda lib, x: lib.tensordot(x, x, dims=0)])
+@pytest.mark.filterwarnings("ignore:Tensor.T is deprecated")
+def test_a_0d_tensor_still_permutes_and_reshapes_to_no_dims(torch_oracle, call):
+    def fn(lib):
+        x = lib.tensor(3., requires_grad=True)
+        call(lib, x).backward()
+        return x.grad
+    ours, theirs = both(torch_oracle, fn)
+    same_exact(ours, theirs)

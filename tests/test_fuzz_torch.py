@@ -886,13 +886,6 @@ EXCLUSIONS = [
         or raised(m, ours="", theirs="Autograd not support dtype")),
     # -- Bugs found by this fuzzer, not yet owned: see the note. ----------------------------
     Exclusion(
-        "missing-argument", "bug",
-        "x.permute() (any x), and x.reshape() and x.view() of a 0-d x, with no dims are "
-        "accepted; PyTorch raises TypeError (`permute() missing 1 required positional "
-        "arguments: \"dims\"`).",
-        lambda p, m: raised(m, ours="", theirs="TypeError")
-        and re.search(r"\.(permute|reshape|view)\(\)", m.line)),
-    Exclusion(
         "mT-0d", "bug (minor: deprecated in PyTorch)",
         "tensor(1.).mT raises IndexError; PyTorch returns the tensor (with a deprecation "
         "warning).",
