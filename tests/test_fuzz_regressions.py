@@ -118,3 +118,17 @@ def test_a_0d_tensor_still_permutes_and_reshapes_to_no_dims(torch_oracle, call):
         return x.grad
     ours, theirs = both(torch_oracle, fn)
     same_exact(ours, theirs)
+
+
+# ------------------------------------------------------------------ mT-0d
+
+def test_mT_of_a_0d_tensor_is_the_tensor_with_a_deprecation_warning(torch_oracle):
+    for lib in (ad, torch_oracle):
+        x = lib.tensor(1.5, requires_grad=True)
+        with pytest.warns(UserWarning, match="Tensor.mT is deprecated on 0-D tensors"):
+            assert x.mT is x
+
+
+def test_mT_of_a_vector_raises_as_in_torch(torch_oracle):
+    ours, theirs = both(torch_oracle, lambda lib: lib.ones(3).mT)
+    same_error(ours, theirs)

@@ -886,11 +886,6 @@ EXCLUSIONS = [
         or raised(m, ours="", theirs="Autograd not support dtype")),
     # -- Bugs found by this fuzzer, not yet owned: see the note. ----------------------------
     Exclusion(
-        "mT-0d", "bug (minor: deprecated in PyTorch)",
-        "tensor(1.).mT raises IndexError; PyTorch returns the tensor (with a deprecation "
-        "warning).",
-        lambda p, m: on(m, ".mT") and raised(m, ours="Dimension out of range", theirs="")),
-    Exclusion(
         "index-put-self", "bug",
         "x = tensor([1, 2, 3]); x[None] = x raises the internal-overlap error; PyTorch "
         "copies (source and target are the same memory, no partial overlap).",

@@ -134,7 +134,23 @@ Tensor.type_as = lambda self, other: self.to(other.dtype)
 Tensor.__getitem__ = index.getitem
 Tensor.__setitem__ = inplace.setitem
 Tensor.T = property(lambda self: self.permute(tuple(reversed(range(self.dim())))))
-Tensor.mT = property(lambda self: self.transpose(-2, -1))
+
+
+def _matrix_transpose(self):
+    """x.mT: each matrix of a batch transposed (the last two axes swapped), as PyTorch:
+    a 0-d tensor is returned as it is, with PyTorch's deprecation warning; a 1-D one refused."""
+    if self.dim() == 0:
+        import warnings
+        warnings.warn("Tensor.mT is deprecated on 0-D tensors. This function is the identity "
+                      "in these cases.", UserWarning, stacklevel=2)
+        return self
+    if self.dim() == 1:
+        raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. "
+                           "Got 1-D tensor.")
+    return self.transpose(-2, -1)
+
+
+Tensor.mT = property(_matrix_transpose)
 Tensor.fill_ = inplace.fill_
 Tensor.zero_ = inplace.zero_
 Tensor.copy_ = inplace.copy_
