@@ -4,6 +4,7 @@ One test per reproducer of the fuzzer's "Bugs found" exclusions, named as the
 exclusion was; the exclusion is gone once its test passes.
 """
 
+import numpy as np
 import pytest
 
 import autodidact as ad
@@ -132,3 +133,28 @@ def test_mT_of_a_0d_tensor_is_the_tensor_with_a_deprecation_warning(torch_oracle
 def test_mT_of_a_vector_raises_as_in_torch(torch_oracle):
     ours, theirs = both(torch_oracle, lambda lib: lib.ones(3).mT)
     same_error(ours, theirs)
+
+
+# ------------------------------------------------------------------ atan2-grad-at-origin
+
+INF, NAN = float("inf"), float("nan")
+
+
+@pytest.mark.filterwarnings("ignore:invalid value:RuntimeWarning")   # inf * 0 in NumPy
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_atan2_gradient_at_the_origin_is_zero_as_in_torch(torch_oracle, dtype):
+    # the origin (both signs of zero), a float32 underflow of a² + b², and infinities
+    a_values = [0., -0., 1e-30, 0., INF, NAN, 1., -INF]
+    b_values = [0., -0., 1e-30, INF, INF, 0., 0., 0.]
+
+    def fn(lib):
+        a = lib.tensor(a_values, dtype=getattr(lib, dtype), requires_grad=True)
+        b = lib.tensor(b_values, dtype=getattr(lib, dtype), requires_grad=True)
+        lib.atan2(a, b).sum().backward()
+        return a.grad, b.grad
+    ours, theirs = both(torch_oracle, fn)
+    for our_grad, their_grad in zip(ours, theirs):
+        np.testing.assert_array_equal(our_grad.numpy(), their_grad.numpy())
+        numbers = ~np.isnan(their_grad.numpy())   # the sign of a zero, not of a NaN
+        np.testing.assert_array_equal(np.signbit(our_grad.numpy()[numbers]),
+                                      np.signbit(their_grad.numpy()[numbers]))

@@ -891,11 +891,6 @@ EXCLUSIONS = [
         "copies (source and target are the same memory, no partial overlap).",
         lambda p, m: raised(m, ours="refer to a single memory location", theirs="")),
     Exclusion(
-        "atan2-grad-at-origin", "bug (a boundary gradient, near bounds)",
-        "x = torch.tensor([0.], requires_grad=True); torch.atan2(x, x).sum().backward() "
-        "gives nan; PyTorch 0.",
-        lambda p, m: m.what == "grad" and any("atan2" in line for line in p.lines())),
-    Exclusion(
         "nan-into-int", "bug",
         "x = torch.tensor([1, 2]); x[torch.tensor([True, True])] = torch.tensor(float('nan')) "
         "writes silently; PyTorch reads a 0-d source as a number and raises `value cannot "
