@@ -4,6 +4,8 @@ One test per reproducer of the fuzzer's "Bugs found" exclusions, named as the
 exclusion was; the exclusion is gone once its test passes.
 """
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -124,10 +126,13 @@ def test_a_0d_tensor_still_permutes_and_reshapes_to_no_dims(torch_oracle, call):
 # ------------------------------------------------------------------ mT-0d
 
 def test_mT_of_a_0d_tensor_is_the_tensor_with_a_deprecation_warning(torch_oracle):
-    for lib in (ad, torch_oracle):
-        x = lib.tensor(1.5, requires_grad=True)
-        with pytest.warns(UserWarning, match="Tensor.mT is deprecated on 0-D tensors"):
-            assert x.mT is x
+    x = ad.tensor(1.5, requires_grad=True)
+    with pytest.warns(UserWarning, match="Tensor.mT is deprecated on 0-D tensors"):
+        assert x.mT is x
+    with warnings.catch_warnings():   # PyTorch warns once a process (TORCH_WARN_ONCE)
+        warnings.simplefilter("ignore")
+        theirs = torch_oracle.tensor(1.5, requires_grad=True)
+        assert theirs.mT is theirs
 
 
 def test_mT_of_a_vector_raises_as_in_torch(torch_oracle):
@@ -158,3 +163,28 @@ def test_atan2_gradient_at_the_origin_is_zero_as_in_torch(torch_oracle, dtype):
         numbers = ~np.isnan(their_grad.numpy())   # the sign of a zero, not of a NaN
         np.testing.assert_array_equal(np.signbit(our_grad.numpy()[numbers]),
                                       np.signbit(their_grad.numpy()[numbers]))
+
+
+# ------------------------------------------------------------------ index-put-self
+
+@pytest.mark.parametrize("shape, key", [
+    (shape, key) for shape in [(), (3,), (2, 3)]
+    for key in [None, (None, None), Ellipsis] + ([slice(None)] if shape else [])])
+def test_writing_a_tensor_into_a_view_of_itself_copies(torch_oracle, shape, key):
+    def fn(lib):
+        x = lib.arange(float(np.prod(shape, dtype=int))).reshape(shape)
+        x[key] = x
+        return x
+    ours, theirs = both(torch_oracle, fn)
+    if isinstance(theirs, Exception):
+        same_error(ours, theirs)
+    else:
+        same_exact(ours, theirs)
+
+
+def test_writing_a_tensor_into_itself_by_an_index_list_still_refused(torch_oracle):
+    def fn(lib):
+        x = lib.tensor([1, 2, 3])
+        x[[0, 1, 2]] = x
+    ours, theirs = both(torch_oracle, fn)
+    same_error(ours, theirs)

@@ -886,11 +886,6 @@ EXCLUSIONS = [
         or raised(m, ours="", theirs="Autograd not support dtype")),
     # -- Bugs found by this fuzzer, not yet owned: see the note. ----------------------------
     Exclusion(
-        "index-put-self", "bug",
-        "x = tensor([1, 2, 3]); x[None] = x raises the internal-overlap error; PyTorch "
-        "copies (source and target are the same memory, no partial overlap).",
-        lambda p, m: raised(m, ours="refer to a single memory location", theirs="")),
-    Exclusion(
         "nan-into-int", "bug",
         "x = torch.tensor([1, 2]); x[torch.tensor([True, True])] = torch.tensor(float('nan')) "
         "writes silently; PyTorch reads a 0-d source as a number and raises `value cannot "
