@@ -188,3 +188,21 @@ def test_writing_a_tensor_into_itself_by_an_index_list_still_refused(torch_oracl
         x[[0, 1, 2]] = x
     ours, theirs = both(torch_oracle, fn)
     same_error(ours, theirs)
+
+
+# ------------------------------------------------------------------ nan-into-int
+
+@pytest.mark.parametrize("target", ["bool", "int32", "int64", "float32"])
+@pytest.mark.parametrize("number", [float("nan"), float("inf"), 1e300, -1.5, 300.])
+@pytest.mark.parametrize("source_shape", [(), (1,)])
+def test_a_one_element_value_through_a_mask_is_checked_as_a_number(
+        torch_oracle, target, number, source_shape):
+    def fn(lib):
+        x = lib.zeros(2, dtype=getattr(lib, target))
+        x[lib.tensor([True, False])] = lib.full(source_shape, number, dtype=lib.float64)
+        return x
+    ours, theirs = both(torch_oracle, fn)
+    if isinstance(theirs, Exception):
+        same_error(ours, theirs)
+    else:
+        same_exact(ours, theirs)

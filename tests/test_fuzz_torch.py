@@ -886,12 +886,6 @@ EXCLUSIONS = [
         or raised(m, ours="", theirs="Autograd not support dtype")),
     # -- Bugs found by this fuzzer, not yet owned: see the note. ----------------------------
     Exclusion(
-        "nan-into-int", "bug",
-        "x = torch.tensor([1, 2]); x[torch.tensor([True, True])] = torch.tensor(float('nan')) "
-        "writes silently; PyTorch reads a 0-d source as a number and raises `value cannot "
-        "be converted to type int64_t without overflow`.",
-        lambda p, m: raised(m, ours="", theirs="cannot be converted to type")),
-    Exclusion(
         "false-version-error", "bug",
         "x0 = torch.tensor([-0.75], requires_grad=True); v1 = x0[torch.tensor([False])]; "
         "v2 = v1 / -1; v1[...] = torch.zeros(0); (v1.sum() + v2.sum()).backward() raises "
