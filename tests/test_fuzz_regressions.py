@@ -206,3 +206,30 @@ def test_a_one_element_value_through_a_mask_is_checked_as_a_number(
         same_error(ours, theirs)
     else:
         same_exact(ours, theirs)
+
+
+# ------------------------------------------------------------------ false-version-error
+
+@pytest.mark.parametrize("divide", [lambda lib, v: v / -1, lambda lib, v: v / lib.tensor(2.)])
+def test_dividing_by_a_constant_saves_no_dividend(torch_oracle, divide):
+    def fn(lib):
+        x = lib.tensor([-0.75, 2.], requires_grad=True)
+        v1 = x * 1
+        v2 = divide(lib, v1)
+        v1.mul_(3)            # would trip the version counter, had the division saved v1
+        (v1.sum() + v2.sum()).backward()
+        return x.grad
+    ours, theirs = both(torch_oracle, fn)
+    same_value(ours, theirs)
+
+
+def test_the_fuzzers_false_version_error_program_runs(torch_oracle):
+    def fn(lib):
+        x0 = lib.tensor([-0.75], requires_grad=True)
+        v1 = x0[lib.tensor([False])]
+        v2 = v1 / -1
+        v1[...] = lib.zeros(0)
+        (v1.sum() + v2.sum()).backward()
+        return x0.grad
+    ours, theirs = both(torch_oracle, fn)
+    same_exact(ours, theirs)

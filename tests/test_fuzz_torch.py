@@ -885,14 +885,6 @@ EXCLUSIONS = [
         lambda p, m: (m.what == "requires_grad" and dtype_name(m.theirs) not in FLOATS)
         or raised(m, ours="", theirs="Autograd not support dtype")),
     # -- Bugs found by this fuzzer, not yet owned: see the note. ----------------------------
-    Exclusion(
-        "false-version-error", "bug",
-        "x0 = torch.tensor([-0.75], requires_grad=True); v1 = x0[torch.tensor([False])]; "
-        "v2 = v1 / -1; v1[...] = torch.zeros(0); (v1.sum() + v2.sum()).backward() raises "
-        "the version-counter error in autodidact; PyTorch runs (division by a number "
-        "needs no saved input).",
-        lambda p, m: m.what == "backward-raised" and raised(
-            m, ours="modified by an inplace operation", theirs="")),
 ]
 
 
