@@ -884,7 +884,8 @@ EXCLUSIONS = [
         "dtype: Long`; autodidact's stays a plain bool (int64) tensor.",
         lambda p, m: (m.what == "requires_grad" and dtype_name(m.theirs) not in FLOATS)
         or raised(m, ours="", theirs="Autograd not support dtype")),
-    # -- Bugs found by this fuzzer, not yet owned: see the note. ----------------------------
+    # -- Bugs found by this fuzzer: none open (each fixed one is a regression test in ------
+    # -- tests/test_fuzz_regressions.py). A new one goes here, named, with its reproducer. --
 ]
 
 
