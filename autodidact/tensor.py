@@ -336,6 +336,8 @@ class Tensor:
 
     def requires_grad_(self, requires_grad=True):
         """Start (or stop) recording operations on this leaf; returns self."""
+        if requires_grad and self.grad_fn is not None:
+            return self   # a result in a graph already requires grad: nothing to change
         self._set_requires_grad(requires_grad,
                                 "only Tensors of floating point dtype can require gradients")
         return self

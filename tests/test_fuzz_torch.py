@@ -24,7 +24,7 @@ each next step: the generator looks at the shapes PyTorch's run has so far,
 so most programs do something rather than fail at their first line.
 
 Mismatches that are known are listed in EXCLUSIONS, each with a name, the
-programs it covers and why: areas being fixed elsewhere and bugs this
+programs it covers and why: bugs this
 fuzzer found (delete the entry once the fix lands), and differences kept on
 purpose. `check_source(text)` replays one pasted program.
 
@@ -794,73 +794,21 @@ NO_GRAD_VIEW = re.compile(r"with torch\.no_grad\(\): v\d+ = \w+(\[|\.(view|resha
                           r"split|detach)\b)")
 
 
-SELECTING = ("relu", "clamp", "maximum", "minimum", "max(", "min(", "amax", "amin", "abs",
-             "sign", "round", "floor", "ceil", "**", "pow", "where", "masked_fill", "sqrt",
-             "norm", "rsqrt")
+# Ops whose backward autodidact makes from less than PyTorch saves (ops/inplace.py's docstring).
+SAVES_LESS = ("relu", "abs", "clamp", "maximum", "minimum", "max(", "min(", "amax", "amin",
+              "gather", "take_along_dim", "masked_select", "**", "pow")
 
 EXCLUSIONS = [
-    # -- Areas being fixed on other branches (issue 17): delete after merging. --------------
-    Exclusion(
-        "boundary-gradients", "bounds (#17 item 2)",
-        "Gradients at 0, +-inf, NaN and ties of ops whose backward selects (relu, clamp, "
-        "maximum/minimum, max/min, abs, sign, round, pow at 0, where, ...): autodidact "
-        "multiplies by a mask and gets nan where PyTorch's gradient is finite, or passes "
-        "a gradient where PyTorch's is 0.",
-        lambda p, m: m.what == "grad" and (m.nonfinite or p.specials or any(
-            w in line for line in p.lines() for w in SELECTING))),
-    Exclusion(
-        "layout", "strides (#17 item 5)",
-        "PyTorch's output strides for advanced indexing, index_select, cat/stack and "
-        "elementwise ops on expanded/transposed/permuted inputs; `view` of such a result "
-        "succeeds or fails by them; softmax/log_softmax over an empty dim.",
-        lambda p, m: m.what == "stride"
-        or (m.what == "raised" and on(m, ".view(") and "view size is not compatible" in
-            m.our_error + m.their_error)
-        or raised(m, ours="zero-size array to reduction operation")),
-    Exclusion(
-        "zero-d-view-write", "strides (#17 item 5, 0-d view writes)",
-        "A write into a view of a 0-d tensor that requires grad: p = x.prod(); "
-        "p[None][:0] = 1.0 raises NumPy's `ValueError: setting an array element with a "
-        "sequence`; PyTorch writes (grad_fn CopySlices).",
-        lambda p, m: raised(m, ours="setting an array element with a sequence", theirs="")),
-    Exclusion(
-        "bool-clamp", "diffs (#17 item 5)",
-        "clamp of a bool tensor gives int64 in PyTorch (autodidact keeps bool); clamp_ on "
-        "one raises there.",
-        lambda p, m: on(m, "clamp") and (
-            m.what == "dtype" or raised(m, ours="", theirs="can't be cast to the desired"))),
-    Exclusion(
-        "bool-alpha", "diffs (#17 item 5)",
-        "add/sub with alpha on bool tensors: PyTorch keeps bool for a bool alpha and refuses "
-        "a bool alpha for other results.",
-        lambda p, m: on(m, "alpha=") and (
-            m.what in ("dtype", "value") or raised(m, ours="", theirs="Boolean alpha"))),
-    Exclusion(
-        "index-put-dtype", "diffs (#17 item 5)",
-        "Advanced-index assignment of another dtype: PyTorch raises `Index put requires the "
-        "source and destination dtypes match`, autodidact casts.",
-        lambda p, m: raised(m, ours="", theirs="Index put requires the source and destination")),
-    Exclusion(
-        "argmax-bool", "diffs (#17 item 5)",
-        "argmax/argmin of a bool tensor: PyTorch raises, autodidact answers.",
-        lambda p, m: on(m, "argmax", "argmin") and raised(m, ours="")),
-    Exclusion(
-        "view-of-split-inplace", "diffs (#17 item 5)",
-        "In-place writes to outputs of unbind/split/chunk of a base that requires grad: "
-        "PyTorch raises.",
-        lambda p, m: raised(m, ours="", theirs="is a view and") and any(
-            w in line for line in p.lines() for w in ("unbind(", "split(", "chunk("))),
-    Exclusion(
-        "cat-empty-requires-grad", "diffs (#17 item 5)",
-        "cat with an empty tensor that requires grad drops requires_grad.",
-        lambda p, m: m.what == "requires_grad" and on(m, "torch.cat(", "torch.stack(")),
-    Exclusion(
-        "version-counter", "diffs (#17 item 5); kept for mul, pow, matmul",
-        "PyTorch raises its version-counter error at backward where a saved tensor was "
-        "modified in place since; autodidact saves less for some ops (mul, pow, matmul on "
-        "purpose: its gradient is still right) and so does not raise.",
-        lambda p, m: raised(m, ours="", theirs="modified by an inplace operation")),
     # -- Differences kept on purpose. -------------------------------------------------------
+    Exclusion(
+        "version-counter", "kept (autodidact saves less on purpose)",
+        "PyTorch raises its version-counter error at backward where a saved tensor was "
+        "modified in place since; autodidact saves only what its gradient needs for relu, "
+        "abs, clamp, maximum/minimum, max/min/amax, gather/take_along_dim, masked_select "
+        "and pow with a constant exponent (see the docstring of autodidact/ops/inplace.py), "
+        "so it does not raise there and its gradient is still right.",
+        lambda p, m: raised(m, ours="", theirs="modified by an inplace operation") and any(
+            w in line for line in p.lines() for w in SAVES_LESS)),
     Exclusion(
         "view-requires-grad-without-graph", "kept",
         "PyTorch reports requires_grad=True for a view of a tensor that requires grad even "
@@ -936,92 +884,8 @@ EXCLUSIONS = [
         "dtype: Long`; autodidact's stays a plain bool (int64) tensor.",
         lambda p, m: (m.what == "requires_grad" and dtype_name(m.theirs) not in FLOATS)
         or raised(m, ours="", theirs="Autograd not support dtype")),
-    # -- Bugs found by this fuzzer, not yet owned: see the note. ----------------------------
-    Exclusion(
-        "alpha-with-number", "bug",
-        "torch.add(x, 0.5, alpha=2) / x.sub(1, alpha=2) with a Python number raise TypeError "
-        "('expected at least one Tensor operand') or AttributeError in autodidact.",
-        lambda p, m: on(m, "alpha=") and raised(m, theirs="")),
-    Exclusion(
-        "missing-argument", "bug",
-        "x.permute() (any x), and x.reshape() and x.view() of a 0-d x, with no dims are "
-        "accepted; PyTorch raises TypeError (`permute() missing 1 required positional "
-        "arguments: \"dims\"`).",
-        lambda p, m: raised(m, ours="", theirs="TypeError")
-        and re.search(r"\.(permute|reshape|view)\(\)", m.line)),
-    Exclusion(
-        "prod-dim-0d-backward", "bug",
-        "x = tensor(2., requires_grad=True); x.prod(dim=0).backward() raises IndexError.",
-        lambda p, m: m.what == "backward-raised" and "IndexError" in m.our_error
-        and any("prod(dim=" in line for line in p.lines())),
-    Exclusion(
-        "mT-0d", "bug (minor: deprecated in PyTorch)",
-        "tensor(1.).mT raises IndexError; PyTorch returns the tensor (with a deprecation "
-        "warning).",
-        lambda p, m: on(m, ".mT") and raised(m, ours="Dimension out of range", theirs="")),
-    Exclusion(
-        "chunk-empty-dim", "bug",
-        "zeros(0, 3).chunk(2) gives one chunk; PyTorch gives two empty ones.",
-        lambda p, m: on(m, ".chunk(") and raised(m, ours="IndexError", theirs="")),
-    Exclusion(
-        "index-put-self", "bug",
-        "x = tensor([1, 2, 3]); x[None] = x raises the internal-overlap error; PyTorch "
-        "copies (source and target are the same memory, no partial overlap).",
-        lambda p, m: raised(m, ours="refer to a single memory location", theirs="")),
-    Exclusion(
-        "requires-grad-on-non-leaf", "bug",
-        "(x * 2).requires_grad_() with x requiring grad raises `you can only change "
-        "requires_grad flags of leaf variables`; PyTorch allows setting True on a tensor "
-        "that already requires grad (only False is refused on a non-leaf).",
-        lambda p, m: on(m, "requires_grad_()") and raised(m, ours="only change requires_grad",
-                                                          theirs="")),
-    Exclusion(
-        "unbind-copies", "bug (near diffs' unbind work)",
-        "x = torch.tensor([1., 2.]); v = x.unbind(0)[0]; x.mul_(2); v -- autodidact's v "
-        "is still 1. (unbind returns copies); PyTorch's is 2. (views). chunk and split are "
-        "views in both.",
-        lambda p, m: (m.what == "value" or raised(m, ours="", theirs="single memory location"))
-        and any("unbind(" in line for line in p.lines())),
-    Exclusion(
-        "atan2-grad-at-origin", "bug (a boundary gradient, near bounds)",
-        "x = torch.tensor([0.], requires_grad=True); torch.atan2(x, x).sum().backward() "
-        "gives nan; PyTorch 0.",
-        lambda p, m: m.what == "grad" and any("atan2" in line for line in p.lines())),
-    Exclusion(
-        "pow-neg-inf-half", "bug (minor)",
-        "torch.tensor([-float('inf')]) ** -0.5 is 0. in autodidact (IEEE pow), nan in "
-        "PyTorch (which computes x ** -0.5 as rsqrt(x)).",
-        lambda p, m: m.what == "value" and m.nonfinite and any(
-            "-0.5" in line and ("pow" in line or "**" in line) for line in p.lines())),
-    Exclusion(
-        "nan-into-int", "bug",
-        "x = torch.tensor([1, 2]); x[torch.tensor([True, True])] = torch.tensor(float('nan')) "
-        "writes silently; PyTorch reads a 0-d source as a number and raises `value cannot "
-        "be converted to type int64_t without overflow`.",
-        lambda p, m: raised(m, ours="", theirs="cannot be converted to type")),
-    Exclusion(
-        "false-version-error", "bug",
-        "x0 = torch.tensor([-0.75], requires_grad=True); v1 = x0[torch.tensor([False])]; "
-        "v2 = v1 / -1; v1[...] = torch.zeros(0); (v1.sum() + v2.sum()).backward() raises "
-        "the version-counter error in autodidact; PyTorch runs (division by a number "
-        "needs no saved input).",
-        lambda p, m: m.what == "backward-raised" and raised(
-            m, ours="modified by an inplace operation", theirs="")),
-    Exclusion(
-        "index-select-0d", "bug",
-        "tensor(5).index_select(0, tensor([0])) raises IndexError; PyTorch returns tensor(5) "
-        "(a 0-d tensor indexes as one of size 1 here).",
-        lambda p, m: on(m, "index_select") and raised(m, ours="IndexError", theirs="")),
-    Exclusion(
-        "sign-nan", "bug",
-        "sign(nan) is nan in autodidact, 0 in PyTorch.",
-        lambda p, m: m.what in ("value", "raised") and (
-            "sign" in m.line or (m.nonfinite and any("sign" in line for line in p.lines())))),
-    Exclusion(
-        "max-dim-bool", "bug",
-        "tensor(False).max(dim=0).values is int64 in autodidact, bool in PyTorch (likewise "
-        "min; only for a 0-d tensor).",
-        lambda p, m: m.what == "dtype" and on(m, ".max(dim", ".min(dim")),
+    # -- Bugs found by this fuzzer: none open (each fixed one is a regression test in ------
+    # -- tests/test_fuzz_regressions.py). A new one goes here, named, with its reproducer. --
 ]
 
 

@@ -33,6 +33,8 @@ Every op is a function here and, by the table at the bottom, a Tensor
 method too: ``x.exp()`` is ``autodidact.exp(x)``.
 """
 
+import warnings
+
 from ..function import Function
 from ..tensor import Tensor
 from . import arithmetic, dispatch, elementwise, index, inplace, layers, linalg, reduce, shape
@@ -152,8 +154,23 @@ Tensor.where = lambda self, condition, other: where(condition, self, other)
 Tensor.type_as = lambda self, other: self.to(other.dtype)
 Tensor.__getitem__ = index.getitem
 Tensor.__setitem__ = assign.setitem
-Tensor.T = property(lambda self: self.permute(*reversed(range(self.dim()))))
-Tensor.mT = property(lambda self: self.transpose(-2, -1))
+Tensor.T = property(lambda self: self.permute(tuple(reversed(range(self.dim())))))
+
+
+def _matrix_transpose(self):
+    """x.mT: each matrix of a batch transposed (the last two axes swapped), as PyTorch:
+    a 0-d tensor is returned as it is, with PyTorch's deprecation warning; a 1-D one refused."""
+    if self.dim() == 0:
+        warnings.warn("Tensor.mT is deprecated on 0-D tensors. This function is the identity "
+                      "in these cases.", UserWarning, stacklevel=2)
+        return self
+    if self.dim() == 1:
+        raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. "
+                           "Got 1-D tensor.")
+    return self.transpose(-2, -1)
+
+
+Tensor.mT = property(_matrix_transpose)
 Tensor.fill_ = assign.fill_
 Tensor.zero_ = assign.zero_
 Tensor.copy_ = assign.copy_

@@ -96,6 +96,7 @@ def _check_index_put_dtype(parts, value, target):
     if not arrays:   # x[True] = v: a bool key is basic indexing in PyTorch
         return
     if value.numel() == 1 and len(arrays) == 1 and arrays[0].dtype in (np.bool_, np.uint8):
+        scalar_for(value.item(), target.dtype, setitem=True)   # a fill: nan into int64 raises
         return
     raise RuntimeError(
         f"Index put requires the source and destination dtypes match, got "

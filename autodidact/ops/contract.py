@@ -133,10 +133,10 @@ def tensordot(a, b, dims=2, out=None):
     for d in dims_a:
         size *= a.shape[d]
     if not free_a and not free_b:   # everything contracted: a dot product of two vectors
-        left, right = a.permute(*dims_a).reshape(size), b.permute(*dims_b).reshape(size)
+        left, right = a.permute(list(dims_a)).reshape(size), b.permute(list(dims_b)).reshape(size)
     else:
-        left = a.permute(*free_a, *dims_a).reshape(-1, size)
-        right = b.permute(*dims_b, *free_b).reshape(size, -1)
+        left = a.permute([*free_a, *dims_a]).reshape(-1, size)
+        right = b.permute([*dims_b, *free_b]).reshape(size, -1)
     shape = [a.shape[d] for d in free_a] + [b.shape[d] for d in free_b]
     return _finish(matmul(left, right).reshape(shape), out, "tensordot")
 

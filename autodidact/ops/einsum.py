@@ -94,13 +94,13 @@ def _align(x, term, order):
         second = term.index(repeated, first + 1)
         x = diagonal(x, 0, first, second)   # the diagonal comes out as the last axis
         last = x.dim() - 1
-        x = x.permute(*range(first), last, *range(first, last))
+        x = x.permute([*range(first), last, *range(first, last)])
         term = term[:second] + term[second + 1:]
     for label in order:
         if label not in term:
             x = x.unsqueeze(x.dim())
             term += label
-    return x.permute(*[term.index(c) for c in order])
+    return x.permute([term.index(c) for c in order])
 
 
 def _sum_product(equation, left, right, sum_dims):
@@ -133,8 +133,8 @@ def _sum_product(equation, left, right, sum_dims):
     summed += keep                        # size 1 on both sides by now
     size = {d: max(left.shape[d], right.shape[d]) for d in range(left.dim())}
     n = [_product(size[d] for d in group) for group in (batch, rows, summed, cols)]
-    left = left.permute(*batch, *rows, *summed, *cols).reshape(n[0], n[1], n[2])
-    right = right.permute(*batch, *summed, *cols, *rows).reshape(n[0], n[2], n[3])
+    left = left.permute([*batch, *rows, *summed, *cols]).reshape(n[0], n[1], n[2])
+    right = right.permute([*batch, *summed, *cols, *rows]).reshape(n[0], n[2], n[3])
     shape = [size[d] for d in batch + rows] + [1] * len(summed) + [size[d] for d in cols]
     where = batch + rows + summed + cols
     result = Bmm.apply(left, right).view(shape)   # one BmmBackward0 node, as torch.bmm

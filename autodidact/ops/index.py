@@ -466,7 +466,14 @@ def index_select(input, dim, index):
         raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
     if index.dim() > 1:
         raise IndexError("index_select(): Index is supposed to be a vector")
-    size = input.shape[axis] if input.dim() else 1
+    if input.dim() == 0:   # a 0-d tensor indexes as one of size 1, and stays 0-d
+        if index.numel() != 1:
+            raise RuntimeError("index_select(): Index to scalar can have only 1 value, "
+                               f"got {index.numel()} value(s)")
+        if int(index._data.reshape(-1)[0]) != 0:
+            raise IndexError("index out of range in self")
+        return index_select(input.reshape(1), 0, index.reshape(1)).reshape(())
+    size = input.shape[axis]
     if index.numel() and (int(index._data.min()) < 0 or int(index._data.max()) >= size):
         bad = int(index._data.max()) if int(index._data.max()) >= size else int(index._data.min())
         raise RuntimeError(f"INDICES element is out of DATA bounds, id={bad} axis_dim={size}: "

@@ -221,8 +221,10 @@ class Atan2(Function):
 
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
-        scale = grad / (a * a + b * b)
-        return scale * b, -scale * a
+        squares = a * a + b * b
+        # At the origin (or where a² + b² underflows) PyTorch takes 1/(a² + b²) as 0: grad 0.
+        recip = squares.reciprocal().masked_fill(squares == 0, 0)
+        return grad * b * recip, grad * -a * recip
 
 
 class Hypot(Function):

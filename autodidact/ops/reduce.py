@@ -205,7 +205,7 @@ def _reduced_count(shape, dim):
 
 def _expand_back(grad, shape, dim, keepdim):
     """Undo a reduction: put back the reduced axes (size 1) and expand to ``shape``."""
-    if dim is not None and not keepdim:
+    if dim is not None and not keepdim and shape:   # (a 0-d input lost no axis)
         for axis in sorted((dim,) if isinstance(dim, int) else dim):
             grad = grad.unsqueeze(axis)
     elif dim is None and not keepdim:
@@ -277,7 +277,7 @@ def _product_of_others(a, dim):
     """For each element, the product of the other elements reduced with it."""
     if 0 in a.shape:
         return a   # nothing to multiply: the gradient is as empty as the input
-    if dim is None:
+    if dim is None or a.dim() == 0:   # a 0-d tensor reduces over dim 0 as over all
         flat = a.reshape(-1)
         return _product_of_others(flat, 0).reshape(a.shape)
     from .scan import cumprod   # scan.py builds on this file: imported when first needed
@@ -375,7 +375,7 @@ def _extreme(name, input, dim, keepdim, other):
     axis = normalize_dim(dim, input.dim())
     if input.dim() == 0:   # dim 0 or -1 of a 0-d tensor: itself, at index 0
         zero = Tensor._wrap(module_of(input._data).zeros((), dtype=np.int64), input._device)
-        return ReturnTypes[name](input * 1, zero)
+        return ReturnTypes[name](input.clone(), zero)   # a copy, of the same dtype
     if input.shape[axis] == 0:
         raise IndexError(f"{name}(): Expected reduction dim {axis} to have non-zero size.")
     op = MaxDim if name == "max" else MinDim

@@ -103,7 +103,7 @@ class Permute(Function):
 
     derivative = "permuting axes moves elements (derivative 1), so a receives grad permuted back"
     def backward(ctx, grad):
-        return grad.permute(*np.argsort(ctx.dims).tolist())
+        return grad.permute(np.argsort(ctx.dims).tolist())
 
 
 class Transpose(Permute):

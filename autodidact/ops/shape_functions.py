@@ -64,6 +64,9 @@ def view(input, *shape):
 
     ``view(dtype)`` instead reinterprets the bytes as another dtype.
     """
+    if not shape:   # x.view(()) is a 0-d view; x.view() says nothing
+        raise TypeError("view() received an invalid combination of arguments - got (), but "
+                        "expected one of:\n * (autodidact.dtype dtype)\n * (tuple of ints size)\n")
     if len(shape) == 1 and isinstance(shape[0], (_dt.dtype, np.dtype)):
         return _view_dtype(input, shape[0])
     target = infer_shape(_shape_args(shape), input.numel())
@@ -94,6 +97,8 @@ def view_as(input, other):
 
 def reshape(input, *shape):
     """New shape; a view when the layout allows it, a copy otherwise."""
+    if not shape:   # x.reshape(()) is 0-d; x.reshape() says nothing
+        raise TypeError('reshape() missing 1 required positional arguments: "shape"')
     target = infer_shape(_shape_args(shape), input.numel())
     strides = view_strides(input.shape, element_strides(input._data), target)
     if strides is None:
@@ -166,6 +171,8 @@ def unsqueeze(input, dim):
 
 
 def permute(input, *dims):
+    if not dims:   # x.permute(()) permutes a 0-d tensor; x.permute() says nothing
+        raise TypeError('permute() missing 1 required positional arguments: "dims"')
     dims = _shape_args(dims)
     if len(dims) != input.dim():
         raise RuntimeError(
@@ -453,8 +460,9 @@ def chunk(input, chunks, dim=0):
     if chunks <= 0:
         raise RuntimeError("chunk expects `chunks` to be greater than 0, got: " + str(chunks))
     length = input.shape[normalize_dim(dim, input.dim())]
-    size = -(-length // chunks) if length else 1
-    return split(input, size, dim)
+    if length == 0:   # PyTorch gives `chunks` empty pieces
+        return split(input, [0] * chunks, dim)
+    return split(input, -(-length // chunks), dim)
 
 
 def unbind(input, dim=0):

@@ -1,0 +1,235 @@
+"""Bugs the differential fuzzer (tests/test_fuzz_torch.py) found, each compared with PyTorch.
+
+One test per reproducer of the fuzzer's "Bugs found" exclusions, named as the
+exclusion was; the exclusion is gone once its test passes.
+"""
+
+import warnings
+
+import numpy as np
+import pytest
+
+import autodidact as ad
+from torch_compare import run, same_error, same_exact, same_value
+
+
+def both(torch, fn):
+    return run(ad, fn), run(torch, fn)
+
+
+# ------------------------------------------------------------------ prod-dim-0d-backward
+
+@pytest.mark.parametrize("reduce", ["prod", "sum", "amax", "logsumexp"])
+def test_reducing_dim_0_of_a_0d_tensor_differentiates(torch_oracle, reduce):
+    def fn(lib):
+        x = lib.tensor(2., requires_grad=True)
+        getattr(x, reduce)(dim=0).backward()
+        return x.grad
+    ours, theirs = both(torch_oracle, fn)
+    same_value(ours, theirs)
+
+
+# ------------------------------------------------------------------ requires-grad-on-non-leaf
+
+@pytest.mark.parametrize("flag", [True, False])
+def test_requires_grad_on_a_non_leaf_only_refuses_false(torch_oracle, flag):
+    def fn(lib):
+        y = lib.tensor([1.], requires_grad=True) * 2
+        return y.requires_grad_(flag)
+    ours, theirs = both(torch_oracle, fn)
+    if flag:
+        same_exact(ours, theirs)
+        assert ours.grad_fn is not None and ours.requires_grad
+    else:
+        same_error(ours, theirs)
+
+
+# ------------------------------------------------------------------ max-dim-bool
+
+@pytest.mark.parametrize("name", ["max", "min"])
+@pytest.mark.parametrize("keepdim", [False, True])
+def test_max_along_dim_0_of_a_0d_bool_keeps_bool(torch_oracle, name, keepdim):
+    def fn(lib):
+        return getattr(lib.tensor(False), name)(dim=0, keepdim=keepdim)
+    ours, theirs = both(torch_oracle, fn)
+    same_exact(ours.values, theirs.values)
+    same_exact(ours.indices, theirs.indices)
+
+
+def test_max_along_dim_0_of_a_0d_tensor_is_a_copy_with_a_gradient(torch_oracle):
+    def fn(lib):
+        x = lib.tensor(2., requires_grad=True)
+        values = x.max(dim=0).values
+        values.backward()
+        return values.detach(), x.grad
+    (ours, our_grad), (theirs, their_grad) = both(torch_oracle, fn)
+    same_exact(ours, theirs)
+    same_exact(our_grad, their_grad)
+
+
+# ------------------------------------------------------------------ chunk-empty-dim
+
+@pytest.mark.parametrize("shape, chunks, dim", [((0, 3), 1, 0), ((0, 3), 2, 0), ((0,), 5, 0),
+                                                ((2, 0), 3, 1), ((2, 0), 2, -1)])
+def test_chunk_of_an_empty_dim_gives_chunks_empty_pieces(torch_oracle, shape, chunks, dim):
+    def fn(lib):
+        x = lib.zeros(*shape, requires_grad=True)
+        return [piece.detach() for piece in x.chunk(chunks, dim)]
+    ours, theirs = both(torch_oracle, fn)
+    assert len(ours) == len(theirs)
+    for our_piece, their_piece in zip(ours, theirs):
+        same_exact(our_piece, their_piece)
+
+
+# ------------------------------------------------------------------ index-select-0d
+
+@pytest.mark.parametrize("index", [[0], 0, [1], [-1], [0, 0], []])
+def test_index_select_of_a_0d_tensor(torch_oracle, index):
+    def fn(lib):
+        x = lib.tensor(5., requires_grad=True)
+        picked = x.index_select(0, lib.tensor(index, dtype=lib.int64))
+        picked.sum().backward()
+        return picked.detach(), x.grad
+    ours, theirs = both(torch_oracle, fn)
+    if isinstance(theirs, Exception):
+        same_error(ours, theirs)
+    else:
+        same_exact(ours[0], theirs[0])
+        same_exact(ours[1], theirs[1])
+
+
+# ------------------------------------------------------------------ missing-argument
+
+@pytest.mark.parametrize("call", [
+    lambda lib, x: x.permute(), lambda lib, x: x.reshape(), lambda lib, x: x.view(),
+    lambda lib, x: lib.permute(x), lambda lib, x: lib.reshape(x)])
+@pytest.mark.parametrize("shape", [(), (2,)])
+def test_shape_methods_without_their_argument_raise_type_error(torch_oracle, call, shape):
+    ours, theirs = both(torch_oracle, lambda lib: call(lib, lib.ones(shape)))
+    same_error(ours, theirs)
+
+
+@pytest.mark.parametrize("call", [
+    lambda lib, x: x.permute(()), lambda lib, x: x.reshape(()), lambda lib, x: x.view(()),
+    lambda lib, x: x.T, lambda lib, x: lib.einsum("->", x),
+    lambda lib, x: lib.tensordot(x, x, dims=0)])
+@pytest.mark.filterwarnings("ignore:Tensor.T is deprecated")
+def test_a_0d_tensor_still_permutes_and_reshapes_to_no_dims(torch_oracle, call):
+    def fn(lib):
+        x = lib.tensor(3., requires_grad=True)
+        call(lib, x).backward()
+        return x.grad
+    ours, theirs = both(torch_oracle, fn)
+    same_exact(ours, theirs)
+
+
+# ------------------------------------------------------------------ mT-0d
+
+def test_mT_of_a_0d_tensor_is_the_tensor_with_a_deprecation_warning(torch_oracle):
+    x = ad.tensor(1.5, requires_grad=True)
+    with pytest.warns(UserWarning, match="Tensor.mT is deprecated on 0-D tensors"):
+        assert x.mT is x
+    with warnings.catch_warnings():   # PyTorch warns once a process (TORCH_WARN_ONCE)
+        warnings.simplefilter("ignore")
+        theirs = torch_oracle.tensor(1.5, requires_grad=True)
+        assert theirs.mT is theirs
+
+
+def test_mT_of_a_vector_raises_as_in_torch(torch_oracle):
+    ours, theirs = both(torch_oracle, lambda lib: lib.ones(3).mT)
+    same_error(ours, theirs)
+
+
+# ------------------------------------------------------------------ atan2-grad-at-origin
+
+INF, NAN = float("inf"), float("nan")
+
+
+@pytest.mark.filterwarnings("ignore:invalid value:RuntimeWarning")   # inf * 0 in NumPy
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_atan2_gradient_at_the_origin_is_zero_as_in_torch(torch_oracle, dtype):
+    # the origin (both signs of zero), a float32 underflow of a² + b², and infinities
+    a_values = [0., -0., 1e-30, 0., INF, NAN, 1., -INF]
+    b_values = [0., -0., 1e-30, INF, INF, 0., 0., 0.]
+
+    def fn(lib):
+        a = lib.tensor(a_values, dtype=getattr(lib, dtype), requires_grad=True)
+        b = lib.tensor(b_values, dtype=getattr(lib, dtype), requires_grad=True)
+        lib.atan2(a, b).sum().backward()
+        return a.grad, b.grad
+    ours, theirs = both(torch_oracle, fn)
+    for our_grad, their_grad in zip(ours, theirs):
+        np.testing.assert_array_equal(our_grad.numpy(), their_grad.numpy())
+        numbers = ~np.isnan(their_grad.numpy())   # the sign of a zero, not of a NaN
+        np.testing.assert_array_equal(np.signbit(our_grad.numpy()[numbers]),
+                                      np.signbit(their_grad.numpy()[numbers]))
+
+
+# ------------------------------------------------------------------ index-put-self
+
+@pytest.mark.parametrize("shape, key", [
+    (shape, key) for shape in [(), (3,), (2, 3)]
+    for key in [None, (None, None), Ellipsis] + ([slice(None)] if shape else [])])
+def test_writing_a_tensor_into_a_view_of_itself_copies(torch_oracle, shape, key):
+    def fn(lib):
+        x = lib.arange(float(np.prod(shape, dtype=int))).reshape(shape)
+        x[key] = x
+        return x
+    ours, theirs = both(torch_oracle, fn)
+    if isinstance(theirs, Exception):
+        same_error(ours, theirs)
+    else:
+        same_exact(ours, theirs)
+
+
+def test_writing_a_tensor_into_itself_by_an_index_list_still_refused(torch_oracle):
+    def fn(lib):
+        x = lib.tensor([1, 2, 3])
+        x[[0, 1, 2]] = x
+    ours, theirs = both(torch_oracle, fn)
+    same_error(ours, theirs)
+
+
+# ------------------------------------------------------------------ nan-into-int
+
+@pytest.mark.parametrize("target", ["bool", "int32", "int64", "float32"])
+@pytest.mark.parametrize("number", [float("nan"), float("inf"), 1e300, -1.5, 300.])
+@pytest.mark.parametrize("source_shape", [(), (1,)])
+def test_a_one_element_value_through_a_mask_is_checked_as_a_number(
+        torch_oracle, target, number, source_shape):
+    def fn(lib):
+        x = lib.zeros(2, dtype=getattr(lib, target))
+        x[lib.tensor([True, False])] = lib.full(source_shape, number, dtype=lib.float64)
+        return x
+    ours, theirs = both(torch_oracle, fn)
+    if isinstance(theirs, Exception):
+        same_error(ours, theirs)
+    else:
+        same_exact(ours, theirs)
+
+
+# ------------------------------------------------------------------ false-version-error
+
+@pytest.mark.parametrize("divide", [lambda lib, v: v / -1, lambda lib, v: v / lib.tensor(2.)])
+def test_dividing_by_a_constant_saves_no_dividend(torch_oracle, divide):
+    def fn(lib):
+        x = lib.tensor([-0.75, 2.], requires_grad=True)
+        v1 = x * 1
+        v2 = divide(lib, v1)
+        v1.mul_(3)            # would trip the version counter, had the division saved v1
+        (v1.sum() + v2.sum()).backward()
+        return x.grad
+    ours, theirs = both(torch_oracle, fn)
+    same_value(ours, theirs)
+
+
+def test_the_fuzzers_false_version_error_program_runs(torch_oracle):
+    def fn(lib):
+        x0 = lib.tensor([-0.75], requires_grad=True)
+        v1 = x0[lib.tensor([False])]
+        v2 = v1 / -1
+        v1[...] = lib.zeros(0)
+        (v1.sum() + v2.sum()).backward()
+        return x0.grad
+    ours, theirs = both(torch_oracle, fn)
+    same_exact(ours, theirs)
