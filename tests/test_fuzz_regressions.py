@@ -233,3 +233,60 @@ def test_the_fuzzers_false_version_error_program_runs(torch_oracle):
         return x0.grad
     ours, theirs = both(torch_oracle, fn)
     same_exact(ours, theirs)
+
+
+# ------------------------------------------------ found by the long run after the merge
+
+@pytest.mark.parametrize("shape, key", [
+    ((1, 1), -1),                          # the value's leading 1s go: a 0-d read, stride 0
+    ((1, 1, 1), (-1, Ellipsis)),
+    ((1, 1), (None, slice(-1, None))),
+    ((1, 1), (slice(0, 2), None)),
+    ((1, 3), 0),                           # (1, 3) read as (3,): the same elements, allowed
+    ((3,), None),
+    ((), None),                            # a 0-d value is a fill: allowed
+])
+def test_writing_a_tensor_into_part_of_itself_overlaps_as_in_pytorch(torch_oracle, shape, key):
+    def fn(lib):
+        x = lib.arange(float(np.prod(shape, dtype=int))).reshape(shape)
+        x[key] = x
+        return x
+    ours, theirs = both(torch_oracle, fn)
+    if isinstance(theirs, Exception):
+        same_error(ours, theirs)
+    else:
+        same_exact(ours, theirs)
+
+
+def test_in_place_op_reading_the_0d_tensor_its_view_shows_is_refused(torch_oracle):
+    def fn(lib):
+        x = lib.tensor(0)
+        x.reshape(-1).add_(x)
+        return x
+    ours, theirs = both(torch_oracle, fn)
+    same_error(ours, theirs)
+
+
+def test_a_view_of_a_0d_tensor_written_back_into_it(torch_oracle):
+    def fn(lib):
+        x = lib.tensor(1.0)
+        x[None] = x.view(-1)
+        return x
+    ours, theirs = both(torch_oracle, fn)
+    same_exact(ours, theirs)
+
+
+def test_add_with_alpha_computes_in_the_result_dtype(torch_oracle):
+    def fn(lib):
+        return lib.add(lib.tensor(0.5, dtype=lib.float64), lib.tensor([True, False]), alpha=0.5)
+    ours, theirs = both(torch_oracle, fn)
+    same_exact(ours, theirs)
+
+
+def test_prod_over_the_dim_of_a_0d_infinity_has_gradient_one(torch_oracle):
+    def fn(lib):
+        x = lib.tensor(-float("inf"), requires_grad=True)
+        x.prod(dim=0, keepdim=True).sum().backward()
+        return x.grad
+    ours, theirs = both(torch_oracle, fn)
+    same_exact(ours, theirs)

@@ -810,6 +810,36 @@ EXCLUSIONS = [
         lambda p, m: raised(m, ours="", theirs="modified by an inplace operation") and any(
             w in line for line in p.lines() for w in SAVES_LESS)),
     Exclusion(
+        "promoted-operand-version", "kept (autodidact saves the promoted copy)",
+        "x.atan2(i) with an integer or bool i, then i changed in place: PyTorch saved i itself "
+        "and raises its version-counter error at backward; autodidact promotes i to the "
+        "result's dtype first and saves that copy, which the write does not reach. i needs "
+        "no gradient, and x's is right.",
+        lambda p, m: raised(m, ours="", theirs="modified by an inplace operation") and any(
+            t in m.their_error for t in ("LongTensor", "BoolTensor", "IntTensor"))),
+    Exclusion(
+        "multi-output-view-checked-at-backward", "kept (documented in ops/pieces.py)",
+        "A piece of split/chunk/unbind whose base was then changed in place: PyTorch raises "
+        "when the piece is next used, autodidact when backward reaches it (a write to the "
+        "piece itself is refused by both).",
+        lambda p, m: raised(m, ours="", theirs="returns multiple views")
+        and not p.step_of(m.line).op.startswith(WRITES)),
+    Exclusion(
+        "pytorch-bool-exponent", "kept (PyTorch's quirk)",
+        "torch.pow(x, False) then backward: PyTorch's pow backward skips its exponent-0 rule "
+        "for a bool exponent and computes 0 * x ** -1, NaN at x = 0 or NaN; autodidact "
+        "gives 0 there, as PyTorch does for x ** 0.",
+        lambda p, m: m.what == "grad" and any(
+            "pow(" in line and "False)" in line for line in p.lines())),
+    Exclusion(
+        "numpy-pow-half-at-minus-inf", "kept (NumPy's arithmetic)",
+        "(-inf) ** 0.5 is NaN in NumPy (it computes x ** 0.5 as sqrt(x)) and inf in C's "
+        "pow, which PyTorch's tensor-exponent pow uses; it shows as the gradient of "
+        "x ** tensor(1.5) at x = -inf.",
+        lambda p, m: m.what in ("grad", "value") and m.nonfinite and any(
+            ("pow(" in line or "**" in line) and ("1.5" in line or "0.5" in line)
+            for line in p.lines())),
+    Exclusion(
         "view-requires-grad-without-graph", "kept",
         "PyTorch reports requires_grad=True for a view of a tensor that requires grad even "
         "when the view was made under no_grad, or before its base's requires_grad_() (with "

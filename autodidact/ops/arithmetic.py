@@ -82,6 +82,8 @@ def _scaled(input, other, alpha):
             return bool(other) and alpha
     if not isinstance(other, Tensor):
         return other * alpha   # a Python number: scaled in Python, promoted as a number
+    if other.dtype is not dtype:   # alpha * other in the result's dtype, not other's
+        other = cast(other, dtype)
     return mul(other, alpha)
 
 

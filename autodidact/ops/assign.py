@@ -16,11 +16,13 @@ import numpy as np
 
 from .. import dtypes as _dt
 from .. import graph
+from ..backend import module_of
 from ..tensor import Tensor
 from .promotion import _dt_name, cast
 from .index import is_basic, normalize_key, split_mixed
 from .inplace import Copy, CopySlices, Fill, Normal, Uniform, Zero, _snapshot, commit
 from .pieces import invalidate_pieces, written_view
+from .layout import element_strides
 from .shape import broadcast_shapes
 from .write_checks import _VIEW_OF_LEAF, check_can_modify, check_overlap, has_internal_overlap
 
@@ -58,7 +60,8 @@ def setitem(target, key, value):
     if isinstance(value, Tensor):
         _check_broadcast_into(value.shape, region_shape, basic, value.type())
     if basic:
-        check_overlap(region, (value,))
+        written, read = _copy_operands(region, value)
+        check_overlap(written, (read,))
     else:
         check_overlap(array, (value,), full_too=True, internal=False)
     recording = graph._grad_mode.enabled and (
@@ -80,6 +83,37 @@ def setitem(target, key, value):
         return
     result = CopySlices.apply(_snapshot(target), value, key=parts)
     commit(target, result)
+
+
+def _copy_operands(region, value):
+    """The written region and what is read from ``value``, as PyTorch's ``x[key] = value`` sees
+    them when it checks their memory for overlap (``None`` to read: nothing is).
+
+    A 0-d value is a fill, which reads no memory while writing. Otherwise
+    leading 1s of the value are dropped and the rest expanded to the
+    region's shape, and each size-1 axis of the region takes the stride
+    PyTorch gives it (NumPy's ``x[None]`` has stride 0 there). So
+    ``x[None] = x`` reads each element where it writes it (allowed), while
+    ``x[-1] = x`` of shape (1, 1) reads one element through a stride of 0 (refused).
+    """
+    if not isinstance(value, Tensor) or value.dim() == 0:
+        return region, None
+    from .shape_functions import expand_strides
+    array = value._data
+    as_strided = module_of(array).lib.stride_tricks.as_strided
+    written = list(element_strides(region))
+    for axis in reversed(range(region.ndim)):
+        if region.shape[axis] == 1:
+            written[axis] = written[axis + 1] * region.shape[axis + 1] if axis + 1 < region.ndim else 1
+    written = as_strided(region, region.shape, tuple(s * region.itemsize for s in written))
+    if array.shape == region.shape:
+        return written, array   # copied as it is
+    first = next((i for i, n in enumerate(array.shape) if n != 1), array.ndim)
+    shape, strides = array.shape[first:], element_strides(array)[first:]
+    if len(shape) > region.ndim:
+        return region, value   # the shapes do not fit: an error follows
+    steps = expand_strides(shape, strides, region.shape)
+    return written, as_strided(array, region.shape, tuple(s * array.itemsize for s in steps))
 
 
 def _check_index_put_dtype(parts, value, target):

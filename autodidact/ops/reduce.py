@@ -277,7 +277,9 @@ def _product_of_others(a, dim):
     """For each element, the product of the other elements reduced with it."""
     if 0 in a.shape:
         return a   # nothing to multiply: the gradient is as empty as the input
-    if dim is None or a.dim() == 0:   # a 0-d tensor reduces over dim 0 as over all
+    if a.dim() == 0:   # no other elements: their product is 1 (even where a is inf or 0)
+        return Tensor._wrap(module_of(a._data).ones_like(a._data), a._device)
+    if dim is None:
         flat = a.reshape(-1)
         return _product_of_others(flat, 0).reshape(a.shape)
     from .scan import cumprod   # scan.py builds on this file: imported when first needed

@@ -9,6 +9,8 @@ because every kind of write asks the same questions::
     check_overlap(y[1:], [y[:-1]])          # RuntimeError: unsupported operation: some elements...
 """
 
+import numpy as np
+
 from .. import dtypes as _dt
 from .. import graph
 from ..tensor import Tensor
@@ -100,10 +102,8 @@ def overlap(a, b):
     a_begin, b_begin = data_ptr(a), data_ptr(b)
     a_end, b_end = a_begin + a.nbytes, b_begin + b.nbytes
     if a_begin == b_begin and a_end == b_end:
-        # The same elements in the same order (axes of size 1 step nowhere: x[None] is x)
-        same = [(n, s) for n, s in zip(a.shape, a.strides) if n != 1] == [
-            (n, s) for n, s in zip(b.shape, b.strides) if n != 1]
-        return _FULL if same else _PARTIAL
+        # PyTorch's test, strides to the letter: a (1,) view of a 0-d tensor only partly overlaps it
+        return _FULL if a.strides == b.strides else _PARTIAL
     return _PARTIAL if a_begin < b_end and b_begin < a_end else _NO
 
 
@@ -117,7 +117,8 @@ def check_overlap(written, inputs, full_too=False, internal=True):
     if internal and has_internal_overlap(written):
         raise RuntimeError(_INTERNAL_OVERLAP)
     for x in inputs:
-        if isinstance(x, Tensor):
-            status = overlap(written, x._data)
+        data = x._data if isinstance(x, Tensor) else x   # a tensor, or an array viewing one
+        if hasattr(data, "strides") and not isinstance(data, np.generic):   # not a number
+            status = overlap(written, data)
             if status == _PARTIAL or (full_too and status == _FULL):
                 raise RuntimeError(_PARTIAL_OVERLAP)
