@@ -290,3 +290,17 @@ def test_prod_over_the_dim_of_a_0d_infinity_has_gradient_one(torch_oracle):
         return x.grad
     ours, theirs = both(torch_oracle, fn)
     same_exact(ours, theirs)
+
+
+@pytest.mark.parametrize("make", [
+    lambda lib: lib.arange(6.).reshape(2, 3).t(),
+    lambda lib: lib.arange(24.).reshape(2, 3, 4).permute(2, 0, 1),
+    lambda lib: lib.arange(4.).reshape(1, 4).expand(3, 4),
+])
+def test_masked_fill_is_row_major_whatever_the_input_layout(torch_oracle, make):
+    def fn(lib):
+        x = make(lib)
+        return x.masked_fill(x > 1, 0.0)
+    ours, theirs = both(torch_oracle, fn)
+    same_exact(ours, theirs)
+    assert ours.stride() == theirs.stride()

@@ -94,7 +94,8 @@ class MaskedFill(Function):
     def forward(ctx, a, mask, value):
         xp = module_of(a)
         ctx.mask = mask   # data, never differentiated
-        return xp.where(mask, xp.asarray(value, dtype=a.dtype), a)
+        # Row-major whatever a's layout, as PyTorch's masked_fill (a contiguous clone, filled).
+        return row_major(xp.where(mask, xp.asarray(value, dtype=a.dtype), a))
 
     def backward(ctx, grad):
         return MaskedFill.apply(grad, mask=ctx.mask, value=0)
@@ -109,7 +110,7 @@ class MaskedFillTensor(Function):
 
     def forward(ctx, a, value, mask):
         ctx.mask = mask
-        return module_of(a).where(mask, value.astype(a.dtype), a)
+        return row_major(module_of(a).where(mask, value.astype(a.dtype), a))
 
     def backward(ctx, grad):
         from .arithmetic import where
