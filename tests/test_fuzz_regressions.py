@@ -304,3 +304,23 @@ def test_masked_fill_is_row_major_whatever_the_input_layout(torch_oracle, make):
     ours, theirs = both(torch_oracle, fn)
     same_exact(ours, theirs)
     assert ours.stride() == theirs.stride()
+
+
+def test_a_value_with_leading_ones_written_into_a_0d_tensor_gets_its_gradient(torch_oracle):
+    def fn(lib):
+        value = lib.tensor([0.125], requires_grad=True)
+        target = lib.tensor(-1.0)
+        target[...] = value
+        (target * 3).backward()
+        return value.grad
+    ours, theirs = both(torch_oracle, fn)
+    same_exact(ours, theirs)
+
+
+def test_a_stepped_slice_of_size_one_keeps_its_stride_for_the_overlap_check(torch_oracle):
+    def fn(lib):
+        x = lib.stack([lib.tensor([0.125]), lib.tensor([0.125])], dim=-1)
+        x[None, ::2, ...] = x
+        return x
+    ours, theirs = both(torch_oracle, fn)
+    same_error(ours, theirs)

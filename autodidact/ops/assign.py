@@ -91,8 +91,8 @@ def _copy_operands(region, value):
 
     A 0-d value is a fill, which reads no memory while writing. Otherwise
     leading 1s of the value are dropped and the rest expanded to the
-    region's shape, and each size-1 axis of the region takes the stride
-    PyTorch gives it (NumPy's ``x[None]`` has stride 0 there). So
+    region's shape, and each axis ``None`` inserted in the region takes the
+    stride PyTorch gives it (NumPy gives it 0). So
     ``x[None] = x`` reads each element where it writes it (allowed), while
     ``x[-1] = x`` of shape (1, 1) reads one element through a stride of 0 (refused).
     """
@@ -103,7 +103,7 @@ def _copy_operands(region, value):
     as_strided = module_of(array).lib.stride_tricks.as_strided
     written = list(element_strides(region))
     for axis in reversed(range(region.ndim)):
-        if region.shape[axis] == 1:
+        if region.shape[axis] == 1 and written[axis] == 0:   # an axis None inserted
             written[axis] = written[axis + 1] * region.shape[axis + 1] if axis + 1 < region.ndim else 1
     written = as_strided(region, region.shape, tuple(s * region.itemsize for s in written))
     if array.shape == region.shape:

@@ -239,8 +239,14 @@ def _spread_back(grad, shape, dim, keepdim):
 
 
 def _sum_to(array, shape):
-    """Sum ``array`` over the axes along which ``shape`` was broadcast."""
+    """Sum ``array`` over the axes along which ``shape`` was broadcast.
+
+    ``shape`` may have more axes than ``array``, all of them leading 1s
+    (``x[...] = v`` drops a value's leading 1s): the sum is then a reshape.
+    """
     lead = array.ndim - len(shape)
+    if lead < 0:
+        return array.reshape(shape)
     axes = tuple(range(lead)) + tuple(
         lead + i for i, size in enumerate(shape) if size == 1 and array.shape[lead + i] != 1)
     out = array.sum(axis=axes, keepdims=True) if axes else array
