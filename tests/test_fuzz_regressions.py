@@ -324,3 +324,27 @@ def test_a_stepped_slice_of_size_one_keeps_its_stride_for_the_overlap_check(torc
         return x
     ours, theirs = both(torch_oracle, fn)
     same_error(ours, theirs)
+
+
+@pytest.mark.parametrize("source", ["self", "other"])
+def test_a_one_element_tensor_written_into_its_0d_slot(torch_oracle, source):
+    def fn(lib):
+        x = lib.tensor([2.0], dtype=lib.float64, requires_grad=True)
+        v = x.sign()
+        v[-1] = v if source == "self" else x
+        (x.sum() + v.sum() * 2).backward()
+        return x.grad
+    ours, theirs = both(torch_oracle, fn)
+    same_exact(ours, theirs)
+
+
+def test_a_filled_tensor_sends_exact_zeros_back_even_for_a_nan_gradient(torch_oracle):
+    def fn(lib):
+        x = lib.tensor([0.125, 0.0], requires_grad=True)
+        v = x.sin()
+        v[...] = 0.125
+        w = v % v
+        (x.sum() + (w % w).sum()).backward()
+        return x.grad
+    ours, theirs = both(torch_oracle, fn)
+    same_exact(ours, theirs)

@@ -817,7 +817,7 @@ EXCLUSIONS = [
         "that copy, which the write does not reach, so the gradients are those of the "
         "values the forward pass used.",
         lambda p, m: raised(m, ours="", theirs="modified by an inplace operation") and (
-            any(t in m.their_error for t in ("LongTensor", "BoolTensor", "IntTensor"))
+            any(t in m.their_error for t in ("LongTensor", "BoolTensor", "IntTensor", "BoolType"))
             or ("FloatTensor" in m.their_error  # a float32 operand of a float64 result
                 and any("float64" in line for line in p.lines())))),
     Exclusion(

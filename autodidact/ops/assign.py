@@ -64,6 +64,9 @@ def setitem(target, key, value):
         check_overlap(written, (read,))
     else:
         check_overlap(array, (value,), full_too=True, internal=False)
+    if isinstance(value, Tensor) and value.dim() > len(region_shape):
+        # Its extra leading axes are 1s (checked above): PyTorch drops them.
+        value = value.reshape(value.shape[value.dim() - len(region_shape):])
     recording = graph._grad_mode.enabled and (
         target._requires_grad or (isinstance(value, Tensor) and value._requires_grad))
     if not basic and has_internal_overlap(array):

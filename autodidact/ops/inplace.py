@@ -70,6 +70,7 @@ from .promotion import cast
 from .index import AsStrided
 from .pieces import invalidate, invalidate_pieces
 from .layout import copy_like, data_ptr, element_strides
+from .masks import masked_grad, zero_gradient   # exact zeros, even for an inf or NaN grad
 from .write_checks import (_INTERNAL_OVERLAP, _check_castable, _check_fits, check_can_modify,
                            check_overlap, has_internal_overlap)
 
@@ -99,7 +100,7 @@ class CopySlices(Function):
         if need_a:
             keep = module_of(grad._data).ones(grad.shape, dtype=grad._data.dtype)
             keep[ctx.key] = 0
-            grad_a = grad * Tensor._wrap(keep, grad.device)
+            grad_a = masked_grad(grad, Tensor._wrap(keep, grad.device))   # 0 where written, even for NaN
         if need_value:
             grad_value = grad[ctx.key]
             if ctx.value_shape is not None and tuple(grad_value.shape) != tuple(ctx.value_shape):
@@ -118,7 +119,7 @@ class Fill(Function):
     derivative = "filling replaces a's values, so a receives zeros and value receives grad summed"
     def backward(ctx, grad):
         need_a, need_value = ctx.needs_input_grad[:2]
-        return (grad * 0 if need_a else None), (grad.sum() if need_value else None)
+        return (zero_gradient(grad) if need_a else None), (grad.sum() if need_value else None)
 
 
 class Zero(Fill):
@@ -150,7 +151,7 @@ class Copy(Function):
         grad_src = None
         if need_src:
             grad_src = grad if grad.dtype is ctx.src_dtype else cast(grad, ctx.src_dtype)
-        return (grad * 0 if need_a else None), grad_src
+        return (zero_gradient(grad) if need_a else None), grad_src
 
 
 # ------------------------------------------------------------ writing
