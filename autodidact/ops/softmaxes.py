@@ -70,21 +70,13 @@ class LogSoftmax(Function):
 
 def softmax(input, dim, dtype=None):
     """exp(x) / sum(exp(x)) along ``dim``, computed without overflow."""
-    if dtype is not None:
-        input = input.to(_dt.to_dtype(dtype))
-    if not input.dtype.is_floating_point:
-        kernel = "softmax_lastdim" if normalize_dim(dim, input.dim()) >= input.dim() - 1 else "softmax"
-        raise NotImplementedError(f'"{kernel}_kernel_impl" not implemented for \'{_type_word(input.dtype)}\'')
+    input = _floating(input, dim, dtype, "softmax")
     return Softmax.apply(input, dim=_softmax_axis(dim, input))
 
 
 def log_softmax(input, dim, dtype=None):
     """log(softmax(x)), computed stably as x - logsumexp(x)."""
-    if dtype is not None:
-        input = input.to(_dt.to_dtype(dtype))
-    if not input.dtype.is_floating_point:
-        kernel = "log_softmax_lastdim" if normalize_dim(dim, input.dim()) >= input.dim() - 1 else "log_softmax"
-        raise NotImplementedError(f'"{kernel}_kernel_impl" not implemented for \'{_type_word(input.dtype)}\'')
+    input = _floating(input, dim, dtype, "log_softmax")
     return LogSoftmax.apply(input, dim=_softmax_axis(dim, input))
 
 
@@ -106,3 +98,13 @@ def _softmax_axis(dim, input):
     """The axis to normalise over; None for a 0-d tensor (CuPy has no axis 0 there)."""
     axis = normalize_dim(dim, input.dim())
     return axis if input.dim() else None
+
+
+def _floating(input, dim, dtype, name):
+    """``input`` in ``dtype`` if given; integers and bools refused with PyTorch's kernel error."""
+    if dtype is not None:
+        input = input.to(_dt.to_dtype(dtype))
+    if not input.dtype.is_floating_point:
+        kernel = f"{name}_lastdim" if normalize_dim(dim, input.dim()) >= input.dim() - 1 else name
+        raise NotImplementedError(f'"{kernel}_kernel_impl" not implemented for \'{_type_word(input.dtype)}\'')
+    return input
