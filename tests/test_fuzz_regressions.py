@@ -337,3 +337,137 @@ def test_a_filled_tensor_sends_exact_zeros_back_even_for_a_nan_gradient(torch_or
         return x.grad
     ours, theirs = both(torch_oracle, fn)
     same_exact(ours, theirs)
+
+
+# ------------------------------------------------------- what the long runs found after stop 21
+
+def _prod_grad(values, dim):
+    def fn(lib):
+        x = lib.tensor(values, requires_grad=True)
+        (x.prod() if dim is None else x.prod(dim=dim)).sum().backward()
+        return x.grad
+    return fn
+
+
+@pytest.mark.parametrize("values, dim", [
+    ([[[-2.0, -float("inf"), 0.25], [1.5, 2.0, -1.0], [0.0, 3.0, 0.5]]], 0),   # -inf, no zero
+    ([[-float("inf"), 2.0], [3.0, 4.0], [0.5, 1.0]], 0),
+    ([0.25, float("nan"), 0.125], 0),                        # NaN: every gradient NaN
+    ([[1.0, 1.0, 2.0], [float("nan"), 0.0, 2.0]], 1),        # a zero somewhere: running products
+    ([[0.0, float("inf")], [2.0, 3.0]], 1),                  # 0 * inf in one slice
+    ([0.0, 0.0, 3.0], None),                                 # two zeros: exact zeros
+    ([0.0, float("inf"), 3.0], None),
+    ([2.0, -float("inf"), 3.0], None),
+])
+def test_prod_gradient_follows_pytorchs_rule_at_zeros_infinities_and_nan(torch_oracle, values, dim):
+    ours, theirs = both(torch_oracle, _prod_grad(values, dim))
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+def test_prod_gradient_with_two_zeros_is_zero_even_for_an_infinite_gradient(torch_oracle):
+    def fn(lib):
+        x = lib.tensor([0.0, 0.0, 3.0], requires_grad=True)
+        (x.prod() * float("inf")).backward()
+        return x.grad
+    ours, theirs = both(torch_oracle, fn)
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+_LAYOUTS = {
+    "transposed": lambda lib: lib.arange(6.).reshape(2, 3).t() - 2.5,
+    "permuted": lambda lib: (lib.arange(24.).reshape(2, 3, 4) - 11.5).permute(2, 0, 1),
+    "expanded": lambda lib: (lib.arange(4.).reshape(1, 4) - 1.5).expand(3, 4),
+    "stepped": lambda lib: (lib.arange(12.).reshape(3, 4) - 5.5)[:, ::2],
+    "int transposed": lambda lib: (lib.arange(6).reshape(2, 3) - 2).t(),
+    "bool transposed": lambda lib: (lib.arange(6).reshape(2, 3) > 2).t(),
+}
+
+_LAID_OUT_OPS = {   # row-major in PyTorch, or laid out as their input
+    "cumsum": lambda x: x.cumsum(1), "cumsum(0)": lambda x: x.cumsum(0),
+    "cumprod": lambda x: x.cumprod(1), "logsumexp": lambda x: x.float().logsumexp(1, keepdim=True),
+    "norm": lambda x: x.float().norm(dim=1, keepdim=True), "norm(p=1)": lambda x: x.float().norm(p=1, dim=1),
+    "tril": lambda x: x.tril(), "triu": lambda x: x.triu(),
+    "sort": lambda x: x.sort(1)[0], "argsort": lambda x: x.argsort(0), "flip": lambda x: x.flip(1),
+    "2 ** x": lambda x: 2 ** x, "sign": lambda x: x.sign(),
+}
+
+
+@pytest.mark.parametrize("op", sorted(_LAID_OUT_OPS) + ["gelu"])
+@pytest.mark.parametrize("layout", sorted(_LAYOUTS))
+def test_results_have_pytorchs_strides_whatever_the_input_layout(torch_oracle, op, layout):
+    def fn(lib):
+        x = _LAYOUTS[layout](lib)
+        if op == "gelu":
+            return lib.nn.functional.gelu(x)
+        return _LAID_OUT_OPS[op](x)
+    ours, theirs = both(torch_oracle, fn)
+    if isinstance(theirs, Exception):
+        same_error(ours, theirs)
+        return
+    assert (tuple(ours.shape), ours.dtype.name) == (tuple(theirs.shape), str(theirs.dtype)[6:])
+    np.testing.assert_allclose(ours.numpy().astype(float), theirs.numpy().astype(float),
+                               rtol=1e-5, atol=1e-6)   # gelu far out in float32: 1e-7 apart
+    assert ours.stride() == theirs.stride()
+
+
+@pytest.mark.parametrize("key", [
+    lambda lib: lib.tensor([False]), lambda lib: lib.tensor([True]),
+    lambda lib: (lib.tensor([True]), None), lambda lib: (Ellipsis, lib.tensor([True])),
+    lambda lib: lib.tensor(True), lambda lib: True,   # 0-d masks: checked (PyTorch refuses)
+])
+def test_a_one_element_value_written_through_one_mask_may_be_the_target(torch_oracle, key):
+    def fn(lib):
+        x = lib.tensor([-0.5])
+        x[key(lib)] = x
+        return x
+    ours, theirs = both(torch_oracle, fn)
+    if isinstance(theirs, Exception):
+        same_error(ours, theirs)
+    else:
+        same_exact(ours, theirs)
+
+
+@pytest.mark.parametrize("key", [
+    lambda lib: (lib.tensor([True]), lib.tensor([0])),   # two index tensors: checked
+    lambda lib: lib.tensor([[True]]),
+])
+def test_a_mask_write_of_the_target_itself_is_checked_unless_it_is_one_mask(torch_oracle, key):
+    def fn(lib):
+        x = lib.tensor([[1.0]])
+        x[key(lib)] = x
+        return x
+    ours, theirs = both(torch_oracle, fn)
+    if isinstance(theirs, Exception):
+        same_error(ours, theirs)
+    else:
+        same_exact(ours, theirs)
+
+
+def test_remainder_keeps_pytorchs_signed_zeros(torch_oracle):
+    def fn(lib):
+        a = lib.tensor([-0.5, 0.5, -0.5, 0.5, 0.0, -0.0, 3.0, -3.0, 1.0, float("inf"), -2.0])
+        b = lib.tensor([0.125, 0.125, -0.125, -0.125, 1.0, 1.0, -2.0, 2.0, 0.0, 2.0, float("inf")])
+        r = a % b
+        return lib.stack([r, lib.atan2(r, lib.tensor(-1.0).expand(11))])
+    ours, theirs = both(torch_oracle, fn)
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+    np.testing.assert_array_equal(np.signbit(ours.numpy()), np.signbit(theirs.numpy()))
+
+
+@pytest.mark.parametrize("name", ["leaky_relu", "elu", "gelu", "softplus", "silu", "hardtanh"])
+@pytest.mark.parametrize("dtype", ["int64", "bool"])
+def test_activations_of_integer_and_bool_tensors_answer_as_pytorch(torch_oracle, name, dtype):
+    def fn(lib):
+        return getattr(lib.nn.functional, name)(lib.tensor([-3, 0, 3]).to(getattr(lib, dtype)))
+    ours, theirs = both(torch_oracle, fn)
+    if isinstance(theirs, Exception):
+        same_error(ours, theirs)
+    else:
+        same_exact(ours, theirs)
+
+
+def test_hardtanh_of_an_integer_tensor_truncates_its_bounds(torch_oracle):
+    def fn(lib):
+        return lib.nn.functional.hardtanh(lib.tensor([-3, 0, 3]), -1.5, 2.5)
+    ours, theirs = both(torch_oracle, fn)
+    same_exact(ours, theirs)

@@ -888,13 +888,6 @@ EXCLUSIONS = [
         lambda p, m: m.what == "backward-raised" and raised(
             m, ours="", theirs="bool tensor is not supported")),
     Exclusion(
-        "remainder-signed-zero", "kept",
-        "torch.tensor(-2.) % 2 is -0. in PyTorch, 0. in NumPy (and Python): equal values "
-        "whose sign only atan2 or a division shows (atan2(-0., -0.5) is -pi).",
-        lambda p, m: m.what in ("value", "grad") and m.ours is not None
-        and np.array_equal(np.abs(m.ours), np.abs(m.theirs), equal_nan=True)
-        and any("%" in line or "remainder" in line for line in p.lines())),
-    Exclusion(
         "remainder-of-a-number", "kept",
         "(0 % x).sum().backward(): PyTorch has no derivative of remainder(number, tensor) "
         "(`derivative for aten::remainder is not implemented`); autodidact gives "

@@ -21,9 +21,11 @@ import math
 
 import numpy as np
 
+from .. import dtypes as _dt
 from ..backend import module_of
 from ..function import Function
 from ..tensor import Tensor
+from . import layout
 from .arithmetic import where
 from .masks import masked_grad
 from .math import Erf, _erf_array
@@ -156,44 +158,53 @@ def _positive(a, if_positive, otherwise):
 
 # ------------------------------------------------------------ the functions
 
-def _float_input(name, input):
+def _float_input(name, input, kernel=None):
+    """Refuse a non-Tensor, or an integer or bool tensor, with PyTorch's words.
+
+    ``kernel`` is the name PyTorch's message gives (its kernel's, e.g. ``"silu_cpu"``).
+    """
     if not isinstance(input, Tensor):
         raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not "
                         f"{type(input).__name__}")
     if not input.dtype.is_floating_point:
         from .promotion import _dt_name
-        raise NotImplementedError(f'"{name}" not implemented for \'{_dt_name(input.dtype)}\'')
+        raise NotImplementedError(
+            f'"{kernel or name}" not implemented for \'{_dt_name(input.dtype)}\'')
 
 
 def leaky_relu(input, negative_slope=0.01):
-    _float_input("leaky_relu", input)
+    _float_input("leaky_relu", input, "leaky_relu_cpu")
     return LeakyRelu.apply(input, negative_slope=float(negative_slope))
 
 
 def elu(input, alpha=1.0):
-    _float_input("elu", input)
+    _float_input("elu", input, "elu_cpu")
     return Elu.apply(input, alpha=float(alpha))
 
 
 def gelu(input, approximate="none"):
     if approximate not in ("none", "tanh"):
         raise RuntimeError("approximate argument must be either none or tanh.")
-    _float_input("gelu", input)
-    return Gelu.apply(input, approximate=approximate)
+    _float_input("gelu", input, "GeluKernelImpl")
+    return layout.apply(Gelu, input, approximate=approximate)
 
 
 def softplus(input, beta=1.0, threshold=20.0):
-    _float_input("softplus", input)
+    _float_input("softplus", input, "softplus_cpu")
     return Softplus.apply(input, beta=float(beta), threshold=float(threshold))
 
 
 def hardtanh(input, min_val=-1.0, max_val=1.0):
     if min_val > max_val:
         raise ValueError("min_val cannot be greater than max_val")
-    _float_input("hardtanh", input)
+    if not isinstance(input, Tensor):
+        _float_input("hardtanh", input)   # PyTorch's TypeError
+    if input.dtype is _dt.bool:
+        raise RuntimeError("Bool inputs not supported for hardtanh")
+    # Integer tensors are clamped too, in their dtype (as in PyTorch).
     return Hardtanh.apply(input, min_val=float(min_val), max_val=float(max_val))
 
 
 def silu(input):
-    _float_input("silu", input)
+    _float_input("silu", input, "silu_cpu")
     return Silu.apply(input)

@@ -161,7 +161,7 @@ def pow(input, exponent, *, out=None):
     if not isinstance(b, Tensor):
         return _finish(layout.apply(Pow, a, exponent=b), out, "pow")
     if not isinstance(a, Tensor):
-        return _finish(layout.apply_with_number(RPow, b, base=a), out, "pow")
+        return _finish(RPow.apply(b, base=a), out, "pow")   # row-major, unlike 2 * x
     return _finish(layout.binary(PowTensor, a, b), out, "pow")
 
 
@@ -204,7 +204,8 @@ absolute = abs
 
 def sign(input):
     if input.dtype is _dt.bool:
-        return Tensor._wrap(input._data.copy(), input._device)   # sign(True) is True
+        # sign(True) is True: a copy, laid out as the input (PyTorch's result follows it)
+        return Tensor._wrap(layout.like_inputs(input._data.copy(), input._data), input._device)
     return layout.unary(Sign, input)
 
 

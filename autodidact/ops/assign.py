@@ -62,7 +62,7 @@ def setitem(target, key, value):
     if basic:
         written, read = _copy_operands(region, value)
         check_overlap(written, (read,))
-    else:
+    elif not _fills_through_mask(parts, value):
         check_overlap(array, (value,), full_too=True, internal=False)
     if isinstance(value, Tensor) and value.dim() > len(region_shape):
         # Its extra leading axes are 1s (checked above): PyTorch drops them.
@@ -86,6 +86,18 @@ def setitem(target, key, value):
         return
     result = CopySlices.apply(_snapshot(target), value, key=parts)
     commit(target, result)
+
+
+def _fills_through_mask(parts, value):
+    """True for ``x[mask] = v`` with one boolean mask and a one-element ``v``.
+
+    PyTorch writes it as ``masked_fill``: ``v`` is read once, as a number,
+    before anything is written, so it may be part of ``x`` (no overlap
+    check; ``x[tensor([False])] = x`` for x of one element is allowed).
+    """
+    arrays = [p for p in parts if hasattr(p, "dtype")]
+    return (isinstance(value, Tensor) and value.numel() == 1 and len(arrays) == 1
+            and arrays[0].dtype == bool and arrays[0].ndim > 0)
 
 
 def _copy_operands(region, value):

@@ -37,6 +37,7 @@ import numpy as np
 
 from ..backend import module_of
 from ..function import Function
+from .layout import row_major
 from .masks import (_clamp_shares, _mask_between, _tie_share, masked_grad, masked_grads,
                     zero_gradient)
 
@@ -428,8 +429,15 @@ class Remainder(Function):
     def forward(ctx, a, b):
         need_b = ctx.needs_input_grad[1]   # only b's gradient reads a and b (as in PyTorch)
         ctx.save_for_backward(a if need_b else None, b if need_b else None)
+        xp = module_of(a)
+        if a.dtype.kind != "f":
+            return xp.remainder(a, b)
+        # PyTorch's formula, not NumPy's remainder: the same values, and the
+        # same signed zeros (-2. % 2 is -0. in PyTorch, 0. in NumPy), which
+        # atan2 or a division would show.
         with np.errstate(divide="ignore", invalid="ignore"):   # float % 0 is nan, silently
-            return module_of(a).remainder(a, b)
+            mod = xp.fmod(a, b)
+            return xp.where((mod != 0) & ((b < 0) != (mod < 0)), mod + b, mod)
 
     derivative = "d(a mod b)/da = 1, d/db = −floor(a/b), so a receives grad, b −grad·floor(a/b)"
     def backward(ctx, grad):
@@ -463,7 +471,7 @@ class RPow(Function):
                 if b.dtype.kind in "iu" else base ** b
         ctx.base = base
         ctx.save_for_backward(out, b if base == 0 else None)
-        return out
+        return row_major(out)   # PyTorch's number ** tensor is row-major, whatever b's layout
 
     derivative = ("d(c^b)/db = c^b·log(c) = out·log(c), so b receives grad × out × log(c) "
                   "(0 for c = 0 and b >= 0)")

@@ -13,6 +13,7 @@ diagonal, the other writes it.
 from ..backend import module_of
 from ..function import Function
 from ..tensor import normalize_dim
+from .layout import row_major
 
 # ----------------------------------------------------------------- the rules
 
@@ -22,7 +23,7 @@ class Tril(Function):
 
     def forward(ctx, a, diagonal):
         ctx.diagonal = diagonal
-        return module_of(a).tril(a, diagonal)
+        return row_major(module_of(a).tril(a, diagonal))
 
     def backward(ctx, grad):
         return tril(grad, ctx.diagonal)
@@ -33,7 +34,7 @@ class Triu(Function):
 
     def forward(ctx, a, diagonal):
         ctx.diagonal = diagonal
-        return module_of(a).triu(a, diagonal)
+        return row_major(module_of(a).triu(a, diagonal))
 
     def backward(ctx, grad):
         return triu(grad, ctx.diagonal)

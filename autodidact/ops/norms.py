@@ -20,6 +20,7 @@ import numpy as np
 from .. import dtypes as _dt
 from ..backend import module_of
 from ..function import Function
+from .layout import row_major
 from .reduce import _dims, _expand_back
 
 # ----------------------------------------------------------------- the rules
@@ -31,7 +32,7 @@ class LinalgVectorNorm(Function):
 
     def forward(ctx, a, ord, dim, keepdim):
         ctx.ord, ctx.dim, ctx.keepdim, ctx.input_shape = ord, dim, keepdim, a.shape
-        out = _norm_array(a, ord, dim, keepdim)
+        out = row_major(_norm_array(a, ord, dim, keepdim))
         ctx.save_for_backward(a, out)
         return out
 

@@ -5,7 +5,7 @@
     mean          a.mean(dim, keepdim)         grad expanded, divided by n
     max (all)     a.max()                      grad shared evenly among the ties
     max (dim)     a.max(dim) -> values, index  grad sent to the returned index
-    prod          a.prod(dim)                  grad * prod / a
+    prod          a.prod(dim)                  grad * prod / a (running products if a has a 0)
     sum_to_size   sum over broadcast axes      grad expanded back
 
 ``sum_to_size`` is the one helper that undoes broadcasting for every op.
@@ -20,7 +20,7 @@ from .. import graph
 from ..backend import module_of
 from ..function import Function
 from ..tensor import Tensor, normalize_dim
-from .masks import masked_grad
+from .masks import masked_grad, zero_gradient
 from .layout import row_major   # results are row-major, whatever the input's layout
 from .shape import _as_view
 
@@ -132,10 +132,18 @@ class Prod(Function):
     derivative = "d(∏a)/daᵢ = the product of the others, so aᵢ receives grad × that product"
     def backward(ctx, grad):
         a, out = ctx.saved_tensors
-        # d(prod)/d(a_i) = product of the others; computed without dividing
-        # by a_i, which may be zero.
-        others = _product_of_others(a, ctx.dim)
-        return _expand_back(grad, ctx.input_shape, ctx.dim, ctx.keepdim) * others
+        grad = _expand_back(grad, ctx.input_shape, ctx.dim, ctx.keepdim)
+        if a.dim() == 0:
+            return grad   # no other elements: their product is 1 (even where a is inf or 0)
+        # PyTorch's rule, to the letter (so inf and NaN come out as in PyTorch):
+        # with no zero anywhere in a, the product of the others is prod / aᵢ;
+        # with a zero, dividing is impossible and running products are used.
+        zeros = int((a == 0).sum())
+        if zeros == 0:
+            return grad * (_expand_back(out, ctx.input_shape, ctx.dim, ctx.keepdim) / a)
+        if ctx.dim is None and zeros > 1 and not graph.is_grad_enabled():
+            return zero_gradient(grad)   # every product of others holds a zero
+        return grad * _product_of_others(a, ctx.dim)
 
 
 class Var(Function):
@@ -283,15 +291,14 @@ def _product_of_others(a, dim):
     """For each element, the product of the other elements reduced with it."""
     if 0 in a.shape:
         return a   # nothing to multiply: the gradient is as empty as the input
-    if a.dim() == 0:   # no other elements: their product is 1 (even where a is inf or 0)
-        return Tensor._wrap(module_of(a._data).ones_like(a._data), a._device)
     if dim is None:
         flat = a.reshape(-1)
         return _product_of_others(flat, 0).reshape(a.shape)
     from .scan import cumprod   # scan.py builds on this file: imported when first needed
     from .shape_functions import cat
     n = a.shape[dim]
-    one = a.narrow(dim, 0, 1) * 0 + 1
+    first = a.narrow(dim, 0, 1)
+    one = Tensor._wrap(module_of(first._data).ones_like(first._data), a._device)
     # Exclusive running products from each end: prod of a_k for k < i, and for k > i.
     before = cumprod(cat([one, a.narrow(dim, 0, n - 1)], dim), dim)
     after = cumprod(cat([one, a.flip(dim).narrow(dim, 0, n - 1)], dim), dim).flip(dim)

@@ -16,6 +16,7 @@ from ..backend import module_of
 from ..function import Function
 from ..tensor import normalize_dim
 from .dispatch import _finish
+from .layout import row_major
 from .promotion import cast
 from .reduce import _dims, _expand_back
 
@@ -28,7 +29,7 @@ class Cumsum(Function):
 
     def forward(ctx, a, dim):
         ctx.dim = dim
-        return module_of(a).cumsum(a, axis=dim, dtype=a.dtype)
+        return row_major(module_of(a).cumsum(a, axis=dim, dtype=a.dtype))
 
     def backward(ctx, grad):
         return grad.flip(ctx.dim).cumsum(ctx.dim).flip(ctx.dim)
@@ -40,7 +41,7 @@ class Cumprod(Function):
 
     def forward(ctx, a, dim):
         ctx.dim = dim
-        out = module_of(a).cumprod(a, axis=dim, dtype=a.dtype)
+        out = row_major(module_of(a).cumprod(a, axis=dim, dtype=a.dtype))
         ctx.save_for_backward(a, out)
         return out
 
@@ -79,7 +80,7 @@ class Logsumexp(Function):
                 out = xp.log(xp.exp(a - top).sum(axis=dim, keepdims=True)) + top
             if not keepdim:
                 out = out.squeeze(dim)
-            out = out.astype(a.dtype, copy=False)
+            out = row_major(out.astype(a.dtype, copy=False))
         ctx.save_for_backward(a, out)
         return out
 

@@ -34,8 +34,8 @@ from .. import graph
 from ..backend import module_of
 from ..function import Function
 from ..tensor import Tensor
-from .layout import (as_strided_array, cat_strides, copy_like, element_strides, relaid, restride,
-                     row_major, view_strides)
+from .layout import (as_strided_array, cat_strides, copy_like, element_strides, like_inputs, relaid,
+                     restride, row_major, view_strides)
 
 # ----------------------------------------------------------------- the rules
 
@@ -251,8 +251,9 @@ def _as_sequence(grads):
 class Flip(Function):
     def forward(ctx, a, dims):
         ctx.dims = dims
-        # A copy, as in PyTorch: tensors never have negative strides.
-        return module_of(a).flip(a, axis=dims).copy()
+        # A copy, as in PyTorch: tensors never have negative strides. Laid out as a's
+        # elements are (PyTorch's result follows its input's memory order).
+        return like_inputs(module_of(a).flip(a, axis=dims).copy(), a)
 
     derivative = "flipping moves elements (derivative 1), so a receives grad flipped back"
     def backward(ctx, grad):

@@ -23,6 +23,7 @@ from ..backend import device_of_array, module_of, move, to_host
 from ..function import Function
 from ..tensor import Tensor, normalize_dim
 from .gather import ScatterAdd
+from .layout import like_inputs
 from .reduce import Amax, ReturnTypes, _tie_weights
 
 # ----------------------------------------------------------------- the rules
@@ -34,13 +35,16 @@ class Sort(Function):
     derivative = ("each value is a copy of one element of a, so a receives grad at the "
                   "returned indices and 0 elsewhere")
 
-    def forward(ctx, a, dim, pick, keepdim=True):
+    def forward(ctx, a, dim, pick, keepdim=True, keep_layout=False):
         indices = pick(a, dim)
         values = module_of(a).take_along_axis(a, indices, axis=dim)
         ctx.dim, ctx.input_shape, ctx.keepdim, ctx.indices = dim, a.shape, keepdim, indices
         if not keepdim:
             values, indices = values.squeeze(dim), indices.squeeze(dim)
-        return values, indices.astype(np.int64)
+        indices = indices.astype(np.int64)
+        if keep_layout:   # a whole sort is laid out as its input (PyTorch); topk and the rest row-major
+            values, indices = like_inputs(values, a), like_inputs(indices, a)
+        return values, indices
 
     def backward(ctx, grad):
         if not ctx.keepdim:
@@ -168,7 +172,7 @@ def sort(input, dim=-1, descending=False, *, stable=False, out=None):
         tensor([1, 2, 0])
     """
     axis = _axis(input, dim)
-    values, indices = Sort.apply(_as_vector(input), dim=axis,
+    values, indices = Sort.apply(_as_vector(input), dim=axis, keep_layout=True,
                                  pick=lambda a, d: _stable_order(a, d, descending))
     return _pair("sort", input, values, indices)
 
