@@ -581,3 +581,89 @@ def test_a_view_made_under_no_grad_joins_no_graph(torch_oracle, pieces, value_re
         same_error(ours, theirs)
     else:
         same_exact(ours, theirs)
+
+
+# ------------------------------------------------------------------ found at stop 22
+
+def test_the_zero_norm_sends_no_gradient(torch_oracle):
+    def fn(lib):
+        x = lib.tensor([[float("inf"), 1.0, 0.0]], requires_grad=True)
+        y = lib.tensor([[2.0, 1.0, 0.0]], requires_grad=True)
+        (x.norm(p=0) + lib.linalg.vector_norm(y, 0, dim=1).sum() * float("inf")).backward()
+        return x.grad, y.grad
+    ours, theirs = both(torch_oracle, fn)
+    assert ours == (None, None) and theirs == (None, None)
+
+
+def test_dist_with_p_0_gives_exact_zeros():
+    # PyTorch's own backward fails here ("Expected a proper Tensor but got None").
+    a = ad.tensor([1.0, float("inf")], requires_grad=True)
+    b = ad.tensor([0.0, 2.0], requires_grad=True)
+    (ad.dist(a, b, 0) * float("inf")).backward()
+    assert a.grad.tolist() == [0.0, 0.0] and b.grad.tolist() == [0.0, 0.0]
+
+
+@pytest.mark.parametrize("key", ["[:]", "[0]", "[:, 0]", "[0, :]", "[..., :]", "[None, 0]"])
+def test_indexing_a_0d_tensor_fails_with_pytorchs_words(torch_oracle, key):
+    ours, theirs = both(torch_oracle, lambda lib: eval("lib.tensor(1.)" + key))
+    same_error(ours, theirs)
+
+
+def _warned(lib, fn):
+    import warnings
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = run(lib, fn)
+    texts = [str(w.message).split(" (Triggered internally")[0].replace("torch.", "autodidact.")
+             for w in caught]
+    return result, texts
+
+
+@pytest.mark.parametrize("shape", [(), (3,), (2, 3), (2, 3, 4)])
+@pytest.mark.parametrize("attribute", ["T", "H", "mT", "mH"])
+def test_transposes_warn_and_refuse_as_pytorch_does(torch_oracle, shape, attribute):
+    fn = lambda lib: getattr(lib.arange(float(np.prod(shape))).reshape(shape), attribute)  # noqa
+    (ours, our_warnings), (theirs, their_warnings) = _warned(ad, fn), _warned(torch_oracle, fn)
+    # PyTorch warns about x.T once per process (its TORCH_WARN_ONCE); autodidact every time.
+    assert our_warnings == their_warnings or (attribute == "T" and their_warnings == [])
+    if isinstance(theirs, Exception):
+        same_error(ours, theirs)
+    else:
+        same_exact(ours, theirs)
+        assert ours.stride() == theirs.stride()
+
+
+@pytest.mark.parametrize("low, high", [
+    ("t([2., 2.])", "4."), ("2.", "t([4., 4.])"), ("t(2., requires_grad=True)", "4."),
+])
+def test_clamp_refuses_one_tensor_bound_and_one_number(torch_oracle, low, high):
+    def fn(lib):
+        t = lib.tensor
+        return lib.tensor([1.0, 5.0]).clamp(eval(low), eval(high))
+    ours, theirs = both(torch_oracle, fn)
+    assert isinstance(ours, TypeError) and isinstance(theirs, TypeError)
+    assert str(ours).startswith("clamp() received an invalid combination of arguments - got (")
+
+
+def test_clamp_takes_a_0d_tensor_bound_as_a_number(torch_oracle):
+    ours, theirs = both(torch_oracle, lambda lib: lib.tensor([1.0, 5.0]).clamp(2.0, lib.tensor(4.)))
+    same_exact(ours, theirs)
+
+
+NAN = float("nan")
+
+
+@pytest.mark.parametrize("values", [
+    [[NAN, 1.0, NAN]], [[1.0, NAN, 3.0, NAN]], [[2.0, 1.0, NAN, 0.0, NAN, 5.0]],
+    [[1.0, NAN, 3.0, NAN], [4.0, 2.0, NAN, 1.0]], [[3.0, 1.0, 2.0]],
+])
+def test_a_median_over_a_nan_is_nan_at_the_first_nan(torch_oracle, values):
+    def fn(lib):
+        x = lib.tensor(values, requires_grad=True)
+        whole = x.median()
+        along = x.median(1)
+        (whole + along.values.sum()).backward()
+        return whole, along.values, along.indices, x.grad
+    ours, theirs = both(torch_oracle, fn)
+    for o, t in zip(ours, theirs):
+        np.testing.assert_array_equal(o.detach().numpy(), t.detach().numpy())

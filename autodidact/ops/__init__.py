@@ -154,7 +154,49 @@ Tensor.where = lambda self, condition, other: where(condition, self, other)
 Tensor.type_as = lambda self, other: self.to(other.dtype)
 Tensor.__getitem__ = index.getitem
 Tensor.__setitem__ = assign.setitem
-Tensor.T = property(lambda self: self.permute(tuple(reversed(range(self.dim())))))
+def _reversed_axes(self):
+    """x.T: the axes in reverse order, a matrix transposed. Any other number of axes
+    works but is deprecated, with PyTorch's warning (a 0-d tensor is returned as it is)."""
+    if self.dim() == 0:
+        warnings.warn("Tensor.T is deprecated on 0-D tensors. This function is the identity in "
+                      "these cases.", UserWarning, stacklevel=2)
+    elif self.dim() != 2:
+        warnings.warn(
+            "The use of `x.T` on tensors of dimension other than 2 to reverse their shape is "
+            "deprecated and it will throw an error in a future release. Consider `x.mT` to "
+            "transpose batches of matrices or `x.permute(*autodidact.arange(x.ndim - 1, -1, -1))` "
+            "to reverse the dimensions of a tensor.", UserWarning, stacklevel=2)
+    return self.permute(tuple(reversed(range(self.dim()))))
+
+
+def _conjugate_transpose(self):
+    """x.H: the conjugate transpose of a matrix; real tensors have no imaginary part, so x.T."""
+    if self.dim() == 0:
+        warnings.warn("Tensor.H is deprecated on 0-D tensors. Consider using x.conj().",
+                      UserWarning, stacklevel=2)
+        return self
+    if self.dim() != 2:
+        hint = " For batches of matrices, consider using tensor.mH" if self.dim() > 2 else ""
+        raise RuntimeError(f"tensor.H is only supported on matrices (2-D tensors). Got "
+                           f"{self.dim()}-D tensor.{hint}")
+    return self.transpose(0, 1)
+
+
+def _matrix_conjugate_transpose(self):
+    """x.mH: each matrix of a batch conjugate-transposed; for real tensors, x.mT."""
+    if self.dim() == 0:
+        warnings.warn("Tensor.mH is deprecated on 0-D tensors. Consider using x.conj().",
+                      UserWarning, stacklevel=2)
+        return self
+    if self.dim() == 1:
+        raise RuntimeError("tensor.mH is only supported on matrices or batches of matrices. "
+                           "Got 1-D tensor.")
+    return self.transpose(-2, -1)
+
+
+Tensor.T = property(_reversed_axes)
+Tensor.H = property(_conjugate_transpose)
+Tensor.mH = property(_matrix_conjugate_transpose)
 
 
 def _matrix_transpose(self):

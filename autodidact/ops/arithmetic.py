@@ -226,6 +226,7 @@ def clamp(input, min=None, max=None, *, out=None):
     """Clip to [min, max]; the gradient passes at and between the bounds."""
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    _check_bound_kinds(min, max)
     if any(isinstance(v, Tensor) for v in (min, max)):
         # Tensor bounds broadcast against the input; the dtypes promote; they are inputs
         # of the node (ClampBackward0), so they receive gradients too.
@@ -236,6 +237,25 @@ def clamp(input, min=None, max=None, *, out=None):
         return _finish(ClampTensor.apply(input, low, high), out, "clamp")
     input = _clamp_operand(input, min, max)
     return _finish(Clamp.apply(input, low=min, high=max), out, "clamp")
+
+
+def _check_bound_kinds(min, max):
+    """PyTorch's clamp takes two tensor bounds or two number bounds, not one of each.
+
+    A 0-d tensor that needs no gradient passes for a number, as in PyTorch.
+    """
+    def kind(v):
+        if isinstance(v, Tensor):
+            return "number" if v.dim() == 0 and not v.requires_grad else "Tensor"
+        return None if v is None else "number"
+    kinds = {kind(min), kind(max)} - {None}
+    if len(kinds) == 2:
+        names = ", ".join(f"{name}={'Tensor' if isinstance(v, Tensor) else type(v).__name__}"
+                          for name, v in (("min", min), ("max", max)))
+        raise TypeError(
+            f"clamp() received an invalid combination of arguments - got ({names}), but "
+            "expected min and max both tensors or both numbers: make the number a tensor "
+            "(autodidact.full_like(bound, value)) or the tensor a number (.item())")
 
 
 def _clamp_operand(input, min=None, max=None):

@@ -239,8 +239,9 @@ def _check_bounds(tensor, parts):
     shape = tensor._data.shape
     consumed = sum(_consumes(p) for p in parts)
     if consumed > len(shape):
-        if len(shape) == 0:
-            raise IndexError(_ZERO_DIM)
+        if len(shape) == 0 and len(parts) == 1:   # x[0] or x[:] of a 0-d x: PyTorch's words
+            raise IndexError("slice() cannot be applied to a 0-dim tensor."
+                             if type(parts[0]) is slice else _ZERO_DIM)
         raise IndexError(f"too many indices for tensor of dimension {len(shape)}")
     if sum(1 for p in parts if p is Ellipsis) > 1:
         raise IndexError("an index can only have a single ellipsis ('...')")

@@ -5,7 +5,7 @@
                  p=2: sqrt(sum a²)             grad * a / out          (0 where out = 0)
                  p=1: sum |a|                  grad * sign(a)
                  p=inf: max |a|                grad * sign(a), shared among the ties
-                 p=0: number of non-zeros      0
+                 p=0: number of non-zeros      none (dist: 0)
     dist         vector_norm(a - b, p)         the same, + for a and - for b
 
 The public ``autodidact.linalg`` (norm, vector_norm, matrix_norm) and
@@ -21,6 +21,7 @@ from .. import dtypes as _dt
 from ..backend import module_of
 from ..function import Function
 from .layout import row_major
+from .masks import zero_gradient
 from .reduce import _dims, _expand_back
 
 # ----------------------------------------------------------------- the rules
@@ -55,6 +56,8 @@ class Dist(Function):
     def backward(ctx, grad):
         a, b, out = ctx.saved_tensors
         g = _norm_grad(ctx, a - b, out, grad)
+        if g is None:   # p = 0 (PyTorch's own backward fails here): exact zeros
+            g = zero_gradient(grad.expand(ctx.input_shape))
         return g, -g
 
 
@@ -85,7 +88,7 @@ def _norm_grad(ctx, a, out, grad):
     grad = _expand_back(grad, shape, dim, keepdim)
     out = _expand_back(out, shape, dim, keepdim)
     if p == 0:
-        return grad * 0 * a
+        return None   # a count of non-zeros: PyTorch sends no gradient (x.grad stays None)
     if p == 2:
         return where(out == 0, 0.0, grad * a / out)
     if p == 1:

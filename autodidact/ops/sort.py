@@ -78,8 +78,9 @@ class Median(Amax):
                   "receives grad / k")
 
     def forward(ctx, a):
-        flat = module_of(a).sort(a.reshape(-1))
-        out = flat[(flat.size - 1) // 2] if flat.size else module_of(a).asarray(np.nan, a.dtype)
+        flat = module_of(a).sort(a.reshape(-1))   # NaNs sort last: one makes the median NaN
+        out = flat[-1 if flat.size and flat[-1] != flat[-1] else (flat.size - 1) // 2] \
+            if flat.size else module_of(a).asarray(np.nan, a.dtype)
         ctx.input_shape, ctx.dim, ctx.keepdim = a.shape, None, False
         ctx.save_for_backward(_tie_weights(a, out, None, False))
         return out
@@ -127,6 +128,19 @@ def _at(position):
         order = _stable_order(a, dim, False)
         return order.take(module_of(a).asarray([position(a.shape[dim])]), axis=dim)
     return pick
+
+
+def _lower_median(a, dim):
+    """The lower median's position along dim, or the first NaN's where a slice holds one
+    (PyTorch's median of a slice with a NaN is NaN)."""
+    picks = _at(lambda n: (n - 1) // 2)(a, dim)
+    if a.dtype.kind == "f":
+        xp = module_of(a)
+        nan = xp.isnan(a)
+        if nan.any():
+            first_nan = xp.expand_dims(nan.argmax(axis=dim), dim)
+            picks = xp.where(nan.any(axis=dim, keepdims=True), first_nan, picks)
+    return picks
 
 
 def _most_frequent(a, dim):
@@ -219,7 +233,7 @@ def median(input, dim=None, keepdim=False, *, out=None):
     if input.dim() and input.shape[axis] == 0:
         raise IndexError(f"median(): Expected reduction dim {axis} to have non-zero size.")
     values, indices = MedianDim.apply(_as_vector(input), dim=axis,
-                                      pick=_at(lambda n: (n - 1) // 2),
+                                      pick=_lower_median,
                                       keepdim=keepdim or input.dim() == 0)
     return _pair("median", input, values, indices)
 
