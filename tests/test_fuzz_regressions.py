@@ -471,3 +471,27 @@ def test_hardtanh_of_an_integer_tensor_truncates_its_bounds(torch_oracle):
         return lib.nn.functional.hardtanh(lib.tensor([-3, 0, 3]), -1.5, 2.5)
     ours, theirs = both(torch_oracle, fn)
     same_exact(ours, theirs)
+
+
+@pytest.mark.parametrize("dtype", ["bool", "int64", "float32"])
+@pytest.mark.parametrize("shape", [(0, 1), (2, 1)])
+@pytest.mark.parametrize("view", ["no_grad", "unbind"])
+def test_views_of_integer_tensors_take_writes_from_tensors_that_require_grad(
+        torch_oracle, dtype, shape, view):
+    # PyTorch's views of integer and bool tensors are outside autograd: no check, no graph.
+    def fn(lib):
+        x0 = lib.zeros(shape[1:], requires_grad=True)
+        x1 = lib.zeros(shape, dtype=getattr(lib, dtype))
+        if view == "no_grad":
+            with lib.no_grad():
+                v1 = x1[...]
+        else:
+            v1 = x1.unbind(1)[0]
+        v1[...] = x0
+        return v1
+    ours, theirs = both(torch_oracle, fn)
+    if isinstance(theirs, Exception):
+        same_error(ours, theirs)
+    else:
+        same_exact(ours, theirs)
+        assert ours.requires_grad == theirs.requires_grad

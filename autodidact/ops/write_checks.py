@@ -46,7 +46,10 @@ def check_can_modify(target, values=()):
     if not graph._grad_mode.enabled:
         return
     flags = target.__dict__
-    if ("_no_grad_view" in flags or "_multi_output_view" in flags) and _in_graph(target, values):
+    # Views of integer and bool tensors are outside autograd (PyTorch makes them
+    # non-differentiable views): nothing written into them is recorded.
+    if ("_no_grad_view" in flags or "_multi_output_view" in flags) and \
+            target.dtype.is_floating_point and _in_graph(target, values):
         if "_no_grad_view" in flags:
             raise RuntimeError(_NO_GRAD_VIEW)
         refuse_write(target)
