@@ -78,9 +78,13 @@ class Median(Amax):
                   "receives grad / k")
 
     def forward(ctx, a):
-        flat = module_of(a).sort(a.reshape(-1))   # NaNs sort last: one makes the median NaN
-        out = flat[-1 if flat.size and flat[-1] != flat[-1] else (flat.size - 1) // 2] \
-            if flat.size else module_of(a).asarray(np.nan, a.dtype)
+        flat = module_of(a).sort(a.reshape(-1))   # NaNs sort last
+        if flat.size == 0:
+            out = module_of(a).asarray(np.nan, a.dtype)
+        elif flat[-1] != flat[-1]:
+            out = flat[-1]   # a NaN makes the median NaN (PyTorch)
+        else:
+            out = flat[(flat.size - 1) // 2]
         ctx.input_shape, ctx.dim, ctx.keepdim = a.shape, None, False
         ctx.save_for_backward(_tie_weights(a, out, None, False))
         return out
