@@ -495,3 +495,44 @@ def test_views_of_integer_tensors_take_writes_from_tensors_that_require_grad(
     else:
         same_exact(ours, theirs)
         assert ours.requires_grad == theirs.requires_grad
+
+
+@pytest.mark.parametrize("values", [float("nan"), 1.0, [float("nan")], [1.0], [1.0, float("nan")],
+                                    [[1.0, 2.0], [3.0, float("nan")]], [float("inf"), 1.0]])
+@pytest.mark.parametrize("correction", [0, 1, 2, 3])
+@pytest.mark.parametrize("dim", [None, 0, (0,)])
+@pytest.mark.parametrize("name", ["var", "std"])
+def test_variance_gradients_with_too_few_elements_follow_pytorch(
+        torch_oracle, values, correction, dim, name):
+    # 2 / (n - correction) is infinite or negative: PyTorch's gradient is NaN, inf or finite.
+    def fn(lib):
+        x = lib.tensor(values, dtype=lib.float64, requires_grad=True)
+        kwargs = {} if dim is None else {"dim": dim}
+        y = getattr(x, name)(correction=correction, **kwargs)
+        (y.sum() * 2).backward()
+        return y, x.grad
+    ours, theirs = both(torch_oracle, fn)
+    for o, t in zip(ours, theirs):
+        np.testing.assert_array_equal(o.detach().numpy(), t.detach().numpy())
+
+
+@pytest.mark.parametrize("code", [
+    "x = lib.tensor([[3]]); x[[-1, -1, -1], 1:-1:2] = x",        # the slice is empty
+    "x = lib.arange(8.).reshape(2, 4); x[[0], 2:] = x[0, :2]",    # the slice holds no x[0, :2]
+    "x = lib.arange(8.).reshape(2, 4); x[1:, [0, 1]] = x[0, :2]",
+    "x = lib.arange(8.).reshape(2, 4); x[lib.tensor([True, False]), 2:] = x[1, :2]",
+    "x = lib.arange(4.); x[[0, 1, 2, 3]] = x",                     # refused: x itself
+    "x = lib.arange(8.).reshape(2, 4); x[:, [0, 1, 2, 3]] = x",
+    "x = lib.arange(4.); x[None, [0, 1, 2, 3]] = x",
+    "x = lib.arange(8.); x[[0, 1], ] = x[1:3]",
+])
+def test_an_indexed_write_checks_overlap_against_the_sliced_view(torch_oracle, code):
+    def fn(lib):
+        scope = {"lib": lib}
+        exec(code, scope)
+        return scope["x"]
+    ours, theirs = both(torch_oracle, fn)
+    if isinstance(theirs, Exception):
+        same_error(ours, theirs)
+    else:
+        same_exact(ours, theirs)

@@ -63,7 +63,7 @@ def setitem(target, key, value):
         written, read = _copy_operands(region, value)
         check_overlap(written, (read,))
     elif not _fills_through_mask(parts, value):
-        check_overlap(array, (value,), full_too=True, internal=False)
+        check_overlap(_sliced_view(array, parts), (value,), full_too=True, internal=False)
     if isinstance(value, Tensor) and value.dim() > len(region_shape):
         # Its extra leading axes are 1s (checked above): PyTorch drops them.
         value = value.reshape(value.shape[value.dim() - len(region_shape):])
@@ -86,6 +86,26 @@ def setitem(target, key, value):
         return
     result = CopySlices.apply(_snapshot(target), value, key=parts)
     commit(target, result)
+
+
+def _sliced_view(array, parts):
+    """What PyTorch's ``x[key] = v`` checks ``v`` against when ``key`` holds index arrays.
+
+    PyTorch applies the slices (and Nones) of the key first, then writes
+    through the index arrays into that view; so the view, not all of x,
+    must not share memory with ``v`` (``x[[0], 2:] = x[0, :2]`` is allowed,
+    and nothing overlaps an empty view).
+    """
+    key = []
+    for part in parts:
+        if hasattr(part, "dtype"):   # an index array: its axes are kept whole
+            if part.ndim == 0:       # a 0-d mask (x[True]) adds an axis, as None does
+                key.append(None)
+            else:
+                key += [slice(None)] * (part.ndim if part.dtype == bool else 1)
+        else:
+            key.append(part)
+    return array[tuple(key)]
 
 
 def _fills_through_mask(parts, value):

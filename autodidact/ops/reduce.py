@@ -177,10 +177,19 @@ class Std(Var):
 
 
 def _variance_grad(ctx, a, grad):
-    """d var / d a = 2 (a - mean) / (n - correction), times grad expanded back."""
+    """d var / d a = 2 (a - mean) / (n - correction), times grad expanded back.
+
+    With no more elements than ``correction`` 2 / (n - correction) is
+    infinite; PyTorch's gradient of a whole reduction is then NaN where
+    aᵢ equals the mean (inf × 0) and infinite elsewhere, even at a NaN.
+    """
+    grad = _expand_back(grad, ctx.input_shape, ctx.dim, ctx.keepdim)
+    dof = ctx.n - ctx.correction
+    if ctx.dim is None and dof <= 0:
+        from .arithmetic import where
+        return grad * where(a == a.mean(), float("nan"), float("inf")).to(a.dtype)
     centered = a - a.mean(dim=ctx.dim, keepdim=True)
-    scale = 2.0 / (ctx.n - ctx.correction) if ctx.n > ctx.correction else float("nan")
-    return _expand_back(grad, ctx.input_shape, ctx.dim, ctx.keepdim) * centered * scale
+    return grad * centered * (2.0 / dof if dof else float("inf"))
 
 
 # ------------------------------------------------------------ helpers
