@@ -829,11 +829,11 @@ EXCLUSIONS = [
         and not p.step_of(m.line).op.startswith(WRITES)),
     Exclusion(
         "pytorch-bool-exponent", "kept (PyTorch's quirk)",
-        "torch.pow(x, False) then backward: PyTorch's pow backward skips its exponent-0 rule "
-        "for a bool exponent and computes 0 * x ** -1, NaN at x = 0 or NaN; autodidact "
-        "gives 0 there, as PyTorch does for x ** 0.",
+        "torch.pow(x, False) or x ** False then backward: PyTorch's pow backward skips its "
+        "exponent-0 rule for a bool exponent and computes 0 * x ** -1, NaN at x = 0 or NaN; "
+        "autodidact gives 0 there, as PyTorch does for x ** 0.",
         lambda p, m: m.what == "grad" and any(
-            "pow(" in line and "False)" in line for line in p.lines())),
+            ("pow(" in line and "False)" in line) or "** False" in line for line in p.lines())),
     Exclusion(
         "numpy-pow-half-at-minus-inf", "kept (NumPy's arithmetic)",
         "(-inf) ** 0.5 is NaN in NumPy (it computes x ** 0.5 as sqrt(x)) and inf in C's "
