@@ -37,7 +37,7 @@ import numpy as np
 
 from ..backend import module_of
 from ..function import Function
-from .layout import row_major
+from . import layout   # the strides of a result: PyTorch's, not NumPy's
 from .masks import (_clamp_shares, _mask_between, _tie_share, masked_grad, masked_grads,
                     zero_gradient)
 
@@ -471,7 +471,7 @@ class RPow(Function):
                 if b.dtype.kind in "iu" else base ** b
         ctx.base = base
         ctx.save_for_backward(out, b if base == 0 else None)
-        return row_major(out)   # PyTorch's number ** tensor is row-major, whatever b's layout
+        return layout.row_major(out)   # PyTorch's number ** tensor is row-major, whatever b's layout
 
     derivative = ("d(c^b)/db = c^b·log(c) = out·log(c), so b receives grad × out × log(c) "
                   "(0 for c = 0 and b >= 0)")
