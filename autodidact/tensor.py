@@ -439,12 +439,13 @@ class Tensor:
         if current is None:
             # Our own copy when the gradient may be shared (a view of
             # another tensor's storage, or the tensor passed to backward).
-            if graph.is_grad_enabled():
+            if graph._grad_mode.enabled:
                 self._grad = grad   # create_graph: keep the graph of the gradient
             else:
-                self._grad = grad.detach() if grad._base is None and grad._owns_storage() \
-                    else _copy(grad)
-        elif graph.is_grad_enabled():
+                # A new leaf around the gradient's array (backward made it for this leaf).
+                self._grad = Tensor._wrap(grad._data, grad._device) \
+                    if grad._base is None and grad._owns_storage() else _copy(grad)
+        elif graph._grad_mode.enabled:
             self._grad = current + grad
         else:
             current._data += grad._data   # in place: `g is x.grad` stays true, as in PyTorch
