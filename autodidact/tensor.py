@@ -63,15 +63,23 @@ class Size(tuple):
     __rmul__ = __mul__
 
 
-class _VersionCounter:
-    """Counts in-place changes; a view and its base share one counter.
+def _new_counter():
+    """A version counter: it counts in-place changes; a view and its base share one.
 
-    A tensor gets its counter only when something needs it (a rule saves
-    the tensor, a view shares it, an in-place op bumps it): most results
-    are used once and dropped, and never need one.
+    It is one integer, ``counter[0]``, in a one-element NumPy array: an
+    object that holds no references, so Python's cycle collector never
+    tracks it (a graph keeps one per saved result, and the collector's
+    full passes would walk every one). A tensor gets its counter only when
+    something needs it (a rule saves the tensor, a view shares it, an
+    in-place op bumps it): most results are used once and dropped.
+
+        >>> c = _new_counter(); c[0] += 1; c[0]
+        1
     """
+    return _ZERO_COUNT.copy()
 
-    value = 0   # a class default: making a counter costs no __init__ call
+
+_ZERO_COUNT = np.zeros(1, dtype=np.int64)
 
 
 _NON_LEAF_GRAD_WARNING = (
@@ -213,7 +221,7 @@ class Tensor:
         """The version counter (shared with views), made on first use."""
         counter = self._counter
         if counter is None:
-            counter = self._counter = _VersionCounter()
+            counter = self._counter = _new_counter()
         return counter
 
     @_vc.setter
@@ -223,10 +231,10 @@ class Tensor:
     @property
     def _version(self):
         counter = self._counter
-        return 0 if counter is None else counter.value   # never changed in place yet
+        return 0 if counter is None else int(counter[0])   # never changed in place yet
 
     def _bump_version(self):
-        self._vc.value += 1
+        self._vc[0] += 1
 
     # ---------------------------------------------------- conversions out
 
