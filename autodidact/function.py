@@ -94,8 +94,8 @@ class BackwardNode(graph.Node):
             raise RuntimeError(_FREED_MESSAGE)
         values = []
         for kind, value, counter, version in self._saved or ():
-            if counter is not None and counter[0] != version:
-                raise RuntimeError(_modified_message(self, kind, value, counter[0], version))
+            if counter is not None and counter.item() != version:
+                raise RuntimeError(_modified_message(self, kind, value, counter.item(), version))
             if kind == _SAVED_OUTPUT:
                 # Rebuilt for this backward only: a Tensor held by its own
                 # grad_fn would be a reference cycle.
@@ -391,13 +391,13 @@ def _pack_one(value, inputs, arrays, output, raw_output):
     for tensor, array in zip(inputs, arrays):
         if value is array and isinstance(tensor, Tensor):
             counter = tensor._vc
-            return (_SAVED_INPUT, tensor, counter, counter[0])
+            return (_SAVED_INPUT, tensor, counter, counter.item())
     if value is output._data or value is raw_output:
         counter = output._vc
-        return (_SAVED_OUTPUT, output._data, counter, counter[0])
+        return (_SAVED_OUTPUT, output._data, counter, counter.item())
     if isinstance(value, Tensor):
         counter = value._vc
-        return (_SAVED_INPUT, value, counter, counter[0])
+        return (_SAVED_INPUT, value, counter, counter.item())
     if hasattr(value, "shape") and hasattr(value, "dtype"):
         value = Tensor._wrap(value, output._device)   # an intermediate array: a constant
     return (_SAVED_CONSTANT, value, None, None)

@@ -66,14 +66,14 @@ class Size(tuple):
 def _new_counter():
     """A version counter: it counts in-place changes; a view and its base share one.
 
-    It is one integer, ``counter[0]``, in a one-element NumPy array: an
-    object that holds no references, so Python's cycle collector never
-    tracks it (a graph keeps one per saved result, and the collector's
-    full passes would walk every one). A tensor gets its counter only when
-    something needs it (a rule saves the tensor, a view shares it, an
-    in-place op bumps it): most results are used once and dropped.
+    It is one integer in a one-element NumPy array: an object that holds
+    no references, so Python's cycle collector never tracks it (a graph
+    keeps one per saved result, and the collector's full passes would walk
+    every one). A tensor gets its counter only when something needs it (a
+    rule saves the tensor, a view shares it, an in-place op bumps it): most
+    results are used once and dropped.
 
-        >>> c = _new_counter(); c[0] += 1; c[0]
+        >>> c = _new_counter(); c[0] += 1; c.item()   # bumped, then read as a Python int
         1
     """
     return _ZERO_COUNT.copy()
@@ -231,7 +231,7 @@ class Tensor:
     @property
     def _version(self):
         counter = self._counter
-        return 0 if counter is None else int(counter[0])   # never changed in place yet
+        return 0 if counter is None else counter.item()   # never changed in place yet
 
     def _bump_version(self):
         self._vc[0] += 1
