@@ -94,8 +94,8 @@ class BackwardNode(graph.Node):
             raise RuntimeError(_FREED_MESSAGE)
         values = []
         for kind, value, counter, version in self._saved or ():
-            if counter is not None and counter.value != version:
-                raise RuntimeError(_modified_message(self, kind, value, counter.value, version))
+            if counter is not None and counter.item() != version:
+                raise RuntimeError(_modified_message(self, kind, value, counter.item(), version))
             if kind == _SAVED_OUTPUT:
                 # Rebuilt for this backward only: a Tensor held by its own
                 # grad_fn would be a reference cycle.
@@ -286,14 +286,14 @@ class Function:
             result = output = _wrap(out, device)
             raw = out   # before wrapping (a NumPy scalar if 0-d)
         data = output._data
-        if data.dtype.kind != "f":
+        dtype = data.dtype
+        if dtype.kind != "f":
             return result   # comparisons, argmax: nothing to differentiate
         node.output_shape = data.shape
-        node.output_dtype = _BY_NUMPY[data.dtype]
+        node.output_dtype = _BY_NUMPY[dtype]
         node._output_ref = weakref.ref(output)
         if node._saved:
-            node._saved = tuple([_pack(value, inputs, arrays, output, raw)
-                                 for value in node._saved])
+            node._saved = _pack(node._saved, inputs, arrays, output, raw)
         output.grad_fn = node
         output._requires_grad = True
         return result
@@ -369,20 +369,35 @@ _NO_EDGE = (None, 0)
 _NEEDS = {}   # the needs_input_grad tuples met so far, each kept once
 
 
-def _pack(value, inputs, arrays, output, raw_output):
-    """Turn a value saved in forward into (kind, value, version counter, version)."""
-    if value is None:
-        return _SAVED_NONE   # Mul keeps one factor when only one input needs a gradient
+def _pack(values, inputs, arrays, output, raw_output):
+    """Turn the values saved in forward into (kind, value, version counter, version) each.
+
+    An input's array comes back as the input, the output's as the output
+    (rebuilt when backward asks), anything else as a constant. A value
+    that is None or a number, the usual constants, is stored as it is
+    (no counter: it cannot change).
+    """
+    packed = []
+    for value in values:
+        if value is None or type(value) is float or type(value) is int:
+            packed.append((_SAVED_CONSTANT, value, None, None) if value is not None
+                          else _SAVED_NONE)
+            continue
+        packed.append(_pack_one(value, inputs, arrays, output, raw_output))
+    return tuple(packed)
+
+
+def _pack_one(value, inputs, arrays, output, raw_output):
     for tensor, array in zip(inputs, arrays):
         if value is array and isinstance(tensor, Tensor):
             counter = tensor._vc
-            return (_SAVED_INPUT, tensor, counter, counter.value)
+            return (_SAVED_INPUT, tensor, counter, counter.item())
     if value is output._data or value is raw_output:
         counter = output._vc
-        return (_SAVED_OUTPUT, output._data, counter, counter.value)
+        return (_SAVED_OUTPUT, output._data, counter, counter.item())
     if isinstance(value, Tensor):
         counter = value._vc
-        return (_SAVED_INPUT, value, counter, counter.value)
+        return (_SAVED_INPUT, value, counter, counter.item())
     if hasattr(value, "shape") and hasattr(value, "dtype"):
         value = Tensor._wrap(value, output._device)   # an intermediate array: a constant
     return (_SAVED_CONSTANT, value, None, None)

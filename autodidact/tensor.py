@@ -63,15 +63,23 @@ class Size(tuple):
     __rmul__ = __mul__
 
 
-class _VersionCounter:
-    """Counts in-place changes; a view and its base share one counter.
+def _new_counter():
+    """A version counter: it counts in-place changes; a view and its base share one.
 
-    A tensor gets its counter only when something needs it (a rule saves
-    the tensor, a view shares it, an in-place op bumps it): most results
-    are used once and dropped, and never need one.
+    It is one integer in a one-element NumPy array: an object that holds
+    no references, so Python's cycle collector never tracks it (a graph
+    keeps one per saved result, and the collector's full passes would walk
+    every one). A tensor gets its counter only when something needs it (a
+    rule saves the tensor, a view shares it, an in-place op bumps it): most
+    results are used once and dropped.
+
+        >>> c = _new_counter(); c[0] += 1; c.item()   # bumped, then read as a Python int
+        1
     """
+    return _ZERO_COUNT.copy()
 
-    value = 0   # a class default: making a counter costs no __init__ call
+
+_ZERO_COUNT = np.zeros(1, dtype=np.int64)
 
 
 _NON_LEAF_GRAD_WARNING = (
@@ -213,7 +221,7 @@ class Tensor:
         """The version counter (shared with views), made on first use."""
         counter = self._counter
         if counter is None:
-            counter = self._counter = _VersionCounter()
+            counter = self._counter = _new_counter()
         return counter
 
     @_vc.setter
@@ -223,10 +231,10 @@ class Tensor:
     @property
     def _version(self):
         counter = self._counter
-        return 0 if counter is None else counter.value   # never changed in place yet
+        return 0 if counter is None else counter.item()   # never changed in place yet
 
     def _bump_version(self):
-        self._vc.value += 1
+        self._vc[0] += 1
 
     # ---------------------------------------------------- conversions out
 
@@ -410,8 +418,7 @@ class Tensor:
             >>> (w * 3).sum().backward(); w.grad
             tensor([3.])
         """
-        from .autograd import backward
-        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+        _autograd_backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     def _grad_accumulator(self):
         """This leaf's AccumulateGrad node, one per leaf while a graph uses it."""
@@ -439,12 +446,13 @@ class Tensor:
         if current is None:
             # Our own copy when the gradient may be shared (a view of
             # another tensor's storage, or the tensor passed to backward).
-            if graph.is_grad_enabled():
+            if graph._grad_mode.enabled:
                 self._grad = grad   # create_graph: keep the graph of the gradient
             else:
-                self._grad = grad.detach() if grad._base is None and grad._owns_storage() \
-                    else _copy(grad)
-        elif graph.is_grad_enabled():
+                # A new leaf around the gradient's array (backward made it for this leaf).
+                self._grad = Tensor._wrap(grad._data, grad._device) \
+                    if grad._base is None and grad._owns_storage() else _copy(grad)
+        elif graph._grad_mode.enabled:
             self._grad = current + grad
         else:
             current._data += grad._data   # in place: `g is x.grad` stays true, as in PyTorch
@@ -602,6 +610,18 @@ class Tensor:
 
 
 _new = object.__new__
+
+
+def _autograd_backward(*args, **kwargs):
+    """``autograd.backward``, imported on the first call (autograd imports this module).
+
+    The import then replaces this function by the one it found, so that
+    later calls skip the import statement (a few microseconds each).
+    """
+    global _autograd_backward
+    from .autograd import backward
+    _autograd_backward = backward
+    return backward(*args, **kwargs)
 
 
 def _init(t, array, device):

@@ -396,7 +396,7 @@ class _Collector:
             if kind == _SAVED_CONSTANT and not isinstance(value, Tensor):
                 continue     # a number or an option kept for backward: nothing to draw
             what, name = self._saved_what(node, kind, value, used)
-            now = counter.value if counter is not None else None
+            now = counter.item() if counter is not None else None
             shape = list(getattr(value, "shape", ()))
             dtype = _dtype_name(node.output_dtype) if kind == _SAVED_OUTPUT else value.dtype.name
             item = dict(what=what, name=name, shape=shape, dtype=dtype, saved_version=version,

@@ -210,9 +210,9 @@ def _pack_user(value, first):
         # Rebuilt in backward from its array: the tensor held by its own node
         # would be a reference cycle. (Other outputs are kept as they are:
         # a cycle, broken when backward frees what was saved.)
-        return (_function._SAVED_OUTPUT, first._data, first._vc, first._vc.value)
+        return (_function._SAVED_OUTPUT, first._data, first._vc, first._vc.item())
     if isinstance(value, Tensor):
-        return (_function._SAVED_INPUT, value, value._vc, value._vc.value)
+        return (_function._SAVED_INPUT, value, value._vc, value._vc.item())
     return (_function._SAVED_CONSTANT, value, None, None)
 
 

@@ -104,7 +104,10 @@ class Module:
         # Only called when normal lookup fails: parameters, buffers and
         # submodules live in the registries, not in __dict__.
         d = self.__dict__
-        for registry in ("_parameters", "_buffers", "_modules"):
+        params = d.get("_parameters")
+        if params is not None and name in params:
+            return params[name]   # the usual case first: self.weight inside forward
+        for registry in ("_buffers", "_modules"):
             if registry in d and name in d[registry]:
                 return d[registry][name]
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")

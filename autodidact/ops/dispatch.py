@@ -26,10 +26,17 @@ def _binary(function, a, b, floating=False):
     # Python number (NumPy keeps the array's dtype for a number, as PyTorch does).
     if isinstance(a, Tensor):
         if isinstance(b, Tensor):
-            if a._data.shape != b._data.shape:
-                broadcast_shapes(a._data.shape, b._data.shape)   # PyTorch's message, not NumPy's
-            if a._data.dtype == b._data.dtype and (not floating or a._data.dtype.kind == "f"):
-                return layout.binary(function, a, b)
+            x, y = a._data, b._data
+            if x.dtype == y.dtype and (not floating or x.dtype.kind == "f"):
+                # Shapes are compared only when NumPy refuses them (it costs two tuples
+                # on every op otherwise); its message then gives way to PyTorch's, below.
+                try:
+                    return layout.binary(function, a, b)
+                except ValueError:
+                    if x.shape == y.shape:
+                        raise   # not a matter of broadcasting
+            if x.shape != y.shape:
+                broadcast_shapes(x.shape, y.shape)   # PyTorch's message, not NumPy's
         elif (type(b) is float or type(b) is int) and a._data.dtype.kind == "f" \
                 and a._data.dtype.itemsize > 2:   # float16 takes the slow path: 1e6 -> inf
             return layout.binary(function, a, b)

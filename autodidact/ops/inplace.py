@@ -278,7 +278,7 @@ def _watch_saved_output(result, target):
     if not saved:
         return
     node._saved = tuple(
-        (kind, value, target._vc, target._vc.value)
+        (kind, value, target._vc, target._vc.item())
         if kind == _SAVED_OUTPUT and counter is result._vc else (kind, value, counter, version)
         for kind, value, counter, version in saved)
 

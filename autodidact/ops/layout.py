@@ -32,8 +32,10 @@ PyTorch's rules, by kind of op:
 NumPy has rules of its own (a conflict between inputs makes it choose
 row-major, for instance), so the ops that follow their inputs ask this
 module for PyTorch's strides and re-lay NumPy's result when they differ.
-The common case (inputs laid out as NumPy's result, or row-major with no
-axis of size 1) costs one stride comparison per input tensor.
+The common cases cost next to nothing: a result of 0 or 1 axes is always
+laid out alike by both (one attribute read), and inputs laid out as
+NumPy's result, or row-major with no axis of size 1, cost one stride
+comparison per input tensor.
 
 One known difference: when every input already has NumPy's result's
 strides, the result is kept as NumPy made it; PyTorch may still choose
@@ -337,7 +339,10 @@ def apply(function, *operands, **params):
         (1, 2)
     """
     result = function.apply(*operands, **params)
-    strides = result._data.strides
+    out = result._data
+    if out.ndim < 2:
+        return result   # see the note below
+    strides = out.strides
     for x in operands:
         if isinstance(x, Tensor) and x._data.strides != strides and _unusual(x._data):
             _relay(result, operands)
@@ -345,22 +350,42 @@ def apply(function, *operands, **params):
     return result
 
 
+# The common cases cost one attribute read (a result of fewer than two axes),
+# or one stride comparison per input tensor:
+#
+# - a result of 0 or 1 axes needs nothing: NumPy makes it fresh and gap-free,
+#   and PyTorch lays out every such result row-major too;
+# - an input laid out as NumPy's result (the same strides), or row-major with no
+#   axis of size 1, leaves NumPy's layout as PyTorch's.
+
+
 def unary(function, a):
     """``apply(function, a)``: one stride comparison when ``a`` is laid out as NumPy's result."""
     result = function.apply(a)
-    if a._data.strides != result._data.strides and _unusual(a._data):
-        _relay(result, (a,))
+    out = result._data
+    if out.ndim > 1:
+        data = a._data
+        if data.strides != out.strides and _unusual(data):
+            _relay(result, (a,))
     return result
 
 
 def binary(function, a, b):
-    """``apply(function, a, b)``: a stride comparison per tensor in the common case."""
+    """``apply(function, a, b)``: a stride comparison per tensor in the common case.
+
+    ``a`` or ``b`` may be a Python number (it has no say in the layout).
+    """
     result = function.apply(a, b)
-    strides = result._data.strides
-    for x in (a, b):   # Tensors; a number (or its 0-d array) has no say
-        if isinstance(x, Tensor) and x._data.strides != strides and _unusual(x._data):
+    out = result._data
+    if out.ndim > 1:
+        strides = out.strides
+        data = a._data if isinstance(a, Tensor) else None
+        if data is not None and data.strides != strides and _unusual(data):
             _relay(result, (a, b))
-            break
+            return result
+        data = b._data if isinstance(b, Tensor) else None
+        if data is not None and data.strides != strides and _unusual(data):
+            _relay(result, (a, b))
     return result
 
 
@@ -381,8 +406,8 @@ def apply_with_number(function, input, **params):
     then no longer share one shape, which changes the rule a little.
     """
     result = function.apply(input, **params)
-    data = input._data
-    if data.strides != result._data.strides and _unusual(data):
+    out, data = result._data, input._data
+    if out.ndim > 1 and data.strides != out.strides and _unusual(data):
         _relay(result, (data, 0))
     return result
 

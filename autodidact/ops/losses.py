@@ -176,15 +176,20 @@ class NllLoss(Function):
         rows = xp.arange(logp.shape[0])
         if ignored is not None:
             target = xp.where(ignored, 0, target)   # any valid class: those rows weigh 0
-        # Each row's weight: w[t_i] (1 without weights), 0 where ignored.
-        row_weight = xp.ones(len(rows), dtype=logp.dtype) if weight is None \
-            else weight[target].astype(logp.dtype)
-        if ignored is not None:
-            row_weight[ignored] = 0
-        losses = -logp[rows, target] * row_weight
+        losses = -logp[rows, target]
+        if weight is None and ignored is None:
+            # Every row weighs 1: one number, not an array of ones to multiply by.
+            row_weight, total = logp.dtype.type(1), logp.dtype.type(len(rows))
+        else:
+            # Each row's weight: w[t_i] (1 without weights), 0 where ignored.
+            row_weight = xp.ones(len(rows), dtype=logp.dtype) if weight is None \
+                else weight[target].astype(logp.dtype)
+            if ignored is not None:
+                row_weight[ignored] = 0
+            losses = losses * row_weight
+            total = row_weight.sum()
         scale = row_weight
         if reduction == "mean":
-            total = row_weight.sum()
             # No weight left (every row ignored): the loss is nan and the gradient 0, as in PyTorch.
             loss = losses.sum() / total if total else xp.nan
             scale = row_weight / total if total else row_weight * 0.0
@@ -203,7 +208,7 @@ class NllLoss(Function):
         rows, target = ctx.rows, ctx.target
         classes = shape[1] if len(shape) > 1 else shape[0]
         if graph.is_grad_enabled():   # create_graph: a one-hot the graph can differentiate
-            onehot = module_of(ctx.scale).zeros((len(rows), classes), dtype=ctx.scale.dtype)
+            onehot = module_of(grad._data).zeros((len(rows), classes), dtype=grad._data.dtype)
             onehot[rows, target] = -ctx.scale
             grad_rows = Tensor._wrap(onehot, grad._device) * grad.reshape(-1, 1)
             if len(shape) <= 2:

@@ -48,9 +48,12 @@ class LogSoftmax(Function):
         xp = module_of(a)
         x = a.astype(np.float32) if a.dtype == np.float16 else a   # half: in float32, as PyTorch
         shifted = _shifted(x, dim)
-        with np.errstate(divide="ignore"):   # log(0): the sum over an empty axis
-            out = row_major((shifted - xp.log(xp.exp(shifted).sum(axis=dim, keepdims=True)))
-                            .astype(a.dtype, copy=False))
+        if x.size:   # each sum holds exp(0) = 1 from the max: its log is never log(0)
+            out = shifted - xp.log(xp.exp(shifted).sum(axis=dim, keepdims=True))
+        else:
+            with np.errstate(divide="ignore"):   # log(0): the sum over an empty axis
+                out = shifted - xp.log(xp.exp(shifted).sum(axis=dim, keepdims=True))
+        out = row_major(out.astype(a.dtype, copy=False))
         ctx.dim = dim
         ctx.save_for_backward(out)
         return out

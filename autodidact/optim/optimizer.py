@@ -139,20 +139,25 @@ class Optimizer:
         a state dict of an optimizer over other parameters, or from
         ``p.data`` replaced by a tensor of another shape after backward.
         """
+        state = self.state
         for g, group in enumerate(self.param_groups):
-            names = group.get("param_names")
             for i, param in enumerate(group["params"]):
-                if param._grad is None:
+                grad = param._grad
+                if grad is None:
                     continue
                 shape = param._data.shape
+                saved = state.get(param)
+                if grad._data.shape == shape and not saved:
+                    continue   # the usual case, told at once
+                names = group.get("param_names")
                 name = names[i] if names else f"param_groups[{g}]['params'][{i}]"
-                if param._grad._data.shape != shape:
+                if grad._data.shape != shape:
                     raise RuntimeError(
                         f"{type(self).__name__}.step(): the gradient of {name} has shape "
                         f"{list(param._grad._data.shape)}, but the parameter has shape "
                         f"{list(shape)}. Was the parameter replaced (p.data = ...) after "
                         "backward()? Call zero_grad() and backward() again.")
-                for key, value in self.state.get(param, {}).items():
+                for key, value in (saved or {}).items():
                     if key != "step" and isinstance(value, Tensor) and value._data.shape != shape:
                         raise RuntimeError(
                             f"{type(self).__name__}.step(): the state '{key}' of {name} has "

@@ -39,32 +39,34 @@ class StaleGradCheck:
     ``stale(named)`` takes ``(name, parameter)`` pairs about to be updated
     and returns the names of those whose ``.grad`` is still the one seen
     at the previous call, then remembers the gradients seen now.
+
+    What was seen is written on the gradient tensor itself (this check, the
+    parameter, the parameter's count of fresh starts): nothing to look up or
+    clean up when parameters and gradients come and go, so an update pays a
+    few attribute reads per parameter.
     """
 
     def __init__(self):
-        self._seen = {}    # id(param) -> (weak param, weak .grad, its restarts count)
+        self._generation = 0   # forget() moves on: every earlier mark no longer matches
 
     def stale(self, named):
-        found, seen = [], {}
+        found = []
         for name, param in named:
             grad = param._grad
             if grad is None:
                 continue
-            key = id(param)
-            before = self._seen.get(key)
-            if (before is not None and before[0]() is param and before[1]() is grad
-                    and before[2] == param._grad_restarts and grad._data.any()):
+            mark = (id(param), param._grad_restarts, self._generation)
+            marks = grad.__dict__.get("_stale_marks")
+            if marks is None:
+                marks = grad._stale_marks = {}
+            elif marks.get(self) == mark and grad._data.any():
                 found.append(name)
-            seen[key] = (weakref.ref(param), weakref.ref(grad), param._grad_restarts)
-        # Keep what other calls saw (a hand-written loop may check its layers one by
-        # one), less the parameters that are gone.
-        self._seen = {k: v for k, v in self._seen.items() if v[0]() is not None}
-        self._seen.update(seen)
+            marks[self] = mark
         return found
 
     def forget(self):
         """Start over (an update whose gradients come from a closure run inside it)."""
-        self._seen = {}
+        self._generation += 1
 
 
 def stale_message(names, where, opt_out):
@@ -80,6 +82,12 @@ _HAND_WRITTEN = StaleGradCheck()
 _OPTIMIZERS = weakref.WeakKeyDictionary()   # optimizer -> (its StaleGradCheck, warning registry)
 
 
+def _name(groups, g, i):
+    """How the warning names parameter ``i`` of group ``g``: its name, or where it is."""
+    names = groups[g].get("param_names")
+    return names[i] if names else _unnamed(g, i, groups[g]["params"][i], len(groups) > 1)
+
+
 def _unnamed(group, index, param, several_groups):
     """How the warning names a parameter given without a name: where it is, and its shape."""
     where = f"param_groups[{group}]['params'][{index}]" if several_groups else f"params[{index}]"
@@ -93,12 +101,12 @@ def check_optimizer(optimizer, closure, caller):
         check.forget()    # a closure computes fresh gradients inside step()
         return
     groups = optimizer.param_groups
-    named = [(names[i] if names else _unnamed(g, i, param, len(groups) > 1), param)
-             for g, group in enumerate(groups)
-             for names in [group.get("param_names")]
-             for i, param in enumerate(group["params"])]
-    stale = check.stale(named)
+    # Each parameter by its place, (group, index); named only if stale (a rare warning).
+    placed = [((g, i), param) for g, group in enumerate(groups)
+              for i, param in enumerate(group["params"])]
+    stale = check.stale(placed)
     if stale:
+        stale = [_name(groups, g, i) for g, i in stale]
         opt_out = ("If you carry gradients across steps on purpose, set "
                    "optimizer.carry_grads = True.")
         # Our own registry: under the default filter, shown once per optimizer.
