@@ -117,6 +117,14 @@ class Scalar(Node):
             return ((self._a, 0),)
         return tuple([(parent, 0) for parent in self._more[0]]) if self._more else ()
 
+    def children(self):
+        """The parents again, as the engine asks every node (``graph.Node.children``)."""
+        if self._b is not None:
+            return (self._a, self._b)
+        if self._a is not None:
+            return (self._a,)
+        return self._more[0] if self._more else ()
+
     # ------------------------------------------------------------- backward
 
     def apply(self, grad):
