@@ -289,7 +289,12 @@ def run_backward(root, grad, retain_graph=False, order_fn=None, capture=None):
                 watch.applied(node, input_grads)
             if not retain_graph:
                 node.release()
-            for k, (child, child_grad) in enumerate(zip(children, input_grads)):
+            if len(input_grads) < len(children):
+                raise RuntimeError(
+                    f"{node.name()}.apply returned {len(input_grads)} gradients for "
+                    f"{len(children)} inputs: return one per input (None where none is needed)")
+            for k, child in enumerate(children):
+                child_grad = input_grads[k]
                 if child is None or child_grad is None:
                     continue
                 if child.num_outputs > 1:   # one slot per output, summed apart
