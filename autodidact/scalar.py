@@ -305,15 +305,23 @@ def _result(data, op, a, da, b=None, db=0.0):
 
 def _as_scalar(value):
     """Wrap a Python number as a leaf Scalar, so that ``x * 2`` and ``2 * x`` work."""
-    if isinstance(value, Scalar):
-        return value
-    if type(value) is float or type(value) is int or isinstance(value, numbers.Real):
-        # int, float, bool, NumPy's numbers (the first two checked first: they are
-        # the common case, and asking numbers.Real takes ten times as long)
-        return _result(float(value), "", None, 0.0)
-    raise TypeError(
-        f"a Scalar can only be combined with a Scalar or a Python number, "
-        f"not with {type(value).__name__}")
+    if type(value) is not float and type(value) is not int:
+        # A float or an int (the common case) skips these two questions:
+        # asking numbers.Real takes ten times as long as asking type().
+        if isinstance(value, Scalar):
+            return value
+        if not isinstance(value, numbers.Real):   # bool, NumPy's numbers pass
+            raise TypeError(
+                f"a Scalar can only be combined with a Scalar or a Python number, "
+                f"not with {type(value).__name__}")
+    # A leaf, as Scalar(value) makes it, without the call and the checks.
+    out = _new(Scalar)
+    out.data = float(value)
+    out.grad = 0.0
+    out.label = out.op = ""
+    out._a = out._b = None
+    out._da = out._db = 0.0
+    return out
 
 
 def zero_grad(scalars):
