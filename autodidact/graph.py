@@ -5,7 +5,8 @@ node knows two things:
 
 - ``next_functions``: the nodes that produced its inputs, as
   ``(node, output_nr)`` pairs: which node, and which of its outputs
-  (``(None, 0)`` for an input that needs no gradient);
+  (``(None, 0)`` for an input that needs no gradient); the engine walks
+  the nodes alone, which it asks for with ``children()``;
 - ``apply(grad)``: given the gradient of the loss with respect to the
   node's output, return one gradient per input (the chain rule, one link).
   Most ops make one tensor; an op that makes several (``split``,
