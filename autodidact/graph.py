@@ -139,7 +139,8 @@ class Node:
         node that keeps its inputs some other way answers it without
         building ``next_functions``' pairs (a ``Scalar`` returns its parents).
         """
-        return [child for child, _ in self.next_functions]
+        edges = self.next_functions
+        return [child for child, _ in edges] if edges else ()   # () for a leaf's node
 
     def apply(self, grad):
         raise NotImplementedError(f"{self.name()} does not implement apply(grad)")
