@@ -5,7 +5,8 @@ node knows two things:
 
 - ``next_functions``: the nodes that produced its inputs, as
   ``(node, output_nr)`` pairs: which node, and which of its outputs
-  (``(None, 0)`` for an input that needs no gradient);
+  (``(None, 0)`` for an input that needs no gradient); the engine walks
+  the nodes alone, which it asks for with ``children()``;
 - ``apply(grad)``: given the gradient of the loss with respect to the
   node's output, return one gradient per input (the chain rule, one link).
   Most ops make one tensor; an op that makes several (``split``,
@@ -131,6 +132,16 @@ class Node:
     def name(self):
         return type(self).__name__
 
+    def children(self):
+        """The nodes of ``next_functions`` without their output numbers: what the engine walks.
+
+        The one question the engine asks a node, once per backward pass. A
+        node that keeps its inputs some other way answers it without
+        building ``next_functions``' pairs (a ``Scalar`` returns its parents).
+        """
+        edges = self.next_functions
+        return [child for child, _ in edges] if edges else ()   # () for a leaf's node
+
     def apply(self, grad):
         raise NotImplementedError(f"{self.name()} does not implement apply(grad)")
 
@@ -155,31 +166,30 @@ def topological_order(root):
 
 
 def _walk(root):
-    """``topological_order(root)``, and beside it the edges the walk read from each node.
+    """``topological_order(root)``, and beside it each node's ``children()``.
 
-    Backward reuses those edges rather than asking each node a second
-    time (a ``Scalar`` makes its edges when asked: once is cheaper).
+    Backward reuses those lists rather than asking each node a second time.
     """
-    order, edges_of, visited = [], [], {root}
-    # Each stack entry is a node, its edges and an iterator over them; a
+    order, children_of, visited = [], [], {root}
+    # Each stack entry is a node, its children and an iterator over them; a
     # node is finished (appended) once all its children are finished.
-    edges = root.next_functions
-    stack = [(root, edges, iter(edges))]
+    children = root.children()
+    stack = [(root, children, iter(children))]
     while stack:
-        node, edges, children = stack[-1]
-        for child, _ in children:
+        node, children, unseen = stack[-1]
+        for child in unseen:
             if child is not None and child not in visited:
                 visited.add(child)
-                child_edges = child.next_functions
-                stack.append((child, child_edges, iter(child_edges)))
+                grandchildren = child.children()
+                stack.append((child, grandchildren, iter(grandchildren)))
                 break
         else:
             stack.pop()
             order.append(node)
-            edges_of.append(edges)
+            children_of.append(children)
     order.reverse()   # finished last = the root; it must come first
-    edges_of.reverse()
-    return order, edges_of
+    children_of.reverse()
+    return order, children_of
 
 
 # ------------------------------------------------------------------ observer
@@ -248,17 +258,17 @@ def run_backward(root, grad, retain_graph=False, order_fn=None, capture=None):
     # collector would scan them over and over on a deep graph (see below).
     with _collector_paused():
         if order_fn is None:
-            order, edges_of = _walk(root)
+            order, children_of = _walk(root)
         else:
             order = order_fn(root)
-            edges_of = [node.next_functions for node in order]
+            children_of = [node.children() for node in order]
         if capture is not None:
             leads = set()   # the nodes from which a wanted node can be reached
-            for node, edges in zip(reversed(order), reversed(edges_of)):
-                if node in capture or any(child in leads for child, _ in edges):
+            for node, children in zip(reversed(order), reversed(children_of)):
+                if node in capture or any(child in leads for child in children):
                     leads.add(node)
         pending = {root: grad}
-        for node, edges in zip(order, edges_of):
+        for node, children in zip(order, children_of):
             grad = pending.pop(node, None)
             if grad is None:
                 continue   # no gradient flows here (a branch that needs none)
@@ -274,17 +284,23 @@ def run_backward(root, grad, retain_graph=False, order_fn=None, capture=None):
             if capture is not None:
                 if node in capture:
                     capture[node] = grad
-                if not any(child in leads for child, _ in edges):
+                if not any(child in leads for child in children):
                     continue   # nothing wanted lies beyond (and .grad is never written)
             input_grads = node.apply(grad)
             if watch is not None:
                 watch.applied(node, input_grads)
             if not retain_graph:
                 node.release()
-            for (child, output_nr), child_grad in zip(edges, input_grads):
+            if len(input_grads) < len(children):
+                raise RuntimeError(
+                    f"{node.name()}.apply returned {len(input_grads)} gradients for "
+                    f"{len(children)} inputs: return one per input (None where none is needed)")
+            for k, child in enumerate(children):
+                child_grad = input_grads[k]
                 if child is None or child_grad is None:
                     continue
                 if child.num_outputs > 1:   # one slot per output, summed apart
+                    output_nr = node.next_functions[k][1]
                     slots = pending.setdefault(child, [None] * child.num_outputs)
                     arrived = slots[output_nr]
                     slots[output_nr] = child_grad if arrived is None else arrived + child_grad

@@ -54,8 +54,10 @@ class Scalar(Node):
     # operation has one or two parents, and each tuple would be one more
     # object for Python's cycle collector to track and scan again and again
     # while a big graph is built (that scanning cost more than the maths).
-    # A Scalar made by hand with more parents keeps them in ``_more``.
-    __slots__ = ("data", "grad", "op", "label", "_a", "_b", "_da", "_db", "_more")
+    # A Scalar made by hand with more parents keeps them all, as a tuple, in
+    # ``_a`` (and their local derivatives in ``_da``).
+    __slots__ = ("data", "grad", "op", "label", "_a", "_b", "_da", "_db")
+    _hooks = None   # a Scalar has no hooks: graph.Node's slot stays empty, one less to scan
 
     def __init__(self, data, parents=(), local_grads=(), op="", label=""):
         """Make a Scalar holding ``float(data)``; operations also pass how they made it.
@@ -72,8 +74,7 @@ class Scalar(Node):
         self.data = float(data)
         self.grad = 0.0          # d(output)/d(self), filled in by backward()
         self.label = label       # a name for drawings, e.g. "w1"
-        self._hooks = None       # graph.Node's slot: hooks on the gradient that arrives
-        self.op, self._a, self._da, self._b, self._db, self._more = "", None, 0.0, None, 0.0, None
+        self.op, self._a, self._da, self._b, self._db = "", None, 0.0, None, 0.0
         if not parents or not _grad_mode.enabled:
             return               # a leaf, or a result made under no_grad(): no way back
         self.op = op
@@ -82,40 +83,41 @@ class Scalar(Node):
         elif len(parents) == 2:
             (self._a, self._b), (self._da, self._db) = parents, local_grads
         else:
-            self._more = (parents, local_grads)
+            self._a, self._da = parents, local_grads
 
     # ------------------------------------------------------ how it was made
 
     @property
     def parents(self):
         """The Scalars this one was computed from (``()`` for a leaf)."""
-        if self._b is not None:
-            return (self._a, self._b)
-        if self._a is not None:
-            return (self._a,)
-        return self._more[0] if self._more else ()
+        return self.children()
 
     @property
     def local_grads(self):
         """d(self)/d(parent) for each parent, in the order of ``parents``."""
         if self._b is not None:
             return (self._da, self._db)
-        if self._a is not None:
-            return (self._da,)
-        return self._more[1] if self._more else ()
+        if self._a is None:
+            return ()
+        return self._da if type(self._a) is tuple else (self._da,)
+
+    def children(self):
+        """The parents, as the engine asks every node for them (``graph.Node.children``)."""
+        if self._b is not None:
+            return (self._a, self._b)
+        if self._a is None:
+            return ()
+        return self._a if type(self._a) is tuple else (self._a,)
 
     @property
     def next_functions(self):
-        """The parents in the engine's format: ``((parent, 0), ...)``, as in PyTorch.
+        """The parents in PyTorch's format, ``((parent, 0), ...)``, for drawings and lesson 11.
 
-        Made when the engine asks rather than stored: each stored pair
-        would be one more object for the cycle collector to scan.
+        Made when asked rather than stored: each stored pair would be one
+        more object for the cycle collector to scan (the engine asks
+        ``children()`` instead).
         """
-        if self._b is not None:
-            return ((self._a, 0), (self._b, 0))
-        if self._a is not None:
-            return ((self._a, 0),)
-        return tuple([(parent, 0) for parent in self._more[0]]) if self._more else ()
+        return tuple([(parent, 0) for parent in self.children()])
 
     # ------------------------------------------------------------- backward
 
@@ -130,9 +132,11 @@ class Scalar(Node):
         self.grad += grad      # +=, not =: gradients add up over backward calls
         if self._b is not None:
             return (grad * self._da, grad * self._db)
-        if self._a is not None:
-            return (grad * self._da,)
-        return tuple([grad * local for local in self._more[1]]) if self._more else ()
+        if self._a is None:
+            return ()
+        if type(self._a) is tuple:
+            return tuple([grad * local for local in self._da])
+        return (grad * self._da,)
 
     def backward(self):
         """Fill in ``.grad`` of every Scalar this one was computed from.
@@ -286,8 +290,6 @@ def _result(data, op, a, da, b=None, db=0.0):
     out.data = data
     out.grad = 0.0
     out.label = ""
-    out._hooks = None
-    out._more = None
     if _grad_mode.enabled:
         out.op = op
         out._a = a
@@ -303,15 +305,23 @@ def _result(data, op, a, da, b=None, db=0.0):
 
 def _as_scalar(value):
     """Wrap a Python number as a leaf Scalar, so that ``x * 2`` and ``2 * x`` work."""
-    if isinstance(value, Scalar):
-        return value
-    if type(value) is float or type(value) is int or isinstance(value, numbers.Real):
-        # int, float, bool, NumPy's numbers (the first two checked first: they are
-        # the common case, and asking numbers.Real takes ten times as long)
-        return _result(float(value), "", None, 0.0)
-    raise TypeError(
-        f"a Scalar can only be combined with a Scalar or a Python number, "
-        f"not with {type(value).__name__}")
+    if type(value) is not float and type(value) is not int:
+        # A float or an int (the common case) skips these two questions:
+        # asking numbers.Real takes ten times as long as asking type().
+        if isinstance(value, Scalar):
+            return value
+        if not isinstance(value, numbers.Real):   # bool, NumPy's numbers pass
+            raise TypeError(
+                f"a Scalar can only be combined with a Scalar or a Python number, "
+                f"not with {type(value).__name__}")
+    # A leaf, as Scalar(value) makes it, without the call and the checks.
+    out = _new(Scalar)
+    out.data = float(value)
+    out.grad = 0.0
+    out.label = out.op = ""
+    out._a = out._b = None
+    out._da = out._db = 0.0
+    return out
 
 
 def zero_grad(scalars):

@@ -15,7 +15,9 @@ Three measurements, printed as tables (medians and spread, CPU and wall seconds)
    numbers wrapped as Scalars) and ``x = x.tanh()`` (100,000 turns).
 3. Does the cost of an op grow with the graph? Scalar forward time per op
    for chains of 1,000 and of 1,000,000 ops, with the collector on (it
-   scans a growing graph again and again), CPU and wall time.
+   scans a growing graph again and again), CPU and wall time, and the
+   CPU time spent inside the collector (gc.callbacks): its full
+   collections are what grows.
 
 The demo runs before torch is imported, so that only autodidact, micrograd
 and NumPy sit in memory while it runs (the collector's full passes walk
@@ -202,18 +204,46 @@ def bench_chain(chain, n, repeats):
 
 # ------------------------------------------- cost per op as the graph grows
 
+class CollectorClock:
+    """CPU time spent inside Python's cycle collector, per generation (via gc.callbacks)."""
+
+    def __init__(self):
+        self.seconds = [0.0, 0.0, 0.0]
+        self.runs = [0, 0, 0]
+        self._start = 0.0
+
+    def __call__(self, phase, info):
+        if phase == "start":
+            self._start = time.process_time()
+        else:
+            generation = info["generation"]
+            self.seconds[generation] += time.process_time() - self._start
+            self.runs[generation] += 1
+
+    def __enter__(self):
+        gc.callbacks.append(self)
+        return self
+
+    def __exit__(self, *exc_info):
+        gc.callbacks.remove(self)
+
+
 def forward_per_op(chain, n, repeats):
-    """(CPU, wall) nanoseconds per op of building ``chain`` n ops long, collector on, per repeat."""
+    """Per repeat: CPU and wall ns per op of building ``chain`` n ops long, collector on, and
+    the collector's CPU ns per op: young generations (0 and 1), full collections (2)."""
     runs = max(repeats, 1_000_000 // n // 10)   # short chains: enough of them to time
     results = []
     gc.collect()
     gc.enable()
     for _ in range(runs):
         leaf = Scalar(0.5)
-        t0, w0 = time.process_time(), time.perf_counter()
-        out = chain(leaf, n)
-        t1, w1 = time.process_time(), time.perf_counter()
-        results.append(((t1 - t0) / n * 1e9, (w1 - w0) / n * 1e9))
+        with CollectorClock() as collector:
+            t0, w0 = time.process_time(), time.perf_counter()
+            out = chain(leaf, n)
+            t1, w1 = time.process_time(), time.perf_counter()
+        young, full = sum(collector.seconds[:2]), collector.seconds[2]
+        results.append(((t1 - t0) / n * 1e9, (w1 - w0) / n * 1e9,
+                        young / n * 1e9, full / n * 1e9, collector.runs[2]))
         del out, leaf          # freeing is not part of the forward cost
     gc.collect()
     return results
@@ -222,18 +252,26 @@ def forward_per_op(chain, n, repeats):
 def bench_growth(sizes, repeats):
     for title, chain in [("x = x.tanh()", tanh_chain), ("x = x * 1.0001 + 0.0001", mul_add_chain)]:
         print(f"   {title}")
-        print(f"   {'ops':>12} {'CPU ns/op':>10} {'(min-max)':>13} "
-              f"{'wall ns/op':>11} {'(min-max)':>13}")
+        print(f"   {'ops':>12} {'CPU ns/op':>10} {'(min-max)':>13} {'wall ns/op':>11} "
+              f"{'(min-max)':>13} {'gen 0-1':>8} {'full':>6} {'runs':>5} {'rest':>6}")
         medians = {}
         for n in sizes:
             results = forward_per_op(chain, n, repeats)
             cpu, wall = [r[0] for r in results], [r[1] for r in results]
-            medians[n] = statistics.median(cpu), statistics.median(wall)
+            young, full = [r[2] for r in results], [r[3] for r in results]
+            rest = [r[0] - r[2] - r[3] for r in results]
+            medians[n] = (statistics.median(cpu), statistics.median(wall),
+                          statistics.median(rest))
             print(f"   {n:12,} {medians[n][0]:10.0f} {spread(cpu, '.0f'):>13} "
-                  f"{medians[n][1]:11.0f} {spread(wall, '.0f'):>13}")
+                  f"{medians[n][1]:11.0f} {spread(wall, '.0f'):>13} "
+                  f"{statistics.median(young):8.0f} {statistics.median(full):6.0f} "
+                  f"{statistics.median(r[4] for r in results):5.0f} {medians[n][2]:6.0f}")
         small, large = medians[sizes[0]], medians[sizes[-1]]
         print(f"   {sizes[-1]:,} ops cost {large[0] / small[0]:.2f}x per op what {sizes[0]:,} "
-              f"do, CPU ({large[1] / small[1]:.2f}x wall; target: at most 1.3x)")
+              f"do, CPU ({large[1] / small[1]:.2f}x wall; target: at most 1.3x); "
+              f"{large[2] / small[2]:.2f}x outside the collector")
+    print("   (gen 0-1, full: CPU ns per op inside the collector's young and full collections;\n"
+          "    runs: full collections per chain; rest: CPU ns per op outside the collector)")
 
 
 def spread(values, fmt=".3f"):

@@ -279,6 +279,33 @@ def test_scalars_run_on_the_shared_engine():
     assert x.grad == 3.0
 
 
+def test_the_engine_asks_a_scalar_for_its_children_not_for_pairs():
+    # children() is the engine's one question; next_functions stays for drawings.
+    a, b = Scalar(1.0), Scalar(2.0)
+    y = a * b
+    assert y.children() == (a, b) == y.parents and a.children() == ()
+    assert y.tanh().children() == (y,)
+    assert y.next_functions == ((a, 0), (b, 0))
+    three = Scalar(5.0, parents=(a, b, a), local_grads=(1.0, 2.0, 3.0), op="f")
+    assert three.children() == (a, b, a) and three.local_grads == (1.0, 2.0, 3.0)
+    three.backward()
+    assert (a.grad, b.grad) == (4.0, 2.0)        # a's two paths add up
+
+
+def test_a_node_returning_too_few_gradients_is_named():
+    # The engine used to drop the inputs beyond apply's answer without a word.
+    x = Scalar(1.0)
+
+    class Lossy(graph.Node):
+        __slots__ = ()
+
+        def apply(self, grad):
+            return (grad,)
+
+    with pytest.raises(RuntimeError, match="Lossy.apply returned 1 gradients for 2 inputs"):
+        graph.run_backward(Lossy(((x, 0), (x, 0))), 1.0)
+
+
 def test_no_grad_records_nothing():
     x = Scalar(3.0)
     with graph.no_grad():
