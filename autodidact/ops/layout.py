@@ -313,8 +313,13 @@ _NUMBERS = (float, int, bool)
 
 
 def _unusual(array):
-    """Not row-major, or an axis of size 1 (whose stride PyTorch may carry through)."""
-    return not array.flags.c_contiguous or 1 in array.shape
+    """Not row-major, or an axis of size 1 (whose stride PyTorch may carry through).
+
+    One value broadcast everywhere (every stride 0, as ``sum``'s gradient is
+    spread back) is not unusual: like a Python number, it has no say in the
+    order of the axes, in PyTorch's rule as in NumPy's.
+    """
+    return (not array.flags.c_contiguous or 1 in array.shape) and any(array.strides)
 
 
 def row_major(out):
