@@ -449,9 +449,12 @@ class Tensor:
             if graph._grad_mode.enabled:
                 self._grad = grad   # create_graph: keep the graph of the gradient
             else:
-                # A new leaf around the gradient's array (backward made it for this leaf).
-                self._grad = Tensor._wrap(grad._data, grad._device) \
-                    if grad._base is None and grad._owns_storage() else _copy(grad)
+                # A new leaf around the gradient's array when backward made it for this
+                # leaf and it is laid out as PyTorch lays out a gradient; else a copy that is.
+                from .ops.layout import leaf_gradient   # ops build on this module
+                owned = grad._base is None and grad._owns_storage()
+                self._grad = Tensor._wrap(leaf_gradient(grad._data, self._data, owned),
+                                          grad._device)
         elif graph._grad_mode.enabled:
             self._grad = current + grad
         else:
@@ -631,12 +634,6 @@ def _init(t, array, device):
     t.grad_fn = None
     t._grad = None
     t._counter = None
-
-
-def _copy(tensor):
-    """``tensor.detach().clone()`` without the two intermediate steps (a new leaf, own storage)."""
-    from .ops.layout import copy_like   # ops build on this module: imported when first used
-    return Tensor._wrap(copy_like(tensor._data), tensor._device)
 
 
 def _host(array):

@@ -286,3 +286,37 @@ def test_advanced_indexing_layouts_match_torch_on_random_layouts(torch_oracle):
         if theirs.numel():
             assert (ours.stride(), ours.is_contiguous()) == \
                 (theirs.stride(), theirs.is_contiguous()), (shape, array.strides, key)
+
+
+# ------------------------------------------------------ a leaf's gradient: PyTorch's layout contract
+
+_LEAVES = {
+    "transposed": lambda lib: lib.arange(12.).reshape(3, 4).t(),
+    "permuted": lambda lib: lib.arange(24.).reshape(2, 3, 4).permute(2, 0, 1),
+    "every other column": lambda lib: lib.arange(12.).reshape(3, 4)[:, ::2],
+    "expanded row": lambda lib: lib.ones(3).expand(1, 3),
+    "column": lambda lib: lib.ones(3, 1),
+}
+
+_USES = {
+    "sum": lambda x: x.sum(),                                # one value spread out
+    "times 2": lambda x: (x * 2).sum(),                      # laid out as the spread value
+    "contiguous": lambda x: (x.contiguous() * 2).sum(),      # row-major
+    "through t()": lambda x: (x.t().contiguous() * 2).sum() if x.dim() == 2 else x.sum(),
+    "twice": lambda x: (x * 2).sum() + (x.contiguous() * 3).sum(),
+}
+
+
+@pytest.mark.parametrize("use", sorted(_USES))
+@pytest.mark.parametrize("leaf", sorted(_LEAVES))
+def test_a_leafs_gradient_is_laid_out_as_the_leaf_like_torch(torch_oracle, leaf, use):
+    """A gap-free leaf's .grad has the leaf's strides, any other leaf's is row-major, whatever
+    layout backward made the gradient in (PyTorch's gradient layout contract)."""
+    def program(lib):
+        x = _LEAVES[leaf](lib).detach().requires_grad_()
+        _USES[use](x).backward()
+        return x.grad
+
+    ours, theirs = run(ad, program), run(torch_oracle, program)
+    same_value(ours, theirs)
+    assert ours.stride() == theirs.stride()

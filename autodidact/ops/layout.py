@@ -514,6 +514,37 @@ def copy_like(a):
     return with_strides(a, copy_strides(a.shape, element_strides(a)))
 
 
+def leaf_gradient(grad, variable, owned):
+    """The array a leaf's first ``.grad`` holds: PyTorch's gradient layout contract.
+
+    A gap-free leaf's gradient has the leaf's strides (a transposed weight
+    gets a transposed gradient, so an update runs over both in one order);
+    any other leaf's gradient is row-major. ``grad`` itself is kept when it
+    is laid out so and ``owned`` (backward made it, nothing else sees it);
+    otherwise it is copied into that layout.
+
+        >>> w = autodidact.ones(3, 4).t().requires_grad_(); w.sum().backward()
+        >>> w.grad.stride()        # as w's, though sum's gradient was one value spread out
+        (1, 4)
+    """
+    if owned and grad.strides == variable.strides:
+        return grad   # the usual case: backward made it as the leaf is laid out
+    strides = element_strides(variable)
+    if is_dense(variable.shape, strides):
+        obeys = all(g != 0 if size == 1 else g == s   # a size-1 axis of stride 0 is a view
+                    for size, g, s in zip(grad.shape, element_strides(grad), strides))
+    else:
+        strides = contiguous_strides(variable.shape)
+        obeys = grad.flags.c_contiguous
+    if obeys:
+        if owned:
+            return grad
+        strides = element_strides(grad)   # PyTorch's copy keeps them, even along axes of size 1
+    if strides == contiguous_strides(variable.shape):
+        return grad.copy()   # row-major (NumPy's default order for a copy)
+    return with_strides(grad, strides)
+
+
 def data_ptr(array):
     """The address of an array's first element."""
     if isinstance(array, np.ndarray):
