@@ -527,8 +527,8 @@ def leaf_gradient(grad, variable, owned):
         >>> w.grad.stride()        # as w's, though sum's gradient was one value spread out
         (1, 4)
     """
-    if owned and grad.strides == variable.strides:
-        return grad   # the usual case: backward made it as the leaf is laid out
+    if variable.flags.c_contiguous and 1 not in variable.shape:   # the usual leaf: row-major
+        return grad if owned and grad.strides == variable.strides else grad.copy()
     strides = element_strides(variable)
     if is_dense(variable.shape, strides):
         obeys = all(g != 0 if size == 1 else g == s   # a size-1 axis of stride 0 is a view
