@@ -26,6 +26,7 @@ from .. import dtypes as _dt
 from ..backend import module_of
 from ..function import Function
 from ..tensor import Tensor
+from .strides import broadcast_shape, contiguous_strides, is_contiguous, iterator_strides, view_strides
 
 
 class Index(Function):
@@ -377,7 +378,7 @@ def advanced_strides(shape, strides, parts):
     positions of its true elements, one index array per axis it covers)
     broadcast together, moves the indexed axes to the front if they are
     not next to each other, and runs its elementwise layout rule
-    (``layout.iterator_strides``) over ``x`` with the indexed axes
+    (``strides.iterator_strides``) over ``x`` with the indexed axes
     replaced by the index's (stride 0) and the index arrays. Returns None
     where NumPy's layout already agrees (a row-major ``x`` indexed along
     its first axis only) or the result has fewer than two axes.
@@ -426,10 +427,9 @@ def advanced_strides(shape, strides, parts):
 
 def _index_layout(sizes, steps, index):
     """PyTorch's ``AdvancedIndex`` and index iterator, on (shape, strides) pairs."""
-    from .layout import view_strides
     from .shape_functions import expand_strides
     indexed = [d for d, ix in enumerate(index) if ix is not None]
-    common = layout.broadcast_shape([index[d][0] for d in indexed])
+    common = broadcast_shape([index[d][0] for d in indexed])
     for d in indexed:
         own_shape, own_strides = index[d]
         if tuple(own_shape) != common:
@@ -449,7 +449,7 @@ def _index_layout(sizes, steps, index):
         own_shape, own_strides = index[d]
         shape = ones_before + tuple(own_shape) + ones_after
         operands.append((shape, view_strides(own_shape, own_strides, shape)))
-    return layout.iterator_strides(operands)
+    return iterator_strides(operands)
 
 
 def _basic(tensor, parts):
@@ -482,10 +482,10 @@ def index_select(input, dim, index):
     key = (slice(None),) * axis + (index.reshape(-1),)
     shape = input.shape[:axis] + (index.numel(),) + input.shape[axis + 1:]
     return Index.apply(input, key=normalize_key(input, key),
-                       strides=layout.contiguous_strides(shape))   # always row-major
+                       strides=contiguous_strides(shape))   # always row-major
 
 
 # shape.py imports nothing from here, so this import at the end is safe.
 from . import layout  # noqa: E402
-from .layout import as_strided_array, element_strides, is_contiguous  # noqa: E402
+from .layout import as_strided_array, element_strides  # noqa: E402
 from .shape import _as_view  # noqa: E402

@@ -34,8 +34,9 @@ from .. import graph
 from ..backend import module_of
 from ..function import Function
 from ..tensor import Tensor
-from .layout import (as_strided_array, cat_strides, copy_like, element_strides, like_inputs, relaid,
-                     restride, row_major, view_strides)
+from .layout import (as_strided_array, copy_like, element_strides, like_inputs, relaid, restride,
+                     row_major)
+from .strides import cat_strides, view_strides
 
 # ----------------------------------------------------------------- the rules
 

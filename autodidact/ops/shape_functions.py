@@ -16,7 +16,8 @@ import numpy as np
 from .. import dtypes as _dt
 from .. import graph
 from ..tensor import Tensor, normalize_dim
-from .layout import _VIEW_ERROR, data_ptr, element_strides, view_strides
+from .layout import data_ptr, element_strides
+from .strides import _VIEW_ERROR, view_strides
 from .shape import (Alias, Cat, Clone, Contiguous, Expand, Flip, Permute, Repeat, ReshapeAlias,
                     Split, SplitWithSizes, Squeeze, SqueezeDim, SqueezeDims, Stack, Transpose,
                     TransposeMatrix, Unbind, Unsqueeze, UnsafeView, View, _as_view, _legacy_empty,

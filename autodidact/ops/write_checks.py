@@ -16,7 +16,8 @@ from .. import graph
 from ..tensor import Tensor
 from .promotion import _dt_name
 from .pieces import refuse_write
-from .layout import data_ptr, element_strides, is_dense
+from .layout import data_ptr, element_strides
+from .strides import is_dense
 
 _LEAF = "a leaf Variable that requires grad is being used in an in-place operation."
 _VIEW_OF_LEAF = "a view of a leaf Variable that requires grad is being used in an in-place operation."
