@@ -10,7 +10,8 @@
     softmaxes.py     softmax, log_softmax
     shape.py         the rules of view, reshape, permute, expand, cat, stack, flip...
     shape_functions.py  their public functions, and stride(), is_contiguous()
-    layout.py        strides: PyTorch's for a result, and the ones a view needs
+    strides.py       PyTorch's stride rules: for a result, and the ones a view needs
+    layout.py        those rules applied to arrays: a result re-laid, a leaf's .grad
     linalg.py        matmul
     layers.py        fused layers: linear (addmm), embedding, batch_norm, layer_norm
     losses.py        fused losses: mse_loss, nll_loss, binary_cross_entropy, smooth_l1...

@@ -18,7 +18,7 @@ saved the other for backward.
 This file holds the rules and the shape arithmetic they share
 (``broadcast_shapes``, ``infer_shape``, ``_as_view``); the public functions
 that read the arguments and pick a rule are in ``shape_functions.py``, and
-the strides a view needs in ``layout.py``.
+the strides a view needs in ``strides.py``.
 
     >>> x = autodidact.arange(6.).view(2, 3)
     >>> x.stride(), x.t().stride(), x.t().is_contiguous()

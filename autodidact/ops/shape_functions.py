@@ -4,7 +4,7 @@ Each reads its arguments as PyTorch does (``view(2, 3)`` or ``view((2, 3))``,
 negative dims, ``-1`` to infer a size), decides whether the result can be a
 view (same memory, new strides) or needs a copy, and calls one rule from
 ``shape.py``. Apart from the rules so that the derivative rules read on their
-own; the stride arithmetic itself is in ``layout.py``::
+own; the stride arithmetic itself is in ``strides.py``::
 
     >>> x = autodidact.arange(6.).view(2, 3)
     >>> x.t().stride(), x.t().reshape(6).is_contiguous()
