@@ -300,21 +300,24 @@ class Function:
 
 
 def _new_node(node_type, inputs):
-    """The node for an op on ``inputs``: its edges, the inputs' shapes, ``needs_input_grad``.
+    """The node for an op on ``inputs``: its children, the inputs' shapes, ``needs_input_grad``.
 
-    An input that needs no gradient (a number, a constant tensor) gets the
-    edge ``(None, 0)``; a constant tensor is also kept weakly, so that a
+    An input that needs no gradient (a number, a constant tensor) has the
+    child ``None``; a constant tensor is also kept weakly, so that a
     drawing can show it while the caller holds it (the data x in w * x).
     """
-    edges, shapes, needs = [], [], []
-    constants = None
+    children, shapes, needs = [], [], []
+    output_nrs = constants = None
     for k, x in enumerate(inputs):
         if isinstance(x, Tensor):
             shapes.append(x._data.shape)
             if x._requires_grad:
                 grad_fn = x.grad_fn
-                edges.append((grad_fn, x._output_nr) if grad_fn is not None
-                             else (x._grad_accumulator(), 0))
+                children.append(grad_fn if grad_fn is not None else x._grad_accumulator())
+                if x._output_nr:   # output k of an op that made several (split)
+                    if output_nrs is None:
+                        output_nrs = [0] * len(inputs)
+                    output_nrs[k] = x._output_nr
                 needs.append(True)
                 continue
             if constants is None:
@@ -322,9 +325,13 @@ def _new_node(node_type, inputs):
             constants[k] = weakref.ref(x)
         else:
             shapes.append(None)
-        edges.append(_NO_EDGE)
+        children.append(None)
         needs.append(False)
-    node = node_type(tuple(edges))
+    node = _new(node_type)
+    node._children = tuple(children)
+    node._output_nrs = tuple(output_nrs) if output_nrs is not None else None
+    node._hooks = node._saved = node._constant_refs = None
+    node._released = False
     node._input_shapes = tuple(shapes)
     needs = tuple(needs)
     # Computed once (rules ask for it in forward and backward), and one shared
@@ -334,6 +341,9 @@ def _new_node(node_type, inputs):
     if constants is not None:
         node._constant_refs = tuple(constants)
     return node
+
+
+_new = object.__new__   # a node filled in place: what BackwardNode.__init__ would set, and more
 
 
 def _record_outputs(node, outputs):

@@ -115,15 +115,19 @@ class set_grad_enabled(_GradMode):
 class Node:
     """One recorded operation: where its inputs came from and how to go back.
 
-    Subclasses fill ``next_functions`` and implement ``apply``. ``_hooks``
-    are functions run on the gradient that reaches the node before
-    ``apply`` sees it (``Tensor.register_hook`` for non-leaf tensors).
+    A node keeps the nodes of its inputs as ``children()`` (``None`` for an
+    input that needs no gradient) and, apart, which output of each child
+    the input was (all 0 unless a child made several tensors: then a tuple).
+    ``next_functions`` shows the two together as PyTorch's pairs, built when
+    asked: each stored pair would be one more object for Python's cycle
+    collector to scan while a big graph is built. Subclasses implement
+    ``apply``. ``_hooks`` are functions run on the gradient that reaches
+    the node before ``apply`` sees it (``Tensor.register_hook``).
     """
 
-    __slots__ = ("next_functions", "_hooks", "__weakref__")
+    __slots__ = ("_children", "_output_nrs", "_hooks", "__weakref__")
     accumulates = False   # True for a leaf's node, which writes .grad
     num_outputs = 1       # more for an op that makes several tensors (split)
-
 
     def __init__(self, next_functions=()):
         self.next_functions = next_functions
@@ -133,14 +137,23 @@ class Node:
         return type(self).__name__
 
     def children(self):
-        """The nodes of ``next_functions`` without their output numbers: what the engine walks.
+        """The nodes the inputs came from, in order: what the engine walks.
 
-        The one question the engine asks a node, once per backward pass. A
-        node that keeps its inputs some other way answers it without
-        building ``next_functions``' pairs (a ``Scalar`` returns its parents).
+        The one question the engine asks a node, once per backward pass.
         """
-        edges = self.next_functions
-        return [child for child, _ in edges] if edges else ()   # () for a leaf's node
+        return self._children
+
+    @property
+    def next_functions(self):
+        """``(node, output_nr)`` for each input, as PyTorch lists them (``(None, 0)``: no gradient)."""
+        children = self.children()
+        return tuple(zip(children, self._output_nrs or (0,) * len(children)))
+
+    @next_functions.setter
+    def next_functions(self, edges):
+        self._children = tuple([child for child, _ in edges])
+        output_nrs = tuple([output_nr for _, output_nr in edges])
+        self._output_nrs = output_nrs if any(output_nrs) else None
 
     def apply(self, grad):
         raise NotImplementedError(f"{self.name()} does not implement apply(grad)")
@@ -300,7 +313,7 @@ def run_backward(root, grad, retain_graph=False, order_fn=None, capture=None):
                 if child is None or child_grad is None:
                     continue
                 if child.num_outputs > 1:   # one slot per output, summed apart
-                    output_nr = node.next_functions[k][1]
+                    output_nr = node._output_nrs[k] if node._output_nrs else 0
                     slots = pending.setdefault(child, [None] * child.num_outputs)
                     arrived = slots[output_nr]
                     slots[output_nr] = child_grad if arrived is None else arrived + child_grad

@@ -58,6 +58,7 @@ class Scalar(Node):
     # ``_a`` (and their local derivatives in ``_da``).
     __slots__ = ("data", "grad", "op", "label", "_a", "_b", "_da", "_db")
     _hooks = None   # a Scalar has no hooks: graph.Node's slot stays empty, one less to scan
+    _output_nrs = None   # each parent made one Scalar: next_functions pairs them with 0
 
     def __init__(self, data, parents=(), local_grads=(), op="", label=""):
         """Make a Scalar holding ``float(data)``; operations also pass how they made it.
@@ -108,16 +109,6 @@ class Scalar(Node):
         if self._a is None:
             return ()
         return self._a if type(self._a) is tuple else (self._a,)
-
-    @property
-    def next_functions(self):
-        """The parents in PyTorch's format, ``((parent, 0), ...)``, for drawings and lesson 11.
-
-        Made when asked rather than stored: each stored pair would be one
-        more object for the cycle collector to scan (the engine asks
-        ``children()`` instead).
-        """
-        return tuple([(parent, 0) for parent in self.children()])
 
     # ------------------------------------------------------------- backward
 
