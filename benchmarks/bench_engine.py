@@ -17,7 +17,7 @@ its anchors (PyTorch on the CPU, one thread; bare NumPy where it applies):
 5. Does the forward cost per op stay flat as a graph grows? The same 0-d
    Tensor chain's forward, 1e3 ops against 1e6, with Python's cycle
    collector on (as it is in every program): each op leaves a few objects
-   the collector tracks, and its full collections walk the whole graph.
+   the collector tracks (counted too), and its full collections walk the whole graph.
 
 Every figure is the median of several turns, with its spread (lowest to
 highest), in CPU time of this process and in wall-clock time: the machine
@@ -221,11 +221,28 @@ def chain_forward(length):
     return cpu / length, wall / length
 
 
+def tracked_per_op(length=3_000):
+    """Objects the cycle collector tracks per op of the 0-d chain, the chain alive (after a
+    collection: the tuples of numbers it then stops tracking do not count)."""
+    x = autodidact.tensor(0.5, requires_grad=True)
+    gc.collect()
+    before = len(gc.get_objects())
+    y = x
+    for _ in range(length // 3):
+        y = (y * 0.999 + 0.001).tanh()
+    gc.collect()
+    gc.collect()   # a tuple is untracked once what it holds is: it can take two passes
+    per_op = (len(gc.get_objects()) - before) / length
+    del x, y
+    return per_op
+
+
 def growth(long_repeats):
     """Forward cost per op at GROWTH[0] and GROWTH[1] ops, the collector on."""
     assert gc.isenabled()
     results = {f"{n:,} ops": Timing() for n in GROWTH}
     short, long = GROWTH
+    chain_forward(short)   # warm-up: the first chain meets cold caches (10x the others)
     for _ in range(long_repeats):
         # Many short chains around each long one: the same conditions for both.
         for _ in range(10):
@@ -294,6 +311,7 @@ def main(argv=None):
         table(f"5. forward of a 0-d Tensor chain, per op, the cycle collector on "
               f"({args.chain_repeats} long chains, 10 short ones around each)", "us/op",
               results, f"{GROWTH[0]:,} ops")
+        print(f"   objects the collector tracks per op, the chain alive: {tracked_per_op():.2f}")
 
 
 if __name__ == "__main__":
