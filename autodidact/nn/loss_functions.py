@@ -260,9 +260,11 @@ def _ignored_rows(target, classes, ignore_index):
     Raises PyTorch's IndexError for a class index outside [0, classes).
     """
     values = target._data
-    if values.size == 0 or (values.min() >= 0 and values.max() < classes
-                            and not 0 <= ignore_index < classes):
-        return None   # the usual case, told by two quick reductions
+    if values.size == 0 or (not 0 <= ignore_index < classes and values.dtype == np.int64
+                            and values.view(np.uint64).max() < classes):
+        # The usual case, told by one reduction: read as unsigned, a negative
+        # class is huge, so "max < classes" also says "none below 0".
+        return None
     ignored = values == ignore_index
     bad = ((values < 0) | (values >= classes)) & ~ignored
     if bad.any():
