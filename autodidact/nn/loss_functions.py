@@ -286,8 +286,9 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
         >>> F.cross_entropy(autodidact.tensor([[2.0, 0.0]]), autodidact.tensor([0]))
         tensor(0.1269)
     """
-    if isinstance(input, Tensor):
-        _same_device(input, target)   # the targets index the input's array
+    if isinstance(input, Tensor) and getattr(target, "_device", None) is not input._device:
+        _same_device(input, target)   # the targets index the input's array (the same device
+                                      # object, the usual case, needs no comparing)
     z, t = getattr(input, "_data", None), getattr(target, "_data", None)
     if (z is not None and t is not None and z.ndim == 2 and t.ndim == 1 and len(z) == len(t)
             and z.dtype.kind == "f" and t.dtype == np.int64 and reduction in _REDUCTIONS
