@@ -320,7 +320,7 @@ def _new_node(node_type, inputs):
     """
     edges, shapes, needs = [], [], []
     constants = None
-    for k, x in enumerate(inputs):
+    for x in inputs:
         if isinstance(x, Tensor):
             shapes.append(x._data.shape)
             if x._requires_grad:
@@ -331,7 +331,7 @@ def _new_node(node_type, inputs):
                 continue
             if constants is None:
                 constants = [None] * len(inputs)
-            constants[k] = weakref.ref(x)
+            constants[len(edges)] = weakref.ref(x)   # this input's position
         else:
             shapes.append(None)
         edges.append(_NO_EDGE)
