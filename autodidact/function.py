@@ -76,6 +76,7 @@ class BackwardNode(graph.Node):
     function = None   # the Function subclass; set on each generated node class
 
     def __init__(self, next_functions=()):
+        # (Function.apply fills a node without this call: see _new_node.)
         super().__init__(next_functions)
         self._saved = None
         self._released = False
@@ -99,7 +100,7 @@ class BackwardNode(graph.Node):
             if kind == _SAVED_OUTPUT:
                 # Rebuilt for this backward only: a Tensor held by its own
                 # grad_fn would be a reference cycle.
-                value = Tensor._wrap(value)
+                value = _wrap(value)
                 if graph._grad_mode.enabled:
                     value.grad_fn, value._requires_grad = self, True
             values.append(value)
@@ -117,16 +118,25 @@ class BackwardNode(graph.Node):
                 f"function {self.name()} returned an incorrect number of gradients (expected "
                 f"{len(shapes)}, got {len(grads)}): one per input, None for an input that "
                 "needs none")
-        for i, g in enumerate(grads):
-            if g is not None and shapes[i] is not None and g._data.shape != shapes[i]:
-                grads = grads[:i] + (_reduce(self, i, g, shapes[i]),) + grads[i + 1:]
-                if graph._observing.current is not None:
-                    graph._observing.current.reduced(self, i, g, grads[i])
+        for g, shape in zip(grads, shapes):
+            if g is not None and shape is not None and g._data.shape != shape:
+                grads = self._reduced(grads)   # a gradient of the broadcast shape: rare
+                break
         if (len(grads) == 2 and grads[0] is grads[1] and grads[0] is not None
                 and self.needs_input_grad[1]):
             # add(a, b) hands one gradient object to both inputs; each leaf
             # may later change its .grad in place, so they must not share it.
             grads = (grads[0], grads[1].clone())
+        return grads
+
+    def _reduced(self, grads):
+        """``grads``, each summed back to its input's shape where it has the broadcast one."""
+        shapes = self._input_shapes
+        for i, g in enumerate(grads):
+            if g is not None and shapes[i] is not None and g._data.shape != shapes[i]:
+                grads = grads[:i] + (_reduce(self, i, g, shapes[i]),) + grads[i + 1:]
+                if graph._observing.current is not None:
+                    graph._observing.current.reduced(self, i, g, grads[i])
         return grads
 
     def release(self):
@@ -308,7 +318,7 @@ def _new_node(node_type, inputs):
     """
     children, shapes, needs = [], [], []
     output_nrs = constants = None
-    for k, x in enumerate(inputs):
+    for x in inputs:
         if isinstance(x, Tensor):
             shapes.append(x._data.shape)
             if x._requires_grad:
@@ -317,12 +327,12 @@ def _new_node(node_type, inputs):
                 if x._output_nr:   # output k of an op that made several (split)
                     if output_nrs is None:
                         output_nrs = [0] * len(inputs)
-                    output_nrs[k] = x._output_nr
+                    output_nrs[len(children) - 1] = x._output_nr   # this input's position
                 needs.append(True)
                 continue
             if constants is None:
                 constants = [None] * len(inputs)
-            constants[k] = weakref.ref(x)
+            constants[len(children)] = weakref.ref(x)   # this input's position
         else:
             shapes.append(None)
         children.append(None)

@@ -243,7 +243,7 @@ class Tensor:
         if self._data.size != 1:
             raise RuntimeError(
                 f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
-        return self._data.reshape(()).item()
+        return self._data.item()   # any one-element array, whatever its shape
 
     def tolist(self):
         return _host(self._data).tolist()

@@ -3,7 +3,6 @@
 import warnings
 
 from .. import graph
-from ..backend import module_of
 from ..tensor import Tensor
 
 _CYCLE_WARNING = (
@@ -22,7 +21,7 @@ def _root_gradient(output, gradient, create_graph, index=0):
                 "grad can be implicitly created only for scalar outputs. For an output with "
                 f"{output.numel()} elements pass gradient= (a tensor of its shape "
                 f"{list(output.shape)}), or reduce it first, e.g. output.sum().backward()")
-        return Tensor._wrap(module_of(output._data).ones_like(output._data), output._device)
+        return _ones_like(output)
     if not isinstance(gradient, Tensor):
         from ..creation import tensor
         gradient = tensor(gradient, dtype=output.dtype, device=output.device)
@@ -34,6 +33,17 @@ def _root_gradient(output, gradient, create_graph, index=0):
         gradient = gradient.to(output.dtype)
     # Our own copy: leaves may keep it as .grad and change it in place later.
     return gradient if create_graph else gradient.detach().clone()
+
+
+def _ones_like(output):
+    """The implicit starting gradient 1, in ``output``'s dtype, shape and device.
+
+    A copy filled with 1 rather than ``ones_like``: the output has one
+    element, and NumPy's ``ones_like`` costs ten times a copy there.
+    """
+    ones = output._data.copy()
+    ones.fill(1)
+    return Tensor._wrap(ones, output._device)
 
 
 def _root_edge(output, index=0):
@@ -116,12 +126,35 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
                 if g is not None:
                     _accumulate(x, g)
         return
+    if not create_graph and grad_tensors is None and isinstance(tensors, Tensor):
+        _backward_from_one(tensors, retain_graph, order_fn)   # loss.backward(): the usual call
+        return
     with graph.set_grad_enabled(create_graph):
         root, gradient = _start(tensors, grad_tensors, create_graph)
         before = set(graph.topological_order(root)) if create_graph else None
         graph.run_backward(root, gradient, retain_graph=retain_graph, order_fn=order_fn)
     if create_graph:
         _mark_recorded_by_backward(before, [getattr(node, "variable", None) for node in before])
+
+
+def _backward_from_one(output, retain_graph, order_fn):
+    """``backward`` from one tensor, gradient 1, nothing recorded: what every training step calls.
+
+    The same steps as the general case (``_start``, then the engine, with
+    grad mode off), taken directly: no lists of outputs and gradients, and
+    grad mode switched by hand rather than by a context manager object.
+    """
+    node = output.grad_fn
+    if node is None or node.num_outputs != 1:
+        node, gradient = _start(output, None, False)   # a leaf, or one of several outputs
+    else:
+        gradient = _root_gradient(output, None, False)
+    mode = graph._grad_mode
+    previous, mode.enabled = mode.enabled, False
+    try:
+        graph.run_backward(node, gradient, retain_graph=retain_graph, order_fn=order_fn)
+    finally:
+        mode.enabled = previous
 
 
 def _accumulate(x, g):

@@ -260,9 +260,11 @@ def _ignored_rows(target, classes, ignore_index):
     Raises PyTorch's IndexError for a class index outside [0, classes).
     """
     values = target._data
-    if values.size == 0 or (values.min() >= 0 and values.max() < classes
-                            and not 0 <= ignore_index < classes):
-        return None   # the usual case, told by two quick reductions
+    if values.size == 0 or (not 0 <= ignore_index < classes and values.dtype == np.int64
+                            and values.view(np.uint64).max() < classes):
+        # The usual case, told by one reduction: read as unsigned, a negative
+        # class is huge, so "max < classes" also says "none below 0".
+        return None
     ignored = values == ignore_index
     bad = ((values < 0) | (values >= classes)) & ~ignored
     if bad.any():
@@ -284,8 +286,9 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
         >>> F.cross_entropy(autodidact.tensor([[2.0, 0.0]]), autodidact.tensor([0]))
         tensor(0.1269)
     """
-    if isinstance(input, Tensor):
-        _same_device(input, target)   # the targets index the input's array
+    if isinstance(input, Tensor) and getattr(target, "_device", None) is not input._device:
+        _same_device(input, target)   # the targets index the input's array (the same device
+                                      # object, the usual case, needs no comparing)
     z, t = getattr(input, "_data", None), getattr(target, "_data", None)
     if (z is not None and t is not None and z.ndim == 2 and t.ndim == 1 and len(z) == len(t)
             and z.dtype.kind == "f" and t.dtype == np.int64 and reduction in _REDUCTIONS

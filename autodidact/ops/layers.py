@@ -65,6 +65,10 @@ class TransposeWeight(TransposeMatrix):
     """
 
     node_name = "TBackward0"
+
+    def forward(ctx, a):
+        return a.T   # a 2-D weight: no axes to keep on ctx (PyTorch's TBackward0 keeps none)
+
     derivative = "the transpose moves entries without changing them, so the weight receives grad transposed back"
 
     def backward(ctx, grad):
@@ -85,7 +89,7 @@ def weight_t(weight):
     before backward is caught), not the registry of views kept for in-place
     ops on them (a weak reference added and dropped every step).
     """
-    out = TransposeWeight.apply(weight, dims=(1, 0))
+    out = TransposeWeight.apply(weight)
     out._vc = weight._vc
     out._base = weight if weight._base is None else weight._base
     return out

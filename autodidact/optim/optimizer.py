@@ -146,7 +146,7 @@ class Optimizer:
                 if grad is None:
                     continue
                 shape = param._data.shape
-                saved = state.get(param)
+                saved = state.get(param) if state else None   # SGD without momentum keeps none
                 if grad._data.shape == shape and not saved:
                     continue   # the usual case, told at once
                 names = group.get("param_names")

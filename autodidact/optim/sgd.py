@@ -50,9 +50,10 @@ class SGD(Optimizer):
         for group in self.param_groups:
             lr, momentum, dampening = group["lr"], group["momentum"], group["dampening"]
             weight_decay, nesterov = group["weight_decay"], group["nesterov"]
+            maximize = group["maximize"]
             for param, grad in self._params_with_grad(group):
                 p = param._data
-                if group["maximize"]:
+                if maximize:
                     grad = -grad
                 if weight_decay != 0:
                     grad = grad + weight_decay * p     # a new array: .grad stays as it was

@@ -96,7 +96,10 @@ def _unnamed(group, index, param, several_groups):
 
 def check_optimizer(optimizer, closure, caller):
     """The check ``optimizer.step()`` makes (``caller``: the frame that called step())."""
-    check, registry = _OPTIMIZERS.setdefault(optimizer, (StaleGradCheck(), {}))
+    found = _OPTIMIZERS.get(optimizer)
+    if found is None:   # the first step: a check (and a warning registry) of its own
+        found = _OPTIMIZERS[optimizer] = (StaleGradCheck(), {})
+    check, registry = found
     if closure is not None or optimizer.carry_grads:
         check.forget()    # a closure computes fresh gradients inside step()
         return
