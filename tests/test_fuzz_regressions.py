@@ -536,3 +536,32 @@ def test_an_indexed_write_checks_overlap_against_the_sliced_view(torch_oracle, c
         same_error(ours, theirs)
     else:
         same_exact(ours, theirs)
+
+
+# ------------------------------------------------------- what the long run of stop 23 found
+
+@pytest.mark.parametrize("code", [
+    # v[None] = x with v = x expanded: the value, expanded, is v itself (found by the fuzzer)
+    "x = lib.tensor([[[-2, -1], [3, 2]], [[1, -2], [3, -1]]]); v = x.expand(2, 2, 2, -1); "
+    "v[None] = x",
+    "x = lib.zeros(3); v = x.expand(2, 3); v[...] = v",
+    "x = lib.zeros(3); v = x.expand(2, 3); v[:] = x",
+    "x = lib.zeros(3); v = x.expand(2, 3); v.copy_(v)",
+    "x = lib.zeros(1, 3); x.copy_(x)",
+    # another tensor, or the same memory seen otherwise: refused
+    "x = lib.zeros(3); v = x.expand(2, 3); v[None] = lib.ones(3)",
+    "x = lib.zeros(3); v = x.expand(2, 3); v.copy_(v.clone())",
+    "x = lib.zeros(3); v = x.expand(2, 3); v.copy_(x)",
+])
+def test_copying_a_view_onto_itself_is_allowed_even_when_it_overlaps_itself(torch_oracle, code):
+    """PyTorch's copy_ returns at once when the source is the target seen the same way (one
+    start, shape, strides and dtype), before checking the target for internal overlap."""
+    def fn(lib):
+        scope = {"lib": lib}
+        exec(code, scope)
+        return scope["x"]
+    ours, theirs = both(torch_oracle, fn)
+    if isinstance(theirs, Exception):
+        same_error(ours, theirs)
+    else:
+        same_exact(ours, theirs)

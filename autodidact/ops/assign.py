@@ -24,7 +24,8 @@ from .inplace import Copy, CopySlices, Fill, Normal, Uniform, Zero, _snapshot, c
 from .pieces import invalidate_pieces, written_view
 from .layout import element_strides
 from .shape import broadcast_shapes
-from .write_checks import _VIEW_OF_LEAF, check_can_modify, check_overlap, has_internal_overlap
+from .write_checks import (_VIEW_OF_LEAF, check_can_modify, check_overlap, has_internal_overlap,
+                           same_view)
 
 # ------------------------------------------------------------ __setitem__
 
@@ -61,7 +62,8 @@ def setitem(target, key, value):
         _check_broadcast_into(value.shape, region_shape, basic, value.type())
     if basic:
         written, read = _copy_operands(region, value)
-        check_overlap(written, (read,))
+        if not same_view(written, read):   # PyTorch's copy_ returns at once for that
+            check_overlap(written, (read,))
     elif not _fills_through_mask(parts, value):
         check_overlap(_sliced_view(array, parts), (value,), full_too=True, internal=False)
     if isinstance(value, Tensor) and value.dim() > len(region_shape):
@@ -340,7 +342,8 @@ def copy_(target, source, non_blocking=False):
     if shape != tuple(target.shape):
         raise RuntimeError(f"output with shape {list(target.shape)} doesn't match the broadcast "
                            f"shape {list(shape)}")
-    check_overlap(target._data, (source,))
+    if not same_view(target._data, source._data):   # PyTorch's copy_ returns at once for that
+        check_overlap(target._data, (source,))
     recording = graph._grad_mode.enabled and (target._requires_grad or source._requires_grad)
     if not recording:
         from ..backend import move

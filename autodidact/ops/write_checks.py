@@ -111,6 +111,18 @@ def overlap(a, b):
     return _PARTIAL if a_begin < b_end and b_begin < a_end else _NO
 
 
+def same_view(a, b):
+    """True when ``b`` is ``a`` itself seen the same way: one start, shape, strides and dtype.
+
+    PyTorch's ``copy_`` returns at once for such a source, before any
+    overlap check (there is nothing to copy): so ``v[None] = x`` is allowed
+    for ``v = x.expand(2, 3)``, whose expanded value reads each place of
+    ``v`` exactly where it would write it.
+    """
+    return (hasattr(b, "strides") and a.shape == b.shape and a.strides == b.strides
+            and a.dtype == b.dtype and data_ptr(a) == data_ptr(b))
+
+
 def check_overlap(written, inputs, full_too=False, internal=True):
     """PyTorch's errors for writing into memory that is read at the same time.
 
