@@ -100,7 +100,7 @@ class BackwardNode(graph.Node):
             if kind == _SAVED_OUTPUT:
                 # Rebuilt for this backward only: a Tensor held by its own
                 # grad_fn would be a reference cycle.
-                value = _wrap(value)
+                value = Tensor._wrap(value)
                 if graph._grad_mode.enabled:
                     value.grad_fn, value._requires_grad = self, True
             values.append(value)
@@ -118,25 +118,16 @@ class BackwardNode(graph.Node):
                 f"function {self.name()} returned an incorrect number of gradients (expected "
                 f"{len(shapes)}, got {len(grads)}): one per input, None for an input that "
                 "needs none")
-        for g, shape in zip(grads, shapes):
-            if g is not None and shape is not None and g._data.shape != shape:
-                grads = self._reduced(grads)   # a gradient of the broadcast shape: rare
-                break
-        if (len(grads) == 2 and grads[0] is grads[1] and grads[0] is not None
-                and self.needs_input_grad[1]):
-            # add(a, b) hands one gradient object to both inputs; each leaf
-            # may later change its .grad in place, so they must not share it.
-            grads = (grads[0], grads[1].clone())
-        return grads
-
-    def _reduced(self, grads):
-        """``grads``, each summed back to its input's shape where it has the broadcast one."""
-        shapes = self._input_shapes
         for i, g in enumerate(grads):
             if g is not None and shapes[i] is not None and g._data.shape != shapes[i]:
                 grads = grads[:i] + (_reduce(self, i, g, shapes[i]),) + grads[i + 1:]
                 if graph._observing.current is not None:
                     graph._observing.current.reduced(self, i, g, grads[i])
+        if (len(grads) == 2 and grads[0] is grads[1] and grads[0] is not None
+                and self.needs_input_grad[1]):
+            # add(a, b) hands one gradient object to both inputs; each leaf
+            # may later change its .grad in place, so they must not share it.
+            grads = (grads[0], grads[1].clone())
         return grads
 
     def release(self):
