@@ -234,7 +234,10 @@ class Tensor:
         return 0 if counter is None else counter.item()   # never changed in place yet
 
     def _bump_version(self):
-        self._vc[0] += 1
+        counter = self._counter   # what _vc reads, without the property's call: every in-place op bumps
+        if counter is None:
+            counter = self._counter = _new_counter()
+        counter[0] += 1
 
     # ---------------------------------------------------- conversions out
 
