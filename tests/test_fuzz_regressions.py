@@ -17,6 +17,14 @@ def both(torch, fn):
     return run(ad, fn), run(torch, fn)
 
 
+def same_outcome(ours, theirs):
+    """The same error where PyTorch raises, else exactly the same tensor."""
+    if isinstance(theirs, Exception):
+        same_error(ours, theirs)
+    else:
+        same_exact(ours, theirs)
+
+
 # ------------------------------------------------------------------ prod-dim-0d-backward
 
 @pytest.mark.parametrize("reduce", ["prod", "sum", "amax", "logsumexp"])
@@ -185,11 +193,7 @@ def test_writing_a_tensor_into_a_view_of_itself_as_pytorch_does(torch_oracle, sh
         x = lib.arange(float(np.prod(shape, dtype=int))).reshape(shape)
         x[key] = x
         return x
-    ours, theirs = both(torch_oracle, fn)
-    if isinstance(theirs, Exception):
-        same_error(ours, theirs)
-    else:
-        same_exact(ours, theirs)
+    same_outcome(*both(torch_oracle, fn))
 
 
 def test_writing_a_tensor_into_itself_by_an_index_list_still_refused(torch_oracle):
@@ -211,11 +215,7 @@ def test_a_one_element_value_through_a_mask_is_checked_as_a_number(
         x = lib.zeros(2, dtype=getattr(lib, target))
         x[lib.tensor([True, False])] = lib.full(source_shape, number, dtype=lib.float64)
         return x
-    ours, theirs = both(torch_oracle, fn)
-    if isinstance(theirs, Exception):
-        same_error(ours, theirs)
-    else:
-        same_exact(ours, theirs)
+    same_outcome(*both(torch_oracle, fn))
 
 
 # ------------------------------------------------------------------ false-version-error
@@ -420,11 +420,7 @@ def test_a_one_element_value_written_through_one_mask_may_be_the_target(torch_or
         x = lib.tensor([-0.5])
         x[key(lib)] = x
         return x
-    ours, theirs = both(torch_oracle, fn)
-    if isinstance(theirs, Exception):
-        same_error(ours, theirs)
-    else:
-        same_exact(ours, theirs)
+    same_outcome(*both(torch_oracle, fn))
 
 
 @pytest.mark.parametrize("key", [
@@ -436,11 +432,7 @@ def test_a_mask_write_of_the_target_itself_is_checked_unless_it_is_one_mask(torc
         x = lib.tensor([[1.0]])
         x[key(lib)] = x
         return x
-    ours, theirs = both(torch_oracle, fn)
-    if isinstance(theirs, Exception):
-        same_error(ours, theirs)
-    else:
-        same_exact(ours, theirs)
+    same_outcome(*both(torch_oracle, fn))
 
 
 def test_remainder_keeps_pytorchs_signed_zeros(torch_oracle):
@@ -459,11 +451,7 @@ def test_remainder_keeps_pytorchs_signed_zeros(torch_oracle):
 def test_activations_of_integer_and_bool_tensors_answer_as_pytorch(torch_oracle, name, dtype):
     def fn(lib):
         return getattr(lib.nn.functional, name)(lib.tensor([-3, 0, 3]).to(getattr(lib, dtype)))
-    ours, theirs = both(torch_oracle, fn)
-    if isinstance(theirs, Exception):
-        same_error(ours, theirs)
-    else:
-        same_exact(ours, theirs)
+    same_outcome(*both(torch_oracle, fn))
 
 
 def test_hardtanh_of_an_integer_tensor_truncates_its_bounds(torch_oracle):
@@ -490,10 +478,8 @@ def test_views_of_integer_tensors_take_writes_from_tensors_that_require_grad(
         v1[...] = x0
         return v1
     ours, theirs = both(torch_oracle, fn)
-    if isinstance(theirs, Exception):
-        same_error(ours, theirs)
-    else:
-        same_exact(ours, theirs)
+    same_outcome(ours, theirs)
+    if not isinstance(theirs, Exception):
         assert ours.requires_grad == theirs.requires_grad
 
 
@@ -536,11 +522,7 @@ def _x_after_agrees(torch_oracle, code):
         scope = {"lib": lib}
         exec(code, scope)
         return scope["x"]
-    ours, theirs = both(torch_oracle, fn)
-    if isinstance(theirs, Exception):
-        same_error(ours, theirs)
-    else:
-        same_exact(ours, theirs)
+    same_outcome(*both(torch_oracle, fn))
 
 
 # ------------------------------------------------------- what the long run of stop 23 found
