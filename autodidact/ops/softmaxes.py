@@ -51,8 +51,7 @@ class LogSoftmax(Function):
         if x.size:   # each sum holds exp(0) = 1 from the max: its log is never log(0)
             out = shifted - xp.log(xp.exp(shifted).sum(axis=dim, keepdims=True))
         else:
-            with np.errstate(divide="ignore"):   # log(0): the sum over an empty axis
-                out = shifted - xp.log(xp.exp(shifted).sum(axis=dim, keepdims=True))
+            out = x.copy()   # empty: nothing to normalise (and no sum to take the log of)
         out = row_major(out.astype(a.dtype, copy=False))
         ctx.dim = dim
         ctx.save_for_backward(out)
