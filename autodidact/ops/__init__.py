@@ -185,14 +185,7 @@ def _conjugate_transpose(self):
 
 def _matrix_conjugate_transpose(self):
     """x.mH: each matrix of a batch conjugate-transposed; for real tensors, x.mT."""
-    if self.dim() == 0:
-        warnings.warn("Tensor.mH is deprecated on 0-D tensors. Consider using x.conj().",
-                      UserWarning, stacklevel=2)
-        return self
-    if self.dim() == 1:
-        raise RuntimeError("tensor.mH is only supported on matrices or batches of matrices. "
-                           "Got 1-D tensor.")
-    return self.transpose(-2, -1)
+    return _last_two_swapped(self, "mH", "Consider using x.conj().")
 
 
 Tensor.T = property(_reversed_axes)
@@ -203,12 +196,17 @@ Tensor.mH = property(_matrix_conjugate_transpose)
 def _matrix_transpose(self):
     """x.mT: each matrix of a batch transposed (the last two axes swapped), as PyTorch:
     a 0-d tensor is returned as it is, with PyTorch's deprecation warning; a 1-D one refused."""
+    return _last_two_swapped(self, "mT", "This function is the identity in these cases.")
+
+
+def _last_two_swapped(self, name, zero_d_hint):
+    """x.mT and x.mH (the same for real tensors), with PyTorch's warning and error by ``name``."""
     if self.dim() == 0:
-        warnings.warn("Tensor.mT is deprecated on 0-D tensors. This function is the identity "
-                      "in these cases.", UserWarning, stacklevel=2)
+        warnings.warn(f"Tensor.{name} is deprecated on 0-D tensors. {zero_d_hint}",
+                      UserWarning, stacklevel=3)
         return self
     if self.dim() == 1:
-        raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. "
+        raise RuntimeError(f"tensor.{name} is only supported on matrices or batches of matrices. "
                            "Got 1-D tensor.")
     return self.transpose(-2, -1)
 
