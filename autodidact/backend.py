@@ -19,7 +19,6 @@ The answer is worked out once and cached.
 """
 
 import os
-import shutil
 import sys
 import threading
 
@@ -200,6 +199,7 @@ def _probe_cuda():
 
 
 def _find_gpus():
+    import shutil   # here, not at the top: `import autodidact` need not pay for it
     has_smi = shutil.which("nvidia-smi") is not None
     try:
         import cupy

@@ -15,6 +15,7 @@ import copy
 import importlib.util
 import pickle
 import re
+import shutil
 import sys
 import types
 
@@ -140,7 +141,7 @@ def _fresh_probe(monkeypatch, cupy_module, smi=True):
     monkeypatch.setattr(backend, "_cuda_probe", None)
     monkeypatch.setattr(random_engine, "_device_generators", {})   # no GPU generator left over
     monkeypatch.setitem(sys.modules, "cupy", cupy_module)
-    monkeypatch.setattr(backend.shutil, "which",
+    monkeypatch.setattr(shutil, "which",   # the probe imports shutil when it runs
                         lambda name: "/usr/bin/nvidia-smi" if smi and name == "nvidia-smi" else None)
 
 

@@ -19,12 +19,10 @@ The steps, and so the graph recorded, are PyTorch's.
     >>> autodidact.einsum('ii->', a)            # a.trace()
 """
 
-import string
-
 from ..tensor import Tensor
 from .linalg import Bmm
 
-_LETTERS = string.ascii_letters
+_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
 def _fail(equation, why):

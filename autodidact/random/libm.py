@@ -10,7 +10,6 @@ they differ, evaluated element by element (slower, still exact).
 """
 
 import ctypes
-import ctypes.util
 import math
 
 import numpy as np
@@ -72,6 +71,7 @@ _libm = None
 def _library():
     global _libm
     if _libm is None:
+        import ctypes.util   # imports subprocess: paid only by the few who need libm
         path = ctypes.util.find_library("m") or "libm.so.6"
         lib = ctypes.CDLL(path)
         for fn in ("logf", "sinf", "cosf"):
