@@ -12,7 +12,8 @@ Three measurements, printed as tables (medians and spread, CPU and wall seconds)
 2. A chain of 100,000 ops on one value, forward then backward, Scalar
    against a PyTorch 0-d float64 tensor on one CPU thread (gc on for
    both): ``x = x * 1.0001 + 0.0001`` (50,000 turns, two ops each, the
-   numbers wrapped as Scalars) and ``x = x.tanh()`` (100,000 turns).
+   numbers wrapped as Scalars) and ``x = x.tanh()`` (100,000 turns). CPU
+   seconds, with the spread of the totals and their wall-clock median.
 3. Does the cost of an op grow with the graph? Scalar forward time per op
    for chains of 1,000 and of 1,000,000 ops, with the collector on (it
    scans a growing graph again and again), CPU and wall time, and the
@@ -25,6 +26,10 @@ everything in memory); the modules imported are printed with its table.
 
     python -m benchmarks.bench_scalar [--steps 10] [--chain 100000] [--repeats 5]
                                       [--growth 1000000]
+
+Every figure is CPU time of the process (on a shared machine the wall clock
+also counts the time other programs hold the processor), with the
+wall-clock median beside it and the spread (lowest-highest) of the runs.
 
 micrograd and torch are optional: a missing one is reported, not fatal.
 """
@@ -42,10 +47,6 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 
 from autodidact.scalar import Scalar  # noqa: E402
 
-# CPU seconds of this process by default: on a shared machine the wall
-# clock also counts the time other programs hold the processor. --clock
-# wall switches to time.perf_counter.
-clock = time.process_time
 
 
 def two_moons(n=100, noise=0.1, seed=1337):
@@ -169,17 +170,19 @@ def tanh_chain(x, n):
 
 
 def time_chain(chain, leaf, n):
-    """Seconds for the forward chain and for backward through it, and d(out)/d(leaf)."""
-    t0 = clock()
+    """CPU seconds of the forward chain and of backward through it, wall seconds of both,
+    and d(out)/d(leaf)."""
+    t0, w0 = time.process_time(), time.perf_counter()
     out = chain(leaf, n)
-    t1 = clock()
+    t1 = time.process_time()
     out.backward()
-    t2 = clock()
-    return t1 - t0, t2 - t1, float(leaf.grad)
+    t2, w2 = time.process_time(), time.perf_counter()
+    return t1 - t0, t2 - t1, w2 - w0, float(leaf.grad)
 
 
 def bench_chain(chain, n, repeats):
-    """Rows of (name, forward, backward, total, gradient), medians over repeats."""
+    """Rows of (name, forward, backward, totals, wall totals, gradient): CPU medians over
+    the repeats, and every repeat's total (CPU and wall) for the spread."""
     makers = [("autodidact Scalar", lambda: Scalar(0.5))]
     try:
         import torch
@@ -195,8 +198,9 @@ def bench_chain(chain, n, repeats):
         rows.append((name,
                      statistics.median(r[0] for r in results),
                      statistics.median(r[1] for r in results),
-                     statistics.median(r[0] + r[1] for r in results),
-                     results[-1][2]))
+                     [r[0] + r[1] for r in results],
+                     [r[2] for r in results],
+                     results[-1][3]))
         gc.collect()
         time.sleep(1.0)
     return rows
@@ -271,7 +275,8 @@ def bench_growth(sizes, repeats):
               f"do, CPU ({large[1] / small[1]:.2f}x wall; target: at most 1.3x); "
               f"{large[2] / small[2]:.2f}x outside the collector")
     print("   (gen 0-1, full: CPU ns per op inside the collector's young and full collections;\n"
-          "    runs: full collections per chain; rest: CPU ns per op outside the collector)")
+          "    runs: full collections per chain; rest: CPU ns per op outside the collector;\n"
+          "    python -m benchmarks.floors measures one bare object per op the same way)")
 
 
 def spread(values, fmt=".3f"):
@@ -293,13 +298,9 @@ def main():
     parser.add_argument("--repeats", type=int, default=5, help="runs of each chain")
     parser.add_argument("--growth", type=int, default=1_000_000,
                         help="the long chain of part 3 (the short one is 1,000 ops)")
-    parser.add_argument("--clock", choices=["cpu", "wall"], default="cpu",
-                        help="process CPU time (default) or wall-clock time")
     args = parser.parse_args()
-    global clock
-    clock = time.process_time if args.clock == "cpu" else time.perf_counter
 
-    print(f"Python {sys.version.split()[0]}; medians; part 2 in {args.clock} seconds\n")
+    print(f"Python {sys.version.split()[0]}; medians of CPU time, spread and wall clock beside\n")
     print(f"1. micrograd's demo: MLP 2-16-16-1, 100 two-moons points, hinge + L2, "
           f"{args.steps} SGD steps")
     rows = bench_mlp(args.steps)
@@ -323,14 +324,16 @@ def main():
         print(f"\n2. a chain of {args.chain:,} ops, {title}; forward + backward, "
               f"median of {args.repeats}")
         rows = bench_chain(chain, args.chain, args.repeats)
-        theirs = rows[-1][3]
-        print(f"   {'':32} {'forward':>8} {'backward':>9} {'total':>7} {'/ torch':>8} "
-              f"{'d out/d x':>10}")
-        for name, fwd, bwd, total, grad in rows:
-            print(f"   {name:32} {fwd:8.3f} {bwd:9.3f} {total:7.3f} {total / theirs:7.2f}x "
-                  f"{grad:10.4g}")
+        theirs = statistics.median(rows[-1][3])
+        print(f"   {'':32} {'forward':>8} {'backward':>9} {'total':>7} {'(min-max)':>13} "
+              f"{'wall':>7} {'/ torch':>8} {'d out/d x':>10}")
+        for name, fwd, bwd, totals, walls, grad in rows:
+            total = statistics.median(totals)
+            print(f"   {name:32} {fwd:8.3f} {bwd:9.3f} {total:7.3f} {spread(totals):>13} "
+                  f"{statistics.median(walls):7.3f} {total / theirs:7.2f}x {grad:10.4g}")
         if len(rows) > 1:
-            print(f"   Scalar takes {rows[0][3] / theirs:.2f}x PyTorch's time (target: at most 2x)")
+            print(f"   Scalar takes {statistics.median(rows[0][3]) / theirs:.2f}x PyTorch's CPU "
+                  f"time (target: at most 2x)")
 
     print(f"\n3. Scalar forward cost per op, chains of 1,000 and {args.growth:,} ops, collector on "
           f"(medians of at least {args.repeats} runs)")
