@@ -18,7 +18,8 @@ Three measurements, printed as tables (medians and spread, CPU and wall seconds)
    for chains of 1,000 and of 1,000,000 ops, with the collector on (it
    scans a growing graph again and again), CPU and wall time, and the
    CPU time spent inside the collector (gc.callbacks): its full
-   collections are what grows.
+   collections are what grows. Measured before part 2 imports PyTorch, whose
+   objects the full collections would walk as well.
 
 The demo runs before torch is imported, so that only autodidact, micrograd
 and NumPy sit in memory while it runs (the collector's full passes walk
@@ -254,10 +255,13 @@ def forward_per_op(chain, n, repeats):
 
 
 def bench_growth(sizes, repeats):
+    """Part 3's table, as lines to print (it runs before part 2 imports PyTorch: see main)."""
+    lines = []
+    line = lines.append
     for title, chain in [("x = x.tanh()", tanh_chain), ("x = x * 1.0001 + 0.0001", mul_add_chain)]:
-        print(f"   {title}")
-        print(f"   {'ops':>12} {'CPU ns/op':>10} {'(min-max)':>13} {'wall ns/op':>11} "
-              f"{'(min-max)':>13} {'gen 0-1':>8} {'full':>6} {'runs':>5} {'rest':>6}")
+        line(f"   {title}")
+        line(f"   {'ops':>12} {'CPU ns/op':>10} {'(min-max)':>13} {'wall ns/op':>11} "
+             f"{'(min-max)':>13} {'gen 0-1':>8} {'full':>6} {'runs':>5} {'rest':>6}")
         medians = {}
         for n in sizes:
             results = forward_per_op(chain, n, repeats)
@@ -266,17 +270,18 @@ def bench_growth(sizes, repeats):
             rest = [r[0] - r[2] - r[3] for r in results]
             medians[n] = (statistics.median(cpu), statistics.median(wall),
                           statistics.median(rest))
-            print(f"   {n:12,} {medians[n][0]:10.0f} {spread(cpu, '.0f'):>13} "
-                  f"{medians[n][1]:11.0f} {spread(wall, '.0f'):>13} "
-                  f"{statistics.median(young):8.0f} {statistics.median(full):6.0f} "
-                  f"{statistics.median(r[4] for r in results):5.0f} {medians[n][2]:6.0f}")
+            line(f"   {n:12,} {medians[n][0]:10.0f} {spread(cpu, '.0f'):>13} "
+                 f"{medians[n][1]:11.0f} {spread(wall, '.0f'):>13} "
+                 f"{statistics.median(young):8.0f} {statistics.median(full):6.0f} "
+                 f"{statistics.median(r[4] for r in results):5.0f} {medians[n][2]:6.0f}")
         small, large = medians[sizes[0]], medians[sizes[-1]]
-        print(f"   {sizes[-1]:,} ops cost {large[0] / small[0]:.2f}x per op what {sizes[0]:,} "
-              f"do, CPU ({large[1] / small[1]:.2f}x wall; target: at most 1.3x); "
-              f"{large[2] / small[2]:.2f}x outside the collector")
-    print("   (gen 0-1, full: CPU ns per op inside the collector's young and full collections;\n"
-          "    runs: full collections per chain; rest: CPU ns per op outside the collector;\n"
-          "    python -m benchmarks.floors measures one bare object per op the same way)")
+        line(f"   {sizes[-1]:,} ops cost {large[0] / small[0]:.2f}x per op what {sizes[0]:,} "
+             f"do, CPU ({large[1] / small[1]:.2f}x wall; target: at most 1.3x); "
+             f"{large[2] / small[2]:.2f}x outside the collector")
+    line("   (gen 0-1, full: CPU ns per op inside the collector's young and full collections;\n"
+         "    runs: full collections per chain; rest: CPU ns per op outside the collector;\n"
+         "    python -m benchmarks.floors measures one bare object per op the same way)")
+    return lines
 
 
 def spread(values, fmt=".3f"):
@@ -320,6 +325,11 @@ def main():
         print(f"   Scalar is {micro / ours:.1f}x faster than micrograd with gc on, CPU time "
               f"(target: 12x)")
 
+    # Part 3 runs now, while only autodidact, micrograd and NumPy are in memory: the
+    # collector's full passes walk every object there, and part 2 imports PyTorch.
+    growth_table = bench_growth([1_000, args.growth], args.repeats)
+    growth_modules = ", ".join(third_party_modules())
+
     for title, chain in [("x = x * 1.0001 + 0.0001", mul_add_chain), ("x = x.tanh()", tanh_chain)]:
         print(f"\n2. a chain of {args.chain:,} ops, {title}; forward + backward, "
               f"median of {args.repeats}")
@@ -337,7 +347,9 @@ def main():
 
     print(f"\n3. Scalar forward cost per op, chains of 1,000 and {args.growth:,} ops, collector on "
           f"(medians of at least {args.repeats} runs)")
-    bench_growth([1_000, args.growth], args.repeats)
+    print(f"   measured before part 2, with these modules imported besides the standard "
+          f"library: {growth_modules}")
+    print("\n".join(growth_table))
 
 
 if __name__ == "__main__":

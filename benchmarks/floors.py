@@ -118,18 +118,21 @@ def bench_demo(steps, rounds):
         print("   micrograd is not installed (pip install micrograd==0.1.0): its row is left out")
         Value = MicroMLP = None
     print(f"   {'round':>5} {'micrograd':>10} {'autodidact':>11} {'Bare':>7}   "
-          f"{'micrograd / autodidact':>22} {'micrograd / Bare':>17}")
+          f"{'micrograd / autodidact':>22} {'micrograd / Bare':>17}  last losses")
     for k in range(rounds):
-        micro = demo_seconds(Value, MicroMLP, steps)[0] if Value else float("nan")
-        ours = demo_seconds(Scalar, bench_scalar.MLP, steps)[0]
+        micro, micro_loss = demo_seconds(Value, MicroMLP, steps) if Value else (float("nan"),
+                                                                                 float("nan"))
+        ours, our_loss = demo_seconds(Scalar, bench_scalar.MLP, steps)
         bench_scalar.Scalar = Bare   # the demo's MLP makes its weights with this class
         try:
-            bare = demo_seconds(Bare, bench_scalar.MLP, steps)[0]
+            bare, bare_loss = demo_seconds(Bare, bench_scalar.MLP, steps)
         finally:
             bench_scalar.Scalar = Scalar
         print(f"   {k + 1:5} {micro:10.3f} {ours:11.3f} {bare:7.3f}   "
-              f"{micro / ours:21.1f}x {micro / bare:16.1f}x")
-    print("   (CPU s per step, medians over the steps; collector on everywhere)")
+              f"{micro / ours:21.1f}x {micro / bare:16.1f}x  "
+              f"{micro_loss:.6f} {our_loss:.6f} {bare_loss:.6f}")
+    print("   (CPU s per step, medians over the steps; collector on everywhere; the same losses:\n"
+          "    the three build the same graph and take the same steps)")
 
 
 # ------------------------------------------------------- 2. growth
