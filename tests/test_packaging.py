@@ -9,7 +9,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # Heavy or optional modules that `import autodidact` must not pull in:
 # each is imported only where it is used (viz, lessons, a CUDA device, tests).
-HEAVY = ("matplotlib", "graphviz", "cupy", "torch", "viz", "lessons")
+HEAVY = ("matplotlib", "graphviz", "cupy", "torch", "viz", "lessons",
+         # Python's own, but milliseconds at start-up for rare paths: the CUDA probe's
+         # nvidia-smi lookup (shutil) and finding libm for float32 randn (ctypes.util,
+         # which imports subprocess and tempfile).
+         "shutil", "subprocess", "tempfile", "ctypes.util")
 
 
 def run_python(*args):
