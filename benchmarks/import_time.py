@@ -1,17 +1,23 @@
 """How much `import autodidact` costs on top of `import numpy`.
 
-Two measurements, each the median of N fresh interpreters (default 9):
+Two measurements, each over N turns (default 9) of fresh interpreters:
 
-- wall clock of `python -c "import numpy"` and `python -c "import autodidact"`
-  (and of `python -c pass`, the interpreter alone);
+- CPU time (of the child process) and wall clock of `python -c pass` (the
+  interpreter alone), `python -c "import numpy"` and `python -c "import
+  autodidact"`, run in turns, so that a busy moment of a shared machine
+  slows all three; "autodidact over numpy" is the median of each turn's
+  difference;
 - Python's own `-X importtime` report for `import autodidact`: the
   cumulative time of the top-level autodidact import and of numpy inside it.
+
+Medians, with the spread (lowest-highest) of the turns.
 
     python -m benchmarks.import_time [-n 9]
 """
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -24,12 +30,24 @@ ROOT = Path(__file__).resolve().parent.parent
 # PYTHONDONTWRITEBYTECODE set (some shells and CI images set it), every run
 # would compile the sources again and measure the compiler instead.
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+# One BLAS thread, as in every benchmark here: NumPy's BLAS otherwise starts a worker per core
+# at import, and their spinning would count as the import's CPU time.
+ENV.update(OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
 
 
-def wall_ms(code, python):
+def run_ms(code, python):
+    """(CPU ms, wall ms) of one fresh ``python -c code``: the child's user + system time."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run([python, "-c", code], cwd=ROOT, check=True, env=ENV)
-    return (time.perf_counter() - start) * 1e3
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return cpu * 1e3, wall * 1e3
+
+
+def spread(values):
+    return f"[{min(values):.1f}-{max(values):.1f}]"
 
 
 def importtime_ms(python):
@@ -60,29 +78,37 @@ def main(argv=None):
     parser.add_argument("--python", default=sys.executable, help="interpreter to time")
     args = parser.parse_args(argv)
 
+    programs = {"python -c pass": "pass",
+                "python -c 'import numpy'": "import numpy",
+                "python -c 'import autodidact'": "import autodidact"}
     # One untimed run of each, so bytecode caches are written before timing.
-    for code in ("pass", "import numpy", "import autodidact"):
-        wall_ms(code, args.python)
+    for code in programs.values():
+        run_ms(code, args.python)
 
-    rows = {}
-    for label, code in (("python -c pass", "pass"),
-                        ("python -c 'import numpy'", "import numpy"),
-                        ("python -c 'import autodidact'", "import autodidact")):
-        rows[label] = statistics.median(wall_ms(code, args.python) for _ in range(args.n))
-    reports = [importtime_ms(args.python) for _ in range(args.n)]
-    own = statistics.median(a - n for a, n in reports)
-    cumulative = statistics.median(a for a, _ in reports)
-    numpy_inside = statistics.median(n for _, n in reports)
+    cpu = {label: [] for label in programs}
+    wall = {label: [] for label in programs}
+    reports = []
+    for _ in range(args.n):   # in turns: pass, numpy, autodidact, the -X importtime report
+        for label, code in programs.items():
+            c, w = run_ms(code, args.python)
+            cpu[label].append(c)
+            wall[label].append(w)
+        reports.append(importtime_ms(args.python))
+    over = "autodidact over numpy"
+    numpy_label, ours_label = list(programs)[1:]
+    cpu[over] = [a - n for a, n in zip(cpu[ours_label], cpu[numpy_label])]
+    wall[over] = [a - n for a, n in zip(wall[ours_label], wall[numpy_label])]
 
-    print(f"import time, median of {args.n} fresh interpreters (ms)")
-    for label, ms in rows.items():
-        print(f"  {label:<40} {ms:8.1f}")
-    extra = rows["python -c 'import autodidact'"] - rows["python -c 'import numpy'"]
-    print(f"  {'autodidact over numpy (wall clock)':<40} {extra:8.1f}")
-    print("  -X importtime, cumulative:")
-    print(f"  {'  autodidact':<40} {cumulative:8.1f}")
-    print(f"  {'  numpy, inside it':<40} {numpy_inside:8.1f}")
-    print(f"  {'  autodidact over numpy':<40} {own:8.1f}")
+    print(f"import time, {args.n} turns of fresh interpreters (ms): CPU median [spread], "
+          "wall median")
+    for label in cpu:
+        print(f"  {label:<32} {statistics.median(cpu[label]):8.1f} {spread(cpu[label]):>15} "
+              f"{statistics.median(wall[label]):8.1f}")
+    print("  -X importtime, cumulative (median [spread]):")
+    for label, values in (("autodidact", [a for a, _ in reports]),
+                          ("numpy, inside it", [n for _, n in reports]),
+                          ("autodidact over numpy", [a - n for a, n in reports])):
+        print(f"    {label:<30} {statistics.median(values):8.1f} {spread(values):>15}")
     return 0
 
 
