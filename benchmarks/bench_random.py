@@ -3,9 +3,13 @@
 For each function, the time to draw 1,000,000 numbers (float32 where it
 applies) with autodidact (PyTorch's exact stream, computed with NumPy),
 PyTorch on one thread, and NumPy's own generator doing the nearest thing
-(its numbers differ: it is the floor for NumPy code). Medians of several
-runs, taken in turn. ``--profile`` adds cProfile's top lines for randn and
-randperm, the two that need the most work to vectorise.
+(its numbers differ: it is the floor for NumPy code). The three take
+turns, a short pause between; each figure is the median CPU time of the
+process over the turns, with its spread (lowest-highest), and the
+wall-clock medians follow in a table of their own (the machine may be
+shared: the wall clock also counts other programs). Ratios are of CPU
+medians. ``--profile`` adds cProfile's top lines for randn and randperm,
+the two that need the most work to vectorise.
 
     python -m benchmarks.bench_random [--repeats 5] [--profile]
 """
@@ -16,6 +20,7 @@ import gc
 import io
 import pstats
 import statistics
+import sys
 import time
 
 import numpy as np
@@ -32,15 +37,34 @@ N = 1_000_000
 PROBS = np.random.RandomState(0).random_sample(27).astype(np.float32)
 
 
-def _median_time(fn, repeats):
-    times = []
+def in_turns(runs, repeats):
+    """name -> ([CPU seconds], [wall seconds]) of each callable, the callables taking turns."""
+    times = {name: ([], []) for name in runs}
+    for fn in runs.values():
+        fn()   # warm-up: first calls fill caches and allocate
     for _ in range(repeats):
-        gc.collect()
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-        time.sleep(0.02)
-    return statistics.median(times)
+        for name, fn in runs.items():
+            gc.collect()
+            cpu, wall = time.process_time(), time.perf_counter()
+            fn()
+            times[name][0].append(time.process_time() - cpu)
+            times[name][1].append(time.perf_counter() - wall)
+            time.sleep(0.02)
+    return times
+
+
+def _cell(seconds):
+    """'8.9 [8.7-9.3]': the median and spread in ms."""
+    ms = [t * 1e3 for t in seconds]
+    return f"{statistics.median(ms):.1f} [{min(ms):.1f}-{max(ms):.1f}]"
+
+
+def imported_modules():
+    """The framework modules this process has imported, with their versions."""
+    loaded = sorted({name.split(".")[0] for name in sys.modules} & {"numpy", "autodidact",
+                                                                     "torch"})
+    return ", ".join(f"{name} {getattr(sys.modules[name], '__version__', '')}".strip()
+                     for name in loaded)
 
 
 def cases():
@@ -89,15 +113,28 @@ def main():
     args = parser.parse_args()
     exact, why = autodidact.random.exact_streams()
     print(f"1e6 draws; autodidact path {autodidact.random.get_cpu_capability()}, "
-          f"streams exact: {exact} ({why})")
-    print(f"{'function':<28} {'autodidact':>11} {'torch 1-thr':>11} {'numpy':>9} "
+          f"streams exact: {exact} ({why}); imported: {imported_modules()}")
+    print(f"CPU ms, median [lowest-highest] of {args.repeats} turns")
+    print(f"{'function':<28} {'autodidact':>18} {'torch 1-thread':>18} {'numpy':>18} "
           f"{'vs torch':>9} {'vs numpy':>9}")
+    walls = {}
     for name, (ours, theirs, floor) in cases().items():
-        t_ours = _median_time(ours, args.repeats)
-        t_numpy = _median_time(floor, args.repeats)
-        t_torch = _median_time(theirs, args.repeats) if torch else float("nan")
-        print(f"{name:<28} {t_ours * 1e3:9.1f}ms {t_torch * 1e3:9.1f}ms {t_numpy * 1e3:7.1f}ms "
-              f"{t_ours / t_torch:8.1f}x {t_ours / t_numpy:8.1f}x")
+        runs = {"autodidact": ours, "numpy": floor}
+        if torch:
+            runs["torch"] = theirs
+        times = in_turns(runs, args.repeats)
+        cpu = {k: statistics.median(v[0]) for k, v in times.items()}
+        walls[name] = {k: statistics.median(v[1]) for k, v in times.items()}
+        torch_cell = _cell(times["torch"][0]) if torch else "-"
+        vs_torch = f"{cpu['autodidact'] / cpu['torch']:8.1f}x" if torch else f"{'-':>9}"
+        print(f"{name:<28} {_cell(times['autodidact'][0]):>18} {torch_cell:>18} "
+              f"{_cell(times['numpy'][0]):>18} {vs_torch} "
+              f"{cpu['autodidact'] / cpu['numpy']:8.1f}x")
+    print("\nwall-clock ms, medians")
+    for name, wall in walls.items():
+        torch_wall = f"{wall['torch'] * 1e3:18.1f}" if torch else f"{'-':>18}"
+        print(f"{name:<28} {wall['autodidact'] * 1e3:18.1f} {torch_wall} "
+              f"{wall['numpy'] * 1e3:18.1f}")
     if args.profile:
         for name in ("randn float32", "randperm"):
             print(f"\nprofile of {name}:")
