@@ -60,6 +60,7 @@ def import_torch():
     torch.set_num_threads(1)
     return torch
 
+
 ELEMENTWISE_OPS = 999      # a multiple of 3: mul, add, tanh
 CHAIN_LENGTH = 100_000
 SMALL_BACKWARDS = 200      # a.sum().backward() calls per turn
@@ -269,16 +270,19 @@ def main(argv=None):
                         choices=("elementwise", "one-op", "forward", "chain", "growth"))
     args = parser.parse_args(argv)
 
+    import platform
+    print(f"Python {platform.python_version()}; one BLAS thread; "
+          f"gc {gc.isenabled() and 'on' or 'off'}")
     if "growth" not in args.skip:   # workload 5 first, while PyTorch is not in memory
+        print("(workload 5 runs first, before PyTorch is imported; its table comes last)")
         growth_modules = imported_modules()
         growth_results, tracked = growth(args.chain_repeats), tracked_per_op()
     global torch
-    torch = import_torch()
+    if not {"elementwise", "one-op", "forward", "chain"} <= set(args.skip):
+        torch = import_torch()   # only for a workload that compares with it
 
     start = np.random.default_rng(0).random((10, 10), dtype=np.float32)
-    import platform
-    print(f"Python {platform.python_version()}; one BLAS thread; gc {gc.isenabled() and 'on' or 'off'}; "
-          f"imported: {imported_modules()}")
+    print(f"imported: {imported_modules()}")
     print("times: median [lowest-highest] of CPU time over the turns, then the wall-clock median")
     anchor = "PyTorch" if torch is not None else "bare NumPy"
 

@@ -20,12 +20,12 @@ import gc
 import io
 import pstats
 import statistics
-import sys
 import time
 
 import numpy as np
 
 import autodidact
+from benchmarks.bench_engine import imported_modules
 
 try:
     import torch
@@ -59,12 +59,6 @@ def _cell(seconds):
     return f"{statistics.median(ms):.1f} [{min(ms):.1f}-{max(ms):.1f}]"
 
 
-def imported_modules():
-    """The framework modules this process has imported, with their versions."""
-    loaded = sorted({name.split(".")[0] for name in sys.modules} & {"numpy", "autodidact",
-                                                                     "torch"})
-    return ", ".join(f"{name} {getattr(sys.modules[name], '__version__', '')}".strip()
-                     for name in loaded)
 
 
 def cases():
@@ -115,8 +109,8 @@ def main():
     print(f"1e6 draws; autodidact path {autodidact.random.get_cpu_capability()}, "
           f"streams exact: {exact} ({why}); imported: {imported_modules()}")
     print(f"CPU ms, median [lowest-highest] of {args.repeats} turns")
-    print(f"{'function':<28} {'autodidact':>18} {'torch 1-thread':>18} {'numpy':>18} "
-          f"{'vs torch':>9} {'vs numpy':>9}")
+    columns = f"{'function':<28} {'autodidact':>22} {'torch 1-thread':>22} {'numpy':>22}"
+    print(f"{columns} {'vs torch':>9} {'vs numpy':>9}")
     walls = {}
     for name, (ours, theirs, floor) in cases().items():
         runs = {"autodidact": ours, "numpy": floor}
@@ -127,14 +121,15 @@ def main():
         walls[name] = {k: statistics.median(v[1]) for k, v in times.items()}
         torch_cell = _cell(times["torch"][0]) if torch else "-"
         vs_torch = f"{cpu['autodidact'] / cpu['torch']:8.1f}x" if torch else f"{'-':>9}"
-        print(f"{name:<28} {_cell(times['autodidact'][0]):>18} {torch_cell:>18} "
-              f"{_cell(times['numpy'][0]):>18} {vs_torch} "
+        print(f"{name:<28} {_cell(times['autodidact'][0]):>22} {torch_cell:>22} "
+              f"{_cell(times['numpy'][0]):>22} {vs_torch} "
               f"{cpu['autodidact'] / cpu['numpy']:8.1f}x")
     print("\nwall-clock ms, medians")
+    print(columns)
     for name, wall in walls.items():
-        torch_wall = f"{wall['torch'] * 1e3:18.1f}" if torch else f"{'-':>18}"
-        print(f"{name:<28} {wall['autodidact'] * 1e3:18.1f} {torch_wall} "
-              f"{wall['numpy'] * 1e3:18.1f}")
+        torch_wall = f"{wall['torch'] * 1e3:22.1f}" if torch else f"{'-':>22}"
+        print(f"{name:<28} {wall['autodidact'] * 1e3:22.1f} {torch_wall} "
+              f"{wall['numpy'] * 1e3:22.1f}")
     if args.profile:
         for name in ("randn float32", "randperm"):
             print(f"\nprofile of {name}:")

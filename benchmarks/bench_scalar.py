@@ -49,7 +49,6 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from autodidact.scalar import Scalar  # noqa: E402
 
 
-
 def two_moons(n=100, noise=0.1, seed=1337):
     """micrograd's demo data: autodidact's two moons, as lists, labels -1/+1."""
     from autodidact import datasets
@@ -59,11 +58,12 @@ def two_moons(n=100, noise=0.1, seed=1337):
 
 # ------------------------------------------------- a tiny MLP of Scalars
 # The same shape as micrograd.nn, so both frameworks build the same graph.
+# ``value`` is the class its weights are made of (benchmarks.floors passes its own).
 
 class Neuron:
-    def __init__(self, nin, nonlin=True):
-        self.w = [Scalar(random.uniform(-1, 1)) for _ in range(nin)]
-        self.b = Scalar(0.0)
+    def __init__(self, nin, nonlin=True, value=Scalar):
+        self.w = [value(random.uniform(-1, 1)) for _ in range(nin)]
+        self.b = value(0.0)
         self.nonlin = nonlin
 
     def __call__(self, x):
@@ -75,7 +75,7 @@ class Neuron:
 
 
 class Layer:
-    def __init__(self, nin, nout, **kwargs):
+    def __init__(self, nin, nout, **kwargs):   # kwargs: Neuron's nonlin and value
         self.neurons = [Neuron(nin, **kwargs) for _ in range(nout)]
 
     def __call__(self, x):
@@ -87,9 +87,9 @@ class Layer:
 
 
 class MLP:
-    def __init__(self, nin, nouts):
+    def __init__(self, nin, nouts, value=Scalar):
         sizes = [nin] + nouts
-        self.layers = [Layer(sizes[i], sizes[i + 1], nonlin=i != len(nouts) - 1)
+        self.layers = [Layer(sizes[i], sizes[i + 1], nonlin=i != len(nouts) - 1, value=value)
                        for i in range(len(nouts))]
 
     def __call__(self, x):
@@ -280,7 +280,7 @@ def bench_growth(sizes, repeats):
              f"{large[2] / small[2]:.2f}x outside the collector")
     line("   (gen 0-1, full: CPU ns per op inside the collector's young and full collections;\n"
          "    runs: full collections per chain; rest: CPU ns per op outside the collector;\n"
-         "    python -m benchmarks.floors measures one bare object per op the same way)")
+         "    python -m benchmarks.floors measures a bare node per op on the tanh chain)")
     return lines
 
 
@@ -334,13 +334,14 @@ def main():
         print(f"\n2. a chain of {args.chain:,} ops, {title}; forward + backward, "
               f"median of {args.repeats}")
         rows = bench_chain(chain, args.chain, args.repeats)
-        theirs = statistics.median(rows[-1][3])
+        theirs = statistics.median(rows[-1][3]) if len(rows) > 1 else None   # PyTorch's
         print(f"   {'':32} {'forward':>8} {'backward':>9} {'total':>7} {'(min-max)':>13} "
               f"{'wall':>7} {'/ torch':>8} {'d out/d x':>10}")
         for name, fwd, bwd, totals, walls, grad in rows:
             total = statistics.median(totals)
+            ratio = f"{total / theirs:7.2f}x" if theirs else f"{'-':>8}"
             print(f"   {name:32} {fwd:8.3f} {bwd:9.3f} {total:7.3f} {spread(totals):>13} "
-                  f"{statistics.median(walls):7.3f} {total / theirs:7.2f}x {grad:10.4g}")
+                  f"{statistics.median(walls):7.3f} {ratio} {grad:10.4g}")
         if len(rows) > 1:
             print(f"   Scalar takes {statistics.median(rows[0][3]) / theirs:.2f}x PyTorch's CPU "
                   f"time (target: at most 2x)")

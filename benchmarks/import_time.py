@@ -17,7 +17,10 @@ Medians, with the spread (lowest-highest) of the turns.
 
 import argparse
 import os
-import resource
+try:
+    import resource   # Unix: the children's CPU time
+except ImportError:
+    resource = None   # elsewhere the CPU column repeats the wall clock
 import statistics
 import subprocess
 import sys
@@ -37,10 +40,12 @@ ENV.update(OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
 
 def run_ms(code, python):
     """(CPU ms, wall ms) of one fresh ``python -c code``: the child's user + system time."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN) if resource else None
     start = time.perf_counter()
     subprocess.run([python, "-c", code], cwd=ROOT, check=True, env=ENV)
     wall = time.perf_counter() - start
+    if before is None:
+        return wall * 1e3, wall * 1e3
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return cpu * 1e3, wall * 1e3

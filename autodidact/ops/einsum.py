@@ -22,6 +22,7 @@ The steps, and so the graph recorded, are PyTorch's.
 from ..tensor import Tensor
 from .linalg import Bmm
 
+# string.ascii_letters, spelled out: importing `string` would slow every `import autodidact`.
 _LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
