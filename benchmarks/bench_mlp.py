@@ -256,7 +256,8 @@ def speed_table(batch, repeats, steps, wall, cpu):
 
 def imported_modules():
     """The framework modules this process has imported, with their versions."""
-    loaded = sorted({name.split(".")[0] for name in sys.modules} & set(FRAMEWORK_MODULES))
+    loaded = sorted({name.split(".")[0] for name, module in sys.modules.items()
+                     if module is not None} & set(FRAMEWORK_MODULES))   # None: import blocked
     return ", ".join(f"{name} {getattr(sys.modules[name], '__version__', '')}".strip()
                      for name in loaded)
 
