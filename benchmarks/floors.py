@@ -23,7 +23,7 @@ stands on:
    appended to two lists, which the collector does not track), beside
    autodidact's Scalar.
 
-    python -m benchmarks.floors [--steps 10] [--rounds 3]
+    python -m benchmarks.floors [--steps 10] [--rounds 3] [--repeats 5]
 
 micrograd is optional: without it part 1 prints autodidact and Bare only.
 """

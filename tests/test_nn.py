@@ -382,7 +382,8 @@ def test_linear_skips_the_input_gradient_nobody_needs():
 
 def test_linear_keeps_the_weight_only_when_the_input_needs_a_gradient():
     # As PyTorch's addmm: changing a first layer's weight between forward and
-    # backward is allowed; when the input needs a gradient, it is caught.
+    # backward is allowed; when the input needs a gradient, it is caught (the
+    # weight's transposed view, layers.weight_t, shares the weight's version counter).
     lin = nn.Linear(3, 2)
     out = lin(ad.ones(4, 3))
     with ad.no_grad():

@@ -154,7 +154,7 @@ class Optimizer:
                 if grad._data.shape != shape:
                     raise RuntimeError(
                         f"{type(self).__name__}.step(): the gradient of {name} has shape "
-                        f"{list(param._grad._data.shape)}, but the parameter has shape "
+                        f"{list(grad._data.shape)}, but the parameter has shape "
                         f"{list(shape)}. Was the parameter replaced (p.data = ...) after "
                         "backward()? Call zero_grad() and backward() again.")
                 for key, value in (saved or {}).items():
